@@ -1,0 +1,5 @@
+"""``python -m cskpi``."""
+
+from cskpi.cli import main
+
+main()

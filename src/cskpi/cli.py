@@ -1,0 +1,251 @@
+"""The command line: parse arguments, call the core, render, return an exit code.
+
+One error boundary (:func:`boundary`) turns every :class:`CskpiError` into one message and its
+exit code; anything unexpected becomes exit 4 with a hint to use ``--debug``.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from cskpi.errors import CskpiError, ExitCode, UsageError
+from cskpi.i18n import LANGS, Lang, label, message
+
+if TYPE_CHECKING:
+    from cskpi.rulebook import LoadedRulebook
+
+app = typer.Typer(
+    name="cskpi",
+    help="Customer-service performance standards, checked every month (客服绩效标准评估).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Check and list rulebooks (规则手册).", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+LangOpt = Annotated[str, typer.Option("--lang", help="Output language: zh or en.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")]
+RulesOpt = Annotated[
+    str | None,
+    typer.Option("--rules", "-r", help="Rulebook: a bundled name or a YAML path."),
+]
+
+
+def _lang(value: str) -> Lang:
+    if value not in LANGS:
+        raise UsageError("usage.bad_lang", value=value)
+    return value  # type: ignore[return-value]
+
+
+def _stderr(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+@contextmanager
+def boundary(lang: str, debug: bool) -> Iterator[None]:
+    """The one place errors become messages and exit codes."""
+    shown: Lang = lang if lang in LANGS else "zh"  # type: ignore[assignment]
+    try:
+        yield
+    except CskpiError as exc:
+        if debug:
+            traceback.print_exc()
+        prefix = label("error.prefix", shown)
+        _stderr("\n".join(f"{prefix}: {line}" for line in exc.render(shown).splitlines()))
+        raise typer.Exit(int(exc.exit_code)) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        detail = f"{type(exc).__name__}: {exc}"
+        _stderr(f"{label('error.prefix', shown)}: {message('internal.error', shown, detail=detail)}")
+        raise typer.Exit(int(ExitCode.OUTPUT)) from None
+
+
+def _finish(code: int) -> NoReturn:
+    raise typer.Exit(code)
+
+
+@app.command()
+def evaluate(
+    files: Annotated[list[Path], typer.Argument(help="Input workbook(s) (.xlsx .xls .ods).")],
+    rules: RulesOpt = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", "-p", help="2026-10, 2026Q3 or 2026; default: latest month."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Evaluate as of this date (default: end of the period)."),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Add one result per team, agent or any column.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
+    ] = "table",
+    lang: LangOpt = "zh",
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only failures and the summary line.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Standards with no data fail the run (exit 1).")
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Evaluate input workbooks against a rulebook and print the scorecard (评估绩效)."""
+    with boundary(lang, debug):
+        code = _evaluate(files, rules, period, as_of, by, output_format, _lang(lang), quiet,
+                         strict)
+    _finish(code)
+
+
+def _evaluate(files: list[Path], rules: str | None, period_text: str | None,
+              as_of_text: str | None, by: str | None, output_format: str, lang: Lang,
+              quiet: bool, strict: bool) -> int:
+    from cskpi import report
+    from cskpi.evaluate import evaluate as run, latest_period, resolve_group_field
+    from cskpi.periods import parse_as_of, parse_period
+    from cskpi.rulebook import load_rulebook
+    from cskpi.workbook import Datasets, read_workbook
+
+    if output_format not in report.FORMATS:
+        raise UsageError("usage.bad_format", value=output_format, known=", ".join(report.FORMATS))
+    period = parse_period(period_text) if period_text else None
+    as_of = parse_as_of(as_of_text) if as_of_text else None
+    loaded = load_rulebook(rules)
+    model = loaded.model
+    group_fields = [resolve_group_field(model, by)] if by else []
+    data = Datasets()
+    for file in files:
+        read_workbook(file, model, group_fields=group_fields, into=data)
+    if period is None:
+        period = latest_period(model, data.frames)
+        if period is None:
+            from cskpi.errors import InputError
+
+            raise InputError("input.no_dated_rows")
+    if as_of is not None and as_of < period.start:
+        raise UsageError("usage.as_of_before_period", as_of=as_of_text, period=period.label)
+    card = run(model, data.frames, period, as_of, by)
+    from dataclasses import replace
+
+    card = replace(card, warnings=tuple(data.warnings),
+                   inputs=tuple((f.path, f.sha256) for f in data.files))
+    if not quiet and output_format == "table":
+        prefix = label("warning.prefix", lang)
+        for warning in card.warnings:
+            _stderr(f"{prefix}: {warning.render(lang)}")
+    _print_card(card, output_format, lang, quiet=quiet, strict=strict)
+    return int(card.summary().exit_code(strict=strict))
+
+
+def _console():  # noqa: ANN202 - rich is imported lazily to keep --help fast
+    from rich.console import Console
+
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        # A file or a pipe has no width: do not squeeze the table to 80 columns.
+        console = Console(highlight=False, soft_wrap=False, width=max(console.width, 140))
+    return console
+
+
+def _print_card(card, output_format: str, lang: Lang, *, quiet: bool, strict: bool) -> None:  # noqa: ANN001
+    from cskpi import report
+
+    if output_format == "json":
+        sys.stdout.write(report.render_json(card, lang, strict=strict) + "\n")
+    elif output_format == "csv":
+        sys.stdout.write(report.render_csv(card, lang))
+    elif output_format == "markdown":
+        sys.stdout.write(report.render_markdown(card, lang))
+    else:
+        report.render_table(card, _console(), lang, quiet=quiet)
+
+
+def _loaded(rules: str | None) -> LoadedRulebook:
+    from cskpi.rulebook import load_rulebook
+
+    return load_rulebook(rules)
+
+
+@rules_app.command("check")
+def rules_check(
+    paths: Annotated[list[str], typer.Argument(help="Rulebook YAML file(s) or bundled names.")],
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """Validate rulebooks; every problem is listed with its file and line (校验规则手册)."""
+    failed = False
+    for path in paths:
+        try:
+            with boundary(lang, debug):
+                loaded = _loaded(path)
+                print(message("rules.ok", _lang(lang), file=str(loaded.path),
+                              n=len(loaded.model.standards)))
+        except typer.Exit:
+            failed = True
+    _finish(int(ExitCode.USAGE) if failed else 0)
+
+
+@rules_app.command("list")
+def rules_list(
+    rules: RulesOpt = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """List the standards of a rulebook (列出绩效标准)."""
+    with boundary(lang, debug):
+        chosen = _lang(lang)
+        loaded = _loaded(rules)
+        rows = [
+            {
+                "id": s.id, "name": s.name.zh if chosen == "zh" else s.name.en,
+                "dataset": s.dataset, "period": s.period if s.date_column else "snapshot",
+                "metric": s.metric, "comparison": s.comparison, "target": s.target,
+                "level": s.level, "weight": s.weight,
+            }
+            for s in loaded.model.standards
+        ]
+        if output_format == "json":
+            import json
+
+            print(json.dumps({"rulebook": loaded.id, "path": str(loaded.path),
+                              "standards": rows}, ensure_ascii=False, indent=2))
+        elif output_format == "table":
+            from rich.table import Table
+
+            title = message("title.rules", chosen,
+                            rulebook=getattr(loaded.model.rulebook.name, chosen))
+            table = Table(title=title, header_style="bold")
+            for key in ("label.id", "label.standard", "label.dataset", "label.period",
+                        "label.metric", "label.target", "label.level"):
+                table.add_column(label(key, chosen))
+            for row in rows:
+                table.add_row(row["id"], row["name"], row["dataset"], row["period"],
+                              row["metric"], f"{row['comparison']} {row['target']:g}",
+                              label(f"level.{row['level']}", chosen))
+            _console().print(table)
+        else:
+            raise UsageError("usage.bad_format", value=output_format, known="table, json")
+    _finish(0)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+            reconfigure(encoding="utf-8", errors="replace")
+    app()

@@ -1,0 +1,144 @@
+"""The pure core: (datasets, rulebook, period, as-of, grouping) -> Scorecard.
+
+Knows nothing of files or terminals, so every number it produces can be tested on a few
+hand-made rows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+from cskpi.errors import Problem, UsageError
+from cskpi.expressions import normalize_name
+from cskpi.interpreter import evaluate as evaluate_expression
+from cskpi.metrics import MetricInput, compute_metric
+from cskpi.periods import Period, period_of, windows_for
+from cskpi.rulebook import Rulebook, Standard
+from cskpi.scorecard import Result, Scorecard, Status
+
+_COMPARE = {
+    "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b, "==": lambda a, b: math.isclose(a, b),
+}
+
+
+def judge(actual: float | None, comparison: str, target: float,
+          warn_target: float | None = None) -> Status:
+    """pass / warn / fail / no_data for one value.
+
+    ``warn`` means the target is met but the stricter ``warn_target`` is not.
+    """
+    if actual is None:
+        return "no_data"
+    value = round(actual, 9)  # 19/20 must equal 0.95, not 0.9499999
+    if not _COMPARE[comparison](value, target):
+        return "fail"
+    if warn_target is not None and not _COMPARE[comparison](value, warn_target):
+        return "warn"
+    return "pass"
+
+
+def resolve_group_field(rulebook: Rulebook, name: str) -> str:
+    """Map ``--by team`` / ``--by 团队`` to a field id known to some dataset."""
+    wanted = normalize_name(name)
+    known: set[str] = set()
+    for spec in rulebook.datasets.values():
+        lookup = spec.lookup()
+        if wanted in lookup:
+            return lookup[wanted]
+        known |= set(spec.columns)
+    near = difflib.get_close_matches(wanted, sorted(known), n=1)
+    hint = Problem("expr.did_you_mean", {"near": near[0]}) if near else ""
+    raise UsageError("usage.unknown_group", value=name, hint=hint, known=", ".join(sorted(known)))
+
+
+def latest_period(rulebook: Rulebook, frames: Mapping[str, pd.DataFrame]) -> Period | None:
+    """The latest month with data in any dataset's own date column (None: no dated rows)."""
+    latest: pd.Timestamp | None = None
+    for dataset_id, frame in frames.items():
+        column = rulebook.datasets[dataset_id].date_column
+        if column and column in frame.columns and frame[column].notna().any():
+            top = frame[column].max()
+            latest = top if latest is None or top > latest else latest
+    return None if latest is None else period_of(latest, "month")
+
+
+def collect_groups(frames: Mapping[str, pd.DataFrame], group_field: str) -> tuple[str, ...]:
+    """Every group value in every loaded dataset that has the field, in order of first
+    appearance (a team with no rows in one sheet still gets a result there)."""
+    values: dict[str, None] = {}
+    for frame in frames.values():
+        if group_field in frame.columns:
+            values |= dict.fromkeys(str(v) for v in frame[group_field].dropna().unique())
+    return tuple(values)
+
+
+def _result(std: Standard, window: str, group: str | None, rows: pd.DataFrame | None,
+            context: Mapping[str, object]) -> Result:
+    if rows is None:
+        value, sample, evidence = None, 0, None
+    else:
+        measured = compute_metric(std.metric, MetricInput(
+            rows=rows, column=std.column_field,
+            condition=std.condition_expr, context=context))
+        value, sample = measured.value, measured.sample_size
+        evidence = rows[measured.evidence.to_numpy(dtype=bool)]
+    status = judge(value, std.comparison, std.target, std.warn_target)
+    return Result(
+        standard=std.id, name_zh=std.name.zh, name_en=std.name.en, group=group, period=window,
+        status=status, actual=value, comparison=std.comparison, target=std.target,
+        warn_target=std.warn_target, level=std.level, metric=std.metric, sample_size=sample,
+        evidence_count=0 if evidence is None else len(evidence), evidence=evidence)
+
+
+def evaluate_standard(std: Standard, frame: pd.DataFrame | None,
+                      period: Period, as_of: pd.Timestamp, group_field: str | None,
+                      groups: tuple[str, ...]) -> list[Result]:
+    """All results of one standard: each of its windows, overall and per group."""
+    date_field = std.date_field
+    windows = windows_for(period, std.period, as_of) if date_field else [period]
+    results: list[Result] = []
+    for window in windows:
+        end = min(window.last_instant, as_of)
+        context = {"as_of": as_of, "window_start": window.start, "window_end": end}
+        rows: pd.DataFrame | None = None
+        if frame is not None:
+            rows = frame
+            if date_field:
+                dates = frame[date_field]
+                rows = frame[(dates >= window.start) & (dates <= end)]
+            if std.filter_expr is not None:
+                keep = evaluate_expression(std.filter_expr, rows, context).fillna(False)
+                rows = rows[keep.to_numpy(dtype=bool)]
+        results.append(_result(std, window.label, None, rows, context))
+        if group_field is None or (frame is not None and group_field not in frame.columns):
+            continue
+        for group in groups:
+            subset = None if rows is None else rows[(rows[group_field] == group)
+                                                    .fillna(False).to_numpy(dtype=bool)]
+            results.append(_result(std, window.label, group, subset, context))
+    return results
+
+
+def evaluate(rulebook: Rulebook, frames: Mapping[str, pd.DataFrame], period: Period,
+             as_of: pd.Timestamp | None = None, group_by: str | None = None) -> Scorecard:
+    """Evaluate every standard of ``rulebook`` on ``frames`` for ``period``.
+
+    ``as_of`` defaults to the last instant of the period; ``group_by`` adds one result per
+    value of that column beside the overall result.
+    """
+    as_of = period.last_instant if as_of is None else as_of
+    group_field = resolve_group_field(rulebook, group_by) if group_by else None
+    groups = collect_groups(frames, group_field) if group_field else ()
+    results: list[Result] = []
+    for std in rulebook.standards:
+        results += evaluate_standard(std, frames.get(std.dataset), period, as_of,
+                                     group_field, groups)
+    return Scorecard(
+        rulebook_id=rulebook.rulebook.id, rulebook_name_zh=rulebook.rulebook.name.zh,
+        rulebook_name_en=rulebook.rulebook.name.en, period=period.label, as_of=as_of,
+        group_by=group_field, groups=groups, results=tuple(results))

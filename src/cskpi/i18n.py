@@ -1,0 +1,326 @@
+"""Every user-facing string, in Chinese and English.
+
+One catalog, keyed by a stable id, so a test can prove that no message lacks a
+translation and the terminal, JSON and error text all speak the chosen language.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+CATALOG: dict[str, dict[str, str]] = {
+    # --- statuses and labels -------------------------------------------------------
+    "status.pass": {"zh": "达标", "en": "pass"},
+    "status.warn": {"zh": "预警", "en": "warn"},
+    "status.fail": {"zh": "未达标", "en": "fail"},
+    "status.no_data": {"zh": "无数据", "en": "no data"},
+    "label.standard": {"zh": "绩效标准", "en": "Standard"},
+    "label.period": {"zh": "期间", "en": "Period"},
+    "label.actual": {"zh": "实际", "en": "Actual"},
+    "label.target": {"zh": "目标", "en": "Target"},
+    "label.status": {"zh": "结果", "en": "Status"},
+    "label.level": {"zh": "级别", "en": "Level"},
+    "label.evidence": {"zh": "相关记录", "en": "Rows"},
+    "label.overall": {"zh": "全部", "en": "Overall"},
+    "label.id": {"zh": "编号", "en": "ID"},
+    "label.dataset": {"zh": "数据表", "en": "Dataset"},
+    "label.metric": {"zh": "指标", "en": "Metric"},
+    "level.required": {"zh": "必达", "en": "required"},
+    "level.excellent": {"zh": "优秀", "en": "excellent"},
+    "title.scorecard": {
+        "zh": "绩效评估 {period}(截至 {as_of})· {rulebook}",
+        "en": "Scorecard {period} (as of {as_of}) · {rulebook}",
+    },
+    "title.rules": {"zh": "规则手册 {rulebook}", "en": "Rulebook {rulebook}"},
+    "summary.line": {
+        "zh": "共 {total} 项:达标 {pass_} · 预警 {warn} · 未达标 {fail} · 无数据 {no_data}"
+        "。必达标准未达标 {required_failed} 项。",
+        "en": "{total} results: {pass_} pass · {warn} warn · {fail} fail · {no_data} no data."
+        " Required standards failed: {required_failed}.",
+    },
+    "summary.excellent": {
+        "zh": "优秀绩效:已达成(培养出可以替代经理的员工,且所有必达标准达标)。",
+        "en": "Excellent performance: earned (successor trained and every required standard met).",
+    },
+    "summary.verdict_ok": {"zh": "结论:达标。", "en": "Verdict: standards met."},
+    "summary.verdict_fail": {"zh": "结论:未达标。", "en": "Verdict: standards not met."},
+    "rules.ok": {
+        "zh": "{file}:规则手册有效,共 {n} 项标准。",
+        "en": "{file}: rulebook is valid, {n} standards.",
+    },
+    "warning.prefix": {"zh": "注意", "en": "warning"},
+    "error.prefix": {"zh": "错误", "en": "error"},
+    # --- input errors -------------------------------------------------------------
+    "input.file_not_found": {
+        "zh": "{file}:文件不存在。",
+        "en": "{file}: file not found.",
+    },
+    "input.not_a_file": {
+        "zh": "{file}:不是文件(可能是文件夹)。",
+        "en": "{file}: not a file (is it a folder?).",
+    },
+    "input.empty_file": {
+        "zh": "{file}:文件为空(0 字节)。",
+        "en": "{file}: the file is empty (0 bytes).",
+    },
+    "input.encrypted": {
+        "zh": "{file}:工作簿已加密(有密码保护),请另存一份未加密的副本。",
+        "en": "{file}: workbook is encrypted (password-protected); save an unprotected copy.",
+    },
+    "input.wrong_format": {
+        "zh": "{file}:不是 Excel 工作簿,看起来是 {kind}。",
+        "en": "{file}: not an Excel workbook; it looks like {kind}.",
+    },
+    "input.unsupported_suffix": {
+        "zh": "{file}:不支持的文件类型 {suffix}(支持 .xlsx .xlsm .xls .ods)。",
+        "en": "{file}: unsupported file type {suffix} (supported: .xlsx .xlsm .xls .ods).",
+    },
+    "input.corrupt": {
+        "zh": "{file}:无法读取工作簿,文件可能已损坏({reason})。",
+        "en": "{file}: cannot read the workbook; it may be corrupt ({reason}).",
+    },
+    "input.permission": {
+        "zh": "{file}:没有读取权限。",
+        "en": "{file}: permission denied.",
+    },
+    "input.no_header": {
+        "zh": "{file},工作表「{sheet}」:前 {n} 行中找不到表头(应包含 {columns})。",
+        "en": "{file}, sheet '{sheet}': no header row in the first {n} rows "
+        "(expected headers such as {columns}).",
+    },
+    "input.missing_column": {
+        "zh": "{file},工作表「{sheet}」:缺少必需的列「{column}」(可用表头:{aliases}){hint}",
+        "en": "{file}, sheet '{sheet}': required column '{column}' is missing "
+        "(accepted headers: {aliases}){hint}",
+    },
+    "input.missing_column_hint": {
+        "zh":
+        ";最接近的表头是「{near}」。",
+        "en": "; the closest header found is '{near}'.",
+    },
+    "input.duplicate_header": {
+        "zh": "{file},工作表「{sheet}」:第 {row} 行的表头「{header}」出现了两次(第 {a} 列和第 {b} 列)。",
+        "en": "{file}, sheet '{sheet}': header '{header}' appears twice in row {row} "
+        "(columns {a} and {b}).",
+    },
+    "input.bad_value": {
+        "zh": "{file},工作表「{sheet}」,第 {row} 行,{column} 列(「{header}」):无法识别的{kind}「{value}」。",
+        "en": "{file}, sheet '{sheet}', row {row}, column {column} ('{header}'): "
+        "unreadable {kind} '{value}'.",
+    },
+    "input.bad_values_more": {
+        "zh": "……另有 {n} 个无法识别的单元格。",
+        "en": "... and {n} more unreadable cells.",
+    },
+    "input.no_dated_rows": {
+        "zh": "输入文件中没有带日期的记录,无法确定期间;请用 --period 指定。",
+        "en": "no dated rows in the input, so the period cannot be guessed; pass --period.",
+    },
+    "input.sheet_missing": {
+        "zh": "{file}:没有数据表「{dataset}」对应的工作表(查找了 {names};现有工作表:{present}),"
+        "相关标准显示为无数据。",
+        "en": "{file}: no sheet for dataset '{dataset}' (looked for {names}; sheets present: "
+        "{present}); its standards show no data.",
+    },
+    "kind.date": {"zh": "日期", "en": "date"},
+    "kind.rating": {"zh": "评分", "en": "rating"},
+    "kind.yesno": {"zh": "是/否", "en": "yes/no"},
+    "kind.number": {"zh": "数字", "en": "number"},
+    "kind.text": {"zh": "文本", "en": "text"},
+    "kind.bool": {"zh": "真/假", "en": "true/false"},
+    # --- rulebook errors -----------------------------------------------------------
+    "rules.not_found": {
+        "zh": "找不到规则手册「{name}」(内置:{known})。",
+        "en": "rulebook '{name}' not found (bundled: {known}).",
+    },
+    "rules.unreadable": {
+        "zh": "{file}:无法读取规则手册({reason})。",
+        "en": "{file}: cannot read the rulebook ({reason}).",
+    },
+    "rules.too_large": {
+        "zh": "{file}:规则手册过大({size} 字节,上限 {limit})。",
+        "en": "{file}: rulebook too large ({size} bytes; the limit is {limit}).",
+    },
+    "rules.yaml_syntax": {
+        "zh": "{file}:{line}:YAML 语法错误:{detail}",
+        "en": "{file}:{line}: YAML syntax error: {detail}",
+    },
+    "rules.yaml_tag": {
+        "zh": "{file}:{line}:不允许的 YAML 标签 {tag}(规则手册只能包含普通数据)。",
+        "en": "{file}:{line}: YAML tag {tag} is not allowed (a rulebook holds plain data only).",
+    },
+    "rules.yaml_alias": {
+        "zh": "{file}:{line}:规则手册中不允许使用 YAML 别名(*{alias})。",
+        "en": "{file}:{line}: YAML aliases (*{alias}) are not allowed in a rulebook.",
+    },
+    "rules.duplicate_key": {
+        "zh": "{file}:{line}:重复的键「{key}」(第一次出现在第 {first} 行)。",
+        "en": "{file}:{line}: duplicate key '{key}' (first at line {first}).",
+    },
+    "rules.invalid": {
+        "zh": "{file}:{line}:{path}:{detail}",
+        "en": "{file}:{line}: {path}: {detail}",
+    },
+    "rules.expression": {
+        "zh": "{file}:{line}:标准「{standard}」的 {key}:{detail}",
+        "en": "{file}:{line}: standard '{standard}', {key}: {detail}",
+    },
+    "rules.unknown_dataset": {
+        "zh": "未知的数据表「{dataset}」(已定义:{known})",
+        "en": "unknown dataset '{dataset}' (defined: {known})",
+    },
+    "rules.not_a_date_column": {
+        "zh": "列「{column}」不是日期类型,而是{kind}",
+        "en": "column '{column}' is not a date column but {kind}",
+    },
+    "rules.duplicate_standard": {
+        "zh": "标准编号「{standard}」重复",
+        "en": "standard id '{standard}' is used twice",
+    },
+    "rules.metric_needs": {
+        "zh": "指标 {metric} 需要设置 {field}",
+        "en": "metric {metric} needs {field}",
+    },
+    "rules.metric_forbids": {
+        "zh": "指标 {metric} 不使用 {field}",
+        "en": "metric {metric} does not use {field}",
+    },
+    "rules.metric_numeric": {
+        "zh": "指标 {metric} 需要数字列,但「{column}」是{kind}",
+        "en": "metric {metric} needs a number column, but '{column}' is {kind}",
+    },
+    # --- expression errors -----------------------------------------------------------
+    "expr.too_long": {
+        "zh": "表达式过长({n} 个字符,上限 {limit})",
+        "en": "expression too long ({n} characters; the limit is {limit})",
+    },
+    "expr.too_deep": {
+        "zh": "表达式嵌套过深(上限 {limit} 层)",
+        "en": "expression nested too deeply (the limit is {limit} levels)",
+    },
+    "expr.too_many_tokens": {
+        "zh": "表达式过于复杂(超过 {limit} 个词元)",
+        "en": "expression too complex (more than {limit} tokens)",
+    },
+    "expr.unexpected_char": {
+        "zh": "第 {pos} 个字符「{char}」不是表达式语言的一部分",
+        "en": "character '{char}' at position {pos} is not part of the expression language",
+    },
+    "expr.forbidden": {
+        "zh": "第 {pos} 个字符处:不允许使用{construct}(表达式只能比较列与值)",
+        "en": "{construct} at position {pos} is not allowed "
+        "(expressions only compare columns and values)",
+    },
+    "construct.call": {"zh": "函数调用", "en": "a function call"},
+    "construct.attribute": {"zh": "属性访问(.)", "en": "attribute access (.)"},
+    "construct.subscript": {"zh": "下标或列表推导([ ])", "en": "a subscript or comprehension ([ ])"},
+    "construct.lambda": {"zh": "lambda", "en": "lambda"},
+    "construct.fstring": {"zh": "f 字符串", "en": "an f-string"},
+    "construct.decorator": {"zh": "@ 运算", "en": "the @ operator"},
+    "construct.power": {"zh": "幂运算(**)", "en": "exponentiation (**)"},
+    "construct.arithmetic": {"zh": "算术运算", "en": "arithmetic"},
+    "construct.dunder": {"zh": "双下划线名称", "en": "a double-underscore name"},
+    "construct.keyword": {"zh": "Python 关键字「{word}」", "en": "the Python keyword '{word}'"},
+    "expr.unterminated": {
+        "zh": "第 {pos} 个字符处的字符串没有结束引号",
+        "en": "the string starting at position {pos} has no closing quote",
+    },
+    "expr.unexpected": {
+        "zh": "第 {pos} 个字符处出现意外的「{token}」,应为{expected}",
+        "en": "unexpected '{token}' at position {pos}; expected {expected}",
+    },
+    "expr.unexpected_end": {
+        "zh": "表达式意外结束,应为{expected}",
+        "en": "the expression ends too early; expected {expected}",
+    },
+    "expected.operand": {"zh": "列名或值", "en": "a column or a value"},
+    "expected.close_paren": {"zh": "「)」", "en": "')'"},
+    "expected.end": {"zh": "表达式结束", "en": "the end of the expression"},
+    "expected.blank": {"zh": "「blank」", "en": "'blank'"},
+    "expected.in_list": {"zh": "「(值1, 值2, …)」", "en": "'(value, value, ...)'"},
+    "expr.unknown_column": {
+        "zh": "数据表「{dataset}」中没有列「{column}」{hint}",
+        "en": "no column '{column}' in dataset '{dataset}'{hint}",
+    },
+    "expr.did_you_mean": {"zh": "(是否想写「{near}」?)", "en": " (did you mean '{near}'?)"},
+    "expr.type_mismatch": {
+        "zh": "无法将{left}与{right}比较(「{op}」)",
+        "en": "cannot compare {left} with {right} ('{op}')",
+    },
+    "expr.not_boolean": {
+        "zh": "条件必须是真/假,但这里是{kind}",
+        "en": "a condition must be true/false, but this is {kind}",
+    },
+    "expr.bad_date_literal": {
+        "zh": "「{value}」不是日期(应为 YYYY-MM-DD)",
+        "en": "'{value}' is not a date (expected YYYY-MM-DD)",
+    },
+    "expr.bad_bool_literal": {
+        "zh": "「{value}」不是是/否值",
+        "en": "'{value}' is not a yes/no value",
+    },
+    "expr.ordering_bool": {
+        "zh": "是/否值不能比较大小(「{op}」)",
+        "en": "yes/no values cannot be ordered ('{op}')",
+    },
+    "expr.contains_text": {
+        "zh": "contains 只能用于文本列",
+        "en": "contains works on text columns only",
+    },
+    # --- usage errors -----------------------------------------------------------------
+    "usage.bad_period": {
+        "zh": "--period「{value}」无效:应为 2026-10、2026Q3 或 2026。",
+        "en": "--period '{value}' is not valid: expected 2026-10, 2026Q3 or 2026.",
+    },
+    "usage.bad_as_of": {
+        "zh": "--as-of「{value}」无效:应为 2026-10-20 或 2026-10-20 14:00。",
+        "en": "--as-of '{value}' is not valid: expected 2026-10-20 or 2026-10-20 14:00.",
+    },
+    "usage.as_of_before_period": {
+        "zh": "--as-of {as_of} 早于期间 {period} 的开始。",
+        "en": "--as-of {as_of} is before the start of period {period}.",
+    },
+    "usage.unknown_group": {
+        "zh": "--by「{value}」:规则手册中没有这一列{hint}(可用:{known})。",
+        "en": "--by '{value}': no such column in the rulebook{hint} (known: {known}).",
+    },
+    "usage.bad_lang": {
+        "zh": "--lang「{value}」无效:应为 zh 或 en。",
+        "en": "--lang '{value}' is not valid: expected zh or en.",
+    },
+    "usage.bad_format": {
+        "zh": "--format「{value}」无效:应为 {known}。",
+        "en": "--format '{value}' is not valid: expected one of {known}.",
+    },
+    "internal.error": {
+        "zh": "内部错误:{detail}(使用 --debug 查看详细信息)",
+        "en": "internal error: {detail} (run with --debug to see the traceback)",
+    },
+    "output.write_failed": {
+        "zh": "{file}:无法写入输出({reason})。",
+        "en": "{file}: cannot write the output ({reason}).",
+    },
+}
+
+
+def message(key: str, lang: Lang, /, **params: object) -> str:
+    """Render catalog entry ``key`` in ``lang``; nested problems render in the same language."""
+    entry = CATALOG[key]
+    rendered = {
+        name: value.render(lang) if hasattr(value, "render") else value
+        for name, value in params.items()
+    }
+    return entry[lang].format(**rendered)
+
+
+def label(key: str, lang: Lang) -> str:
+    """A short label with no parameters (status names, column headings)."""
+    return CATALOG[key][lang]
+
+
+def pick(names: dict[str, str], lang: Lang) -> str:
+    """Choose the text for ``lang`` from a rulebook's {zh, en} pair, falling back to the other."""
+    return names.get(lang) or next(iter(names.values()), "")

@@ -1,0 +1,120 @@
+"""Calendar windows (month, quarter, year) and how a standard's own period fits the evaluated one.
+
+A standard's period may be longer than the period being evaluated (a quarterly limit in an
+October run covers the quarter to date) or shorter (monthly standards in a quarter run are
+evaluated for each month inside it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from cskpi.errors import UsageError
+
+Granularity = Literal["month", "quarter", "year"]
+_RANK = {"month": 1, "quarter": 2, "year": 3}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar window [start, end) at one granularity, labelled like 2026-10, 2026Q4, 2026."""
+
+    start: pd.Timestamp
+    granularity: Granularity
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """The first instant after the window."""
+        months = {"month": 1, "quarter": 3, "year": 12}[self.granularity]
+        return self.start + pd.DateOffset(months=months)
+
+    @property
+    def last_instant(self) -> pd.Timestamp:
+        return self.end - pd.Timedelta(microseconds=1)
+
+    @property
+    def label(self) -> str:
+        if self.granularity == "month":
+            return f"{self.start.year:04d}-{self.start.month:02d}"
+        if self.granularity == "quarter":
+            return f"{self.start.year:04d}Q{(self.start.month - 1) // 3 + 1}"
+        return f"{self.start.year:04d}"
+
+    def __str__(self) -> str:
+        return self.label
+
+    def containing(self, granularity: Granularity) -> Period:
+        """The window of ``granularity`` that contains this window's start."""
+        return period_of(self.start, granularity)
+
+    def split(self, granularity: Granularity) -> list[Period]:
+        """The windows of a finer ``granularity`` inside this one, in order."""
+        out: list[Period] = []
+        current = period_of(self.start, granularity)
+        while current.start < self.end:
+            out.append(current)
+            current = Period(current.end, granularity)
+        return out
+
+
+def period_of(moment: pd.Timestamp, granularity: Granularity) -> Period:
+    """The window of ``granularity`` that contains ``moment``."""
+    month = {"month": moment.month, "quarter": (moment.month - 1) // 3 * 3 + 1,
+             "year": 1}[granularity]
+    return Period(pd.Timestamp(year=moment.year, month=month, day=1), granularity)
+
+
+_PATTERNS: list[tuple[re.Pattern[str], Granularity]] = [
+    (re.compile(r"^(\d{4})-(\d{1,2})$"), "month"),
+    (re.compile(r"^(\d{4})[Qq]([1-4])$"), "quarter"),
+    (re.compile(r"^(\d{4})$"), "year"),
+]
+
+
+def parse_period(text: str) -> Period:
+    """``2026-10`` | ``2026Q3`` | ``2026`` -> Period; anything else is a usage error."""
+    value = text.strip()
+    for pattern, granularity in _PATTERNS:
+        match = pattern.match(value)
+        if not match:
+            continue
+        year = int(match.group(1))
+        if granularity == "month":
+            month = int(match.group(2))
+            if not 1 <= month <= 12:
+                break
+        elif granularity == "quarter":
+            month = (int(match.group(2)) - 1) * 3 + 1
+        else:
+            month = 1
+        if not 1900 <= year <= 2999:
+            break
+        return Period(pd.Timestamp(year=year, month=month, day=1), granularity)
+    raise UsageError("usage.bad_period", value=text)
+
+
+def parse_as_of(text: str) -> pd.Timestamp:
+    """A date means the end of that day; a date and time means that moment."""
+    value = text.strip()
+    stamp = pd.to_datetime(value, errors="coerce")
+    if pd.isna(stamp) or not re.match(r"^\d{4}-\d{1,2}-\d{1,2}", value):
+        raise UsageError("usage.bad_as_of", value=text)
+    if ":" not in value:
+        stamp = stamp.normalize() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    return pd.Timestamp(stamp)
+
+
+def windows_for(evaluated: Period, granularity: Granularity,
+                as_of: pd.Timestamp) -> list[Period]:
+    """The windows a standard of ``granularity`` is evaluated on for the ``evaluated`` period.
+
+    Longer standard periods give the one window containing the evaluated period; shorter ones
+    give each window inside it that has started by ``as_of``.
+    """
+    if _RANK[granularity] >= _RANK[evaluated.granularity]:
+        return [evaluated.containing(granularity)]
+    return [w for w in evaluated.split(granularity) if w.start <= as_of]

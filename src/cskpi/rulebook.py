@@ -1,0 +1,332 @@
+"""Rulebooks: the pydantic models of ``rules/*.yaml`` and their loading with YAML line numbers.
+
+A rulebook is validated completely when it is read: every problem (YAML syntax, unknown or
+misspelt keys, wrong types, unknown columns, bad expressions) is reported at once with the
+file and line, before any input workbook is opened.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from cskpi.errors import Problem, RulebookError
+from cskpi.expressions import (
+    ColumnRef,
+    Expression,
+    ExpressionError,
+    Name,
+    Schema,
+    ValueType,
+    compile_expression,
+    normalize_name,
+)
+from cskpi.yamlfile import LineMap, load_yaml
+
+DEFAULT_RULEBOOK = "customer-service-supervisor"
+
+ColumnType = Literal["date", "deadline", "rating", "yesno", "text", "number"]
+MetricName = Literal["count", "share", "mean", "median", "min", "max", "sum", "count_distinct"]
+Comparison = Literal["<=", "<", ">=", ">", "=="]
+StrictNumber = Annotated[float, Field(strict=True)]
+
+EXPRESSION_TYPE: dict[ColumnType, ValueType] = {
+    "date": "date", "deadline": "date", "rating": "bool", "yesno": "bool", "text": "text",
+    "number": "number",
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Names(_Model):
+    """A text in Chinese and English."""
+
+    zh: str
+    en: str
+
+
+class ColumnSpec(_Model):
+    """One field of a dataset: its canonical (Chinese) header, accepted aliases and value type.
+
+    ``deadline`` is a date where a value with no time of day means the end of that day.
+    ``personal`` columns hold customer data and are masked in every output.
+    """
+
+    header: str
+    aliases: list[str] = []
+    type: ColumnType = "text"
+    personal: bool = False
+
+
+class DatasetSpec(_Model):
+    """One kind of sheet (complaint log, survey, ...): where to find it and its columns."""
+
+    names: Names
+    sheets: list[str] = Field(min_length=1)
+    date_column: str | None = None
+    columns: dict[str, ColumnSpec] = Field(min_length=1)
+
+    def lookup(self) -> dict[str, str]:
+        """Every accepted name (field id, header, alias), normalized -> field id."""
+        out: dict[str, str] = {}
+        for fid, col in self.columns.items():
+            for name in (fid, col.header, *col.aliases):
+                out.setdefault(normalize_name(name), fid)
+        return out
+
+    def schema(self, dataset_id: str) -> Schema:
+        names = {
+            key: ColumnRef(fid, EXPRESSION_TYPE[self.columns[fid].type])
+            for key, fid in self.lookup().items()
+        }
+        return Schema(dataset_id, names)
+
+
+class Standard(_Model):
+    """One performance standard (绩效标准): which rows, which metric, compared with what."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Names
+    description: Names
+    source: str | None = None
+    dataset: str
+    date_column: str | None = None
+    period: Literal["month", "quarter", "year"] = "month"
+    metric: MetricName
+    column: str | None = None
+    condition: str | None = None
+    filter: str | None = None
+    comparison: Comparison
+    target: StrictNumber
+    warn_target: StrictNumber | None = None
+    level: Literal["required", "excellent"] = "required"
+    weight: StrictNumber = Field(default=1.0, ge=0)
+
+    _filter: Expression | None = PrivateAttr(default=None)
+    _condition: Expression | None = PrivateAttr(default=None)
+    _fields: frozenset[str] = PrivateAttr(default=frozenset())
+    _resolved: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @property
+    def filter_expr(self) -> Expression | None:
+        return self._filter
+
+    @property
+    def condition_expr(self) -> Expression | None:
+        return self._condition
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """Dataset fields this standard reads (resolved to field ids)."""
+        return self._fields
+
+    @property
+    def date_field(self) -> str | None:
+        """The field id of ``date_column`` (None: a snapshot, every row counts)."""
+        return self._resolved.get("date_column")
+
+    @property
+    def column_field(self) -> str | None:
+        """The field id of ``column`` (for mean, sum, count_distinct, ...)."""
+        return self._resolved.get("column")
+
+
+class RulebookInfo(_Model):
+    id: str
+    name: Names
+    version: str | None = None
+    source: str | None = None
+
+
+class Rulebook(_Model):
+    """A whole rulebook file."""
+
+    rulebook: RulebookInfo
+    datasets: dict[str, DatasetSpec] = Field(min_length=1)
+    standards: list[Standard] = Field(min_length=1)
+
+    def standard(self, standard_id: str) -> Standard:
+        for std in self.standards:
+            if std.id == standard_id:
+                return std
+        raise KeyError(standard_id)
+
+    def required_fields(self, dataset_id: str) -> set[str]:
+        """Fields of ``dataset_id`` that some standard reads: missing ones are input errors."""
+        out: set[str] = set()
+        for std in self.standards:
+            if std.dataset == dataset_id:
+                out |= std.fields
+        return out
+
+
+@dataclass(frozen=True)
+class LoadedRulebook:
+    """A validated rulebook, where it came from and a hash of its text (for the history)."""
+
+    path: Path
+    model: Rulebook
+    sha256: str
+    lines: LineMap = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.model.rulebook.id
+
+
+# --- locating ------------------------------------------------------------------------------
+
+def bundled_dir() -> Path:
+    """Where the bundled rulebooks are: inside the installed package, or the source checkout."""
+    installed = Path(__file__).with_name("rules")
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def bundled_names() -> list[str]:
+    return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
+
+
+def resolve_rulebook(name_or_path: str | None) -> Path:
+    """A path as given, or the bundled rulebook of that name (default: the supervisor's)."""
+    if name_or_path is None:
+        name_or_path = DEFAULT_RULEBOOK
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists() or "/" in name_or_path:
+        return candidate
+    bundled = bundled_dir() / f"{name_or_path}.yaml"
+    if bundled.is_file():
+        return bundled
+    raise RulebookError("rules.not_found", name=name_or_path, known=", ".join(bundled_names()))
+
+
+# --- validation ----------------------------------------------------------------------------
+
+_MODEL_AT: list[tuple[tuple[str, ...], type[BaseModel]]] = [
+    (("rulebook",), RulebookInfo),
+    (("datasets", "*", "columns", "*"), ColumnSpec),
+    (("datasets", "*", "names"), Names),
+    (("datasets", "*"), DatasetSpec),
+    (("standards", "*", "name"), Names),
+    (("standards", "*", "description"), Names),
+    (("standards", "*"), Standard),
+    ((), Rulebook),
+]
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    for pattern, model in _MODEL_AT:
+        if len(pattern) == len(loc) and all(p in ("*", part) for p, part in zip(pattern, loc,
+                                                                                 strict=True)):
+            return model
+    return None
+
+
+def _pydantic_problems(exc: ValidationError, file: str, lines: LineMap) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        detail = err["msg"]
+        if err["type"] == "extra_forbidden":
+            model = _model_at(loc[:-1])
+            known = sorted(model.model_fields) if model else []
+            near = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            detail = f"unknown key '{loc[-1]}'" + (f" (did you mean '{near[0]}'?)" if near else
+                                                   f" (allowed: {', '.join(known)})")
+        elif err["type"] == "literal_error":
+            detail = f"{detail}, got {err['input']!r}"
+        elif err["type"] in ("float_type", "float_parsing"):
+            detail = f"expected a number, got {err['input']!r}"
+        problems.append(Problem("rules.invalid", {
+            "file": file, "line": lines.line(loc), "path": ".".join(str(p) for p in loc),
+            "detail": detail,
+        }))
+    return problems
+
+
+def _check_references(model: Rulebook, file: str, lines: LineMap) -> list[Problem]:
+    """Cross-field checks pydantic cannot see: datasets, columns, metrics and expressions."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+
+    def report(index: int, key: str, detail: Problem | str) -> None:
+        problems.append(Problem("rules.expression", {
+            "file": file, "line": lines.line(("standards", index, key)),
+            "standard": model.standards[index].id, "key": key, "detail": detail,
+        }))
+
+    for i, std in enumerate(model.standards):
+        if std.id in seen:
+            report(i, "id", Problem("rules.duplicate_standard", {"standard": std.id}))
+        seen.add(std.id)
+        dataset = model.datasets.get(std.dataset)
+        if dataset is None:
+            report(i, "dataset", Problem("rules.unknown_dataset", {
+                "dataset": std.dataset, "known": ", ".join(model.datasets)}))
+            continue
+        schema = dataset.schema(std.dataset)
+        fields: set[str] = set()
+        for key in ("date_column", "column"):
+            name = getattr(std, key)
+            if name is None:
+                continue
+            try:
+                ref = schema.resolve(Name(name, 0, quoted=True))
+            except ExpressionError as exc:
+                report(i, key, exc.problem)
+                continue
+            fields.add(ref.field)
+            std._resolved[key] = ref.field
+            col_type = dataset.columns[ref.field].type
+            if key == "date_column" and ref.type != "date":
+                report(i, key, Problem("rules.not_a_date_column", {
+                    "column": name, "kind": Problem(f"kind.{EXPRESSION_TYPE[col_type]}")}))
+            if (key == "column" and std.metric not in ("count_distinct",)
+                    and ref.type != "number"):
+                report(i, key, Problem("rules.metric_numeric", {
+                    "metric": std.metric, "column": name,
+                    "kind": Problem(f"kind.{EXPRESSION_TYPE[col_type]}")}))
+        needs = {"share": "condition", "mean": "column", "median": "column", "min": "column",
+                 "max": "column", "sum": "column", "count_distinct": "column"}.get(std.metric)
+        if needs and getattr(std, needs) is None:
+            report(i, "metric", Problem("rules.metric_needs", {"metric": std.metric,
+                                                               "field": needs}))
+        for extra in ("condition", "column"):
+            if extra != needs and getattr(std, extra) is not None:
+                report(i, extra, Problem("rules.metric_forbids", {"metric": std.metric,
+                                                                  "field": extra}))
+        for key in ("filter", "condition"):
+            text = getattr(std, key)
+            if text is None:
+                continue
+            try:
+                expr = compile_expression(text, schema)
+            except ExpressionError as exc:
+                report(i, key, exc.problem)
+                continue
+            setattr(std, f"_{key}", expr)
+            fields |= expr.fields
+        std._fields = frozenset(fields)
+    return problems
+
+
+def load_rulebook(name_or_path: str | Path | None = None) -> LoadedRulebook:
+    """Read, validate and compile a rulebook; raise :class:`RulebookError` listing every problem."""
+    path = resolve_rulebook(str(name_or_path) if name_or_path is not None else None)
+    data, lines, digest = load_yaml(path)
+    file = str(path)
+    try:
+        model = Rulebook.model_validate(data)
+    except ValidationError as exc:
+        raise RulebookError.of(_pydantic_problems(exc, file, lines)) from None
+    problems = _check_references(model, file, lines)
+    if problems:
+        raise RulebookError.of(problems)
+    return LoadedRulebook(path=path, model=model, sha256=digest, lines=lines)

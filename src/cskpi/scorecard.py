@@ -1,0 +1,91 @@
+"""Frozen value objects every output renders: one :class:`Result` per standard, group and window.
+
+The terminal table, JSON, Markdown, CSV and the Excel export all read these, so they can
+never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from cskpi.errors import ExitCode, Problem
+
+Status = Literal["pass", "warn", "fail", "no_data"]
+STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "no_data")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One standard evaluated for one group (None = overall) over one window."""
+
+    standard: str
+    name_zh: str
+    name_en: str
+    group: str | None
+    period: str
+    status: Status
+    actual: float | None
+    comparison: str
+    target: float
+    warn_target: float | None
+    level: Literal["required", "excellent"]
+    metric: str
+    sample_size: int
+    evidence_count: int
+    evidence: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_share(self) -> bool:
+        return self.metric == "share"
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    counts: dict[str, int]
+    required_failed: int
+    excellent: bool
+
+    def exit_code(self, *, strict: bool = False) -> ExitCode:
+        """1 when a required standard fails (or, with ``strict``, has no data); else 0."""
+        if self.required_failed:
+            return ExitCode.STANDARD_FAILED
+        if strict and self.counts.get("no_data", 0):
+            return ExitCode.STANDARD_FAILED
+        return ExitCode.OK
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """All results of one run, and what they were computed from."""
+
+    rulebook_id: str
+    rulebook_name_zh: str
+    rulebook_name_en: str
+    period: str
+    as_of: pd.Timestamp
+    group_by: str | None
+    groups: tuple[str, ...]
+    results: tuple[Result, ...]
+    warnings: tuple[Problem, ...] = ()
+    inputs: tuple[tuple[str, str], ...] = ()  # (path, sha256)
+
+    def summary(self) -> Summary:
+        counts = Counter(r.status for r in self.results)
+        required_failed = sum(1 for r in self.results
+                              if r.level == "required" and r.status == "fail")
+        excellent_results = [r for r in self.results if r.level == "excellent" and r.group is None]
+        excellent = (bool(excellent_results) and required_failed == 0
+                     and all(r.status in ("pass", "warn") for r in excellent_results))
+        return Summary(total=len(self.results), counts={s: counts.get(s, 0) for s in STATUSES},
+                       required_failed=required_failed, excellent=excellent)
+
+    def rulebook_name(self, lang: str) -> str:
+        return self.rulebook_name_zh if lang == "zh" else self.rulebook_name_en

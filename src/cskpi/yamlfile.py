@@ -1,0 +1,108 @@
+"""Safe YAML reading that remembers the line of every key, for messages that point at it.
+
+Only plain data is accepted: no tags beyond YAML's core types, no aliases (so no alias bombs),
+no duplicate keys (PyYAML would silently keep the last), and a size cap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cskpi.errors import Problem, RulebookError
+
+MAX_BYTES = 1_000_000
+_CORE_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+@dataclass(frozen=True)
+class LineMap:
+    """Key path (as in pydantic's ``loc``) -> 1-based line number."""
+
+    lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
+
+    def line(self, loc: tuple[Any, ...]) -> int:
+        """The line of ``loc``, or of its nearest ancestor that the file spells out."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return 1
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Refuses aliases at compose time, before anything could expand."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused("rules.yaml_alias", event.start_mark.line + 1, alias=event.anchor)
+        return super().compose_node(parent, index)
+
+
+class _Refused(Exception):
+    def __init__(self, key: str, line: int, **params: object) -> None:
+        super().__init__(key)
+        self.key, self.line, self.params = key, line, params
+
+
+def _walk(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int],
+          problems: list[tuple[str, int, dict[str, object]]]) -> None:
+    if node.tag not in _CORE_TAGS:
+        problems.append(("rules.yaml_tag", node.start_mark.line + 1, {"tag": node.tag}))
+        return
+    if isinstance(node, yaml.MappingNode):
+        first: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in first:
+                problems.append(("rules.duplicate_key", line, {"key": key, "first": first[key]}))
+                continue
+            first[key] = line
+            lines[(*path, key)] = line
+            _walk(value_node, (*path, key), lines, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = item.start_mark.line + 1
+            _walk(item, (*path, index), lines, problems)
+
+
+def load_yaml(path: Path) -> tuple[Any, LineMap, str]:
+    """Read ``path`` as plain-data YAML: (data, line map, SHA-256 of the bytes)."""
+    file = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise RulebookError("rules.too_large", file=file, size=size, limit=MAX_BYTES)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RulebookError("rules.unreadable", file=file, reason=exc.strerror or exc) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RulebookError("rules.unreadable", file=file, reason=f"not UTF-8: {exc}") from None
+    try:
+        root = yaml.compose(text, Loader=_NoAliasLoader)
+    except _Refused as exc:
+        raise RulebookError(exc.key, file=file, line=exc.line, **exc.params) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise RulebookError("rules.yaml_syntax", file=file, line=line, detail=detail) from None
+    lines: dict[tuple[Any, ...], int] = {}
+    problems: list[tuple[str, int, dict[str, object]]] = []
+    if root is not None:
+        _walk(root, (), lines, problems)
+    if problems:
+        raise RulebookError.of([Problem(key, {"file": file, "line": line, **params})
+                                for key, line, params in problems])
+    data = yaml.safe_load(text)
+    return data, LineMap(lines), hashlib.sha256(raw).hexdigest()
