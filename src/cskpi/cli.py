@@ -68,7 +68,9 @@ def boundary(lang: str, debug: bool) -> Iterator[None]:
         if debug:
             traceback.print_exc()
         detail = f"{type(exc).__name__}: {exc}"
-        _stderr(f"{label('error.prefix', shown)}: {message('internal.error', shown, detail=detail)}")
+        _stderr(
+            f"{label('error.prefix', shown)}: {message('internal.error', shown, detail=detail)}"
+        )
         raise typer.Exit(int(ExitCode.OUTPUT)) from None
 
 
@@ -105,16 +107,24 @@ def evaluate(
 ) -> None:
     """Evaluate input workbooks against a rulebook and print the scorecard (评估绩效)."""
     with boundary(lang, debug):
-        code = _evaluate(files, rules, period, as_of, by, output_format, _lang(lang), quiet,
-                         strict)
+        code = _evaluate(files, rules, period, as_of, by, output_format, _lang(lang), quiet, strict)
     _finish(code)
 
 
-def _evaluate(files: list[Path], rules: str | None, period_text: str | None,
-              as_of_text: str | None, by: str | None, output_format: str, lang: Lang,
-              quiet: bool, strict: bool) -> int:
+def _evaluate(
+    files: list[Path],
+    rules: str | None,
+    period_text: str | None,
+    as_of_text: str | None,
+    by: str | None,
+    output_format: str,
+    lang: Lang,
+    quiet: bool,
+    strict: bool,
+) -> int:
     from cskpi import report
-    from cskpi.evaluate import evaluate as run, latest_period, resolve_group_field
+    from cskpi.evaluate import evaluate as run
+    from cskpi.evaluate import latest_period, resolve_group_field
     from cskpi.periods import parse_as_of, parse_period
     from cskpi.rulebook import load_rulebook
     from cskpi.workbook import Datasets, read_workbook
@@ -140,8 +150,9 @@ def _evaluate(files: list[Path], rules: str | None, period_text: str | None,
     card = run(model, data.frames, period, as_of, by)
     from dataclasses import replace
 
-    card = replace(card, warnings=tuple(data.warnings),
-                   inputs=tuple((f.path, f.sha256) for f in data.files))
+    card = replace(
+        card, warnings=tuple(data.warnings), inputs=tuple((f.path, f.sha256) for f in data.files)
+    )
     if not quiet and output_format == "table":
         prefix = label("warning.prefix", lang)
         for warning in card.warnings:
@@ -150,7 +161,7 @@ def _evaluate(files: list[Path], rules: str | None, period_text: str | None,
     return int(card.summary().exit_code(strict=strict))
 
 
-def _console():  # noqa: ANN202 - rich is imported lazily to keep --help fast
+def _console():
     from rich.console import Console
 
     console = Console(highlight=False, soft_wrap=False)
@@ -160,7 +171,7 @@ def _console():  # noqa: ANN202 - rich is imported lazily to keep --help fast
     return console
 
 
-def _print_card(card, output_format: str, lang: Lang, *, quiet: bool, strict: bool) -> None:  # noqa: ANN001
+def _print_card(card, output_format: str, lang: Lang, *, quiet: bool, strict: bool) -> None:
     from cskpi import report
 
     if output_format == "json":
@@ -191,8 +202,14 @@ def rules_check(
         try:
             with boundary(lang, debug):
                 loaded = _loaded(path)
-                print(message("rules.ok", _lang(lang), file=str(loaded.path),
-                              n=len(loaded.model.standards)))
+                print(
+                    message(
+                        "rules.ok",
+                        _lang(lang),
+                        file=str(loaded.path),
+                        n=len(loaded.model.standards),
+                    )
+                )
         except typer.Exit:
             failed = True
     _finish(int(ExitCode.USAGE) if failed else 0)
@@ -211,31 +228,55 @@ def rules_list(
         loaded = _loaded(rules)
         rows = [
             {
-                "id": s.id, "name": s.name.zh if chosen == "zh" else s.name.en,
-                "dataset": s.dataset, "period": s.period if s.date_column else "snapshot",
-                "metric": s.metric, "comparison": s.comparison, "target": s.target,
-                "level": s.level, "weight": s.weight,
+                "id": s.id,
+                "name": s.name.zh if chosen == "zh" else s.name.en,
+                "dataset": s.dataset,
+                "period": s.period if s.date_column else "snapshot",
+                "metric": s.metric,
+                "comparison": s.comparison,
+                "target": s.target,
+                "level": s.level,
+                "weight": s.weight,
             }
             for s in loaded.model.standards
         ]
         if output_format == "json":
             import json
 
-            print(json.dumps({"rulebook": loaded.id, "path": str(loaded.path),
-                              "standards": rows}, ensure_ascii=False, indent=2))
+            print(
+                json.dumps(
+                    {"rulebook": loaded.id, "path": str(loaded.path), "standards": rows},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
         elif output_format == "table":
             from rich.table import Table
 
-            title = message("title.rules", chosen,
-                            rulebook=getattr(loaded.model.rulebook.name, chosen))
+            title = message(
+                "title.rules", chosen, rulebook=getattr(loaded.model.rulebook.name, chosen)
+            )
             table = Table(title=title, header_style="bold")
-            for key in ("label.id", "label.standard", "label.dataset", "label.period",
-                        "label.metric", "label.target", "label.level"):
+            for key in (
+                "label.id",
+                "label.standard",
+                "label.dataset",
+                "label.period",
+                "label.metric",
+                "label.target",
+                "label.level",
+            ):
                 table.add_column(label(key, chosen))
             for row in rows:
-                table.add_row(row["id"], row["name"], row["dataset"], row["period"],
-                              row["metric"], f"{row['comparison']} {row['target']:g}",
-                              label(f"level.{row['level']}", chosen))
+                table.add_row(
+                    row["id"],
+                    row["name"],
+                    row["dataset"],
+                    row["period"],
+                    row["metric"],
+                    f"{row['comparison']} {row['target']:g}",
+                    label(f"level.{row['level']}", chosen),
+                )
             _console().print(table)
         else:
             raise UsageError("usage.bad_format", value=output_format, known="table, json")

@@ -21,13 +21,17 @@ from cskpi.rulebook import Rulebook, Standard
 from cskpi.scorecard import Result, Scorecard, Status
 
 _COMPARE = {
-    "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b,
-    ">": lambda a, b: a > b, "==": lambda a, b: math.isclose(a, b),
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "==": lambda a, b: math.isclose(a, b),
 }
 
 
-def judge(actual: float | None, comparison: str, target: float,
-          warn_target: float | None = None) -> Status:
+def judge(
+    actual: float | None, comparison: str, target: float, warn_target: float | None = None
+) -> Status:
     """pass / warn / fail / no_data for one value.
 
     ``warn`` means the target is met but the stricter ``warn_target`` is not.
@@ -77,27 +81,52 @@ def collect_groups(frames: Mapping[str, pd.DataFrame], group_field: str) -> tupl
     return tuple(values)
 
 
-def _result(std: Standard, window: str, group: str | None, rows: pd.DataFrame | None,
-            context: Mapping[str, object]) -> Result:
+def _result(
+    std: Standard,
+    window: str,
+    group: str | None,
+    rows: pd.DataFrame | None,
+    context: Mapping[str, object],
+) -> Result:
     if rows is None:
         value, sample, evidence = None, 0, None
     else:
-        measured = compute_metric(std.metric, MetricInput(
-            rows=rows, column=std.column_field,
-            condition=std.condition_expr, context=context))
+        measured = compute_metric(
+            std.metric,
+            MetricInput(
+                rows=rows, column=std.column_field, condition=std.condition_expr, context=context
+            ),
+        )
         value, sample = measured.value, measured.sample_size
         evidence = rows[measured.evidence.to_numpy(dtype=bool)]
     status = judge(value, std.comparison, std.target, std.warn_target)
     return Result(
-        standard=std.id, name_zh=std.name.zh, name_en=std.name.en, group=group, period=window,
-        status=status, actual=value, comparison=std.comparison, target=std.target,
-        warn_target=std.warn_target, level=std.level, metric=std.metric, sample_size=sample,
-        evidence_count=0 if evidence is None else len(evidence), evidence=evidence)
+        standard=std.id,
+        name_zh=std.name.zh,
+        name_en=std.name.en,
+        group=group,
+        period=window,
+        status=status,
+        actual=value,
+        comparison=std.comparison,
+        target=std.target,
+        warn_target=std.warn_target,
+        level=std.level,
+        metric=std.metric,
+        sample_size=sample,
+        evidence_count=0 if evidence is None else len(evidence),
+        evidence=evidence,
+    )
 
 
-def evaluate_standard(std: Standard, frame: pd.DataFrame | None,
-                      period: Period, as_of: pd.Timestamp, group_field: str | None,
-                      groups: tuple[str, ...]) -> list[Result]:
+def evaluate_standard(
+    std: Standard,
+    frame: pd.DataFrame | None,
+    period: Period,
+    as_of: pd.Timestamp,
+    group_field: str | None,
+    groups: tuple[str, ...],
+) -> list[Result]:
     """All results of one standard: each of its windows, overall and per group."""
     date_field = std.date_field
     windows = windows_for(period, std.period, as_of) if date_field else [period]
@@ -118,14 +147,22 @@ def evaluate_standard(std: Standard, frame: pd.DataFrame | None,
         if group_field is None or (frame is not None and group_field not in frame.columns):
             continue
         for group in groups:
-            subset = None if rows is None else rows[(rows[group_field] == group)
-                                                    .fillna(False).to_numpy(dtype=bool)]
+            subset = (
+                None
+                if rows is None
+                else rows[(rows[group_field] == group).fillna(False).to_numpy(dtype=bool)]
+            )
             results.append(_result(std, window.label, group, subset, context))
     return results
 
 
-def evaluate(rulebook: Rulebook, frames: Mapping[str, pd.DataFrame], period: Period,
-             as_of: pd.Timestamp | None = None, group_by: str | None = None) -> Scorecard:
+def evaluate(
+    rulebook: Rulebook,
+    frames: Mapping[str, pd.DataFrame],
+    period: Period,
+    as_of: pd.Timestamp | None = None,
+    group_by: str | None = None,
+) -> Scorecard:
     """Evaluate every standard of ``rulebook`` on ``frames`` for ``period``.
 
     ``as_of`` defaults to the last instant of the period; ``group_by`` adds one result per
@@ -136,9 +173,16 @@ def evaluate(rulebook: Rulebook, frames: Mapping[str, pd.DataFrame], period: Per
     groups = collect_groups(frames, group_field) if group_field else ()
     results: list[Result] = []
     for std in rulebook.standards:
-        results += evaluate_standard(std, frames.get(std.dataset), period, as_of,
-                                     group_field, groups)
+        results += evaluate_standard(
+            std, frames.get(std.dataset), period, as_of, group_field, groups
+        )
     return Scorecard(
-        rulebook_id=rulebook.rulebook.id, rulebook_name_zh=rulebook.rulebook.name.zh,
-        rulebook_name_en=rulebook.rulebook.name.en, period=period.label, as_of=as_of,
-        group_by=group_field, groups=groups, results=tuple(results))
+        rulebook_id=rulebook.rulebook.id,
+        rulebook_name_zh=rulebook.rulebook.name.zh,
+        rulebook_name_en=rulebook.rulebook.name.en,
+        period=period.label,
+        as_of=as_of,
+        group_by=group_field,
+        groups=groups,
+        results=tuple(results),
+    )

@@ -1,7 +1,7 @@
 """The rulebook's filter language: parsed to a tree, type-checked, interpreted on a DataFrame.
 
-Rule text never reaches ``eval``, ``exec``, ``DataFrame.query`` or numexpr. The grammar is
-small on purpose::
+Rule text is never handed to Python's own evaluator, to pandas' query engine or to any
+expression compiler. The grammar is small on purpose::
 
     expr     := and ("or" and)*
     and      := not ("and" not)*
@@ -13,8 +13,9 @@ small on purpose::
     OP       := == = != <> < <= > >=
 
 Evaluation lives in :mod:`cskpi.interpreter`; this module needs no pandas, so checking a
-rulebook stays fast. Logic is three-valued (SQL-like): a comparison with a blank cell is unknown, and a row whose
-condition is unknown is neither counted nor, for a share, part of the denominator.
+rulebook stays fast. Logic is three-valued (SQL-like): a comparison with a blank cell is
+unknown, and a row whose condition is unknown is neither counted nor, for a share, part
+of the denominator.
 """
 
 from __future__ import annotations
@@ -34,14 +35,34 @@ MAX_TOKENS = 400
 MAX_DEPTH = 40
 
 ValueType = TypingLiteral["date", "number", "text", "bool"]
-SPECIAL_NAMES: dict[str, ValueType] = {"as_of": "date", "window_start": "date", "window_end": "date"}
+SPECIAL_NAMES: dict[str, ValueType] = {
+    "as_of": "date",
+    "window_start": "date",
+    "window_end": "date",
+}
 BOOL_WORDS = {
-    "true": True, "yes": True, "y": True, "是": True, "1": True,
-    "false": False, "no": False, "n": False, "否": False, "0": False,
+    "true": True,
+    "yes": True,
+    "y": True,
+    "是": True,
+    "1": True,
+    "false": False,
+    "no": False,
+    "n": False,
+    "否": False,
+    "0": False,
 }
 KEYWORDS = {"and", "or", "not", "in", "is", "blank", "contains"}
-COMPARISONS = {"==": "==", "=": "==", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">",
-               ">=": ">="}
+COMPARISONS = {
+    "==": "==",
+    "=": "==",
+    "!=": "!=",
+    "<>": "!=",
+    "<": "<",
+    "<=": "<=",
+    ">": ">",
+    ">=": ">=",
+}
 
 
 class ExpressionError(Exception):
@@ -58,6 +79,7 @@ def normalize_name(name: str) -> str:
 
 
 # --- tokens --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Token:
@@ -98,8 +120,12 @@ def tokenize(text: str) -> list[Token]:
                 raise ExpressionError("expr.unterminated", pos=i + 1)
             tokens.append(Token("qname", text[i + 1 : end], start))
             i = end + 1
-        elif ch.isdigit() or (ch == "-" and i + 1 < n and text[i + 1].isdigit()
-                              and (not tokens or tokens[-1].kind in ("op", "lparen", "comma"))):
+        elif ch.isdigit() or (
+            ch == "-"
+            and i + 1 < n
+            and text[i + 1].isdigit()
+            and (not tokens or tokens[-1].kind in ("op", "lparen", "comma"))
+        ):
             i += 1
             while i < n and (text[i].isdigit() or text[i] == "."):
                 i += 1
@@ -111,8 +137,11 @@ def tokenize(text: str) -> list[Token]:
             while i < n and (text[i].isalnum() or text[i] == "_"):
                 i += 1
             word = text[start:i]
-            if i < n and text[i] in "'\"" and word.lower() in {"f", "rf", "fr", "b", "rb", "br",
-                                                               "r", "u"}:
+            if (
+                i < n
+                and text[i] in "'\""
+                and word.lower() in {"f", "rf", "fr", "b", "rb", "br", "r", "u"}
+            ):
                 raise _forbid("construct.fstring", start)
             if word.startswith("__"):
                 raise _forbid("construct.dunder", start)
@@ -156,6 +185,7 @@ def tokenize(text: str) -> list[Token]:
 
 
 # --- tree ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Name:
@@ -236,8 +266,9 @@ class _Parser:
         tok = self.peek()
         if tok.kind == "end":
             return ExpressionError("expr.unexpected_end", expected=Problem(expected))
-        return ExpressionError("expr.unexpected", token=tok.text, pos=tok.pos + 1,
-                               expected=Problem(expected))
+        return ExpressionError(
+            "expr.unexpected", token=tok.text, pos=tok.pos + 1, expected=Problem(expected)
+        )
 
     def nest(self) -> None:
         self.depth += 1
@@ -358,6 +389,7 @@ def parse(text: str) -> Node:
 
 # --- binding and type checking --------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ColumnRef:
     """A column as the expression language sees it: the dataset field and its value type."""
@@ -380,8 +412,9 @@ class Schema:
         if found is None:
             near = difflib.get_close_matches(normalize_name(name.text), list(self.names), n=1)
             hint = Problem("expr.did_you_mean", {"near": near[0]}) if near else ""
-            raise ExpressionError("expr.unknown_column", column=name.text, dataset=self.dataset,
-                                  hint=hint)
+            raise ExpressionError(
+                "expr.unknown_column", column=name.text, dataset=self.dataset, hint=hint
+            )
         return found
 
 
@@ -419,7 +452,7 @@ def _kind_problem(kind: str) -> Problem:
 
 
 def type_of(node: Node, schema: Schema) -> ValueType | None:
-    """The value type of an operand; None for a string or bool literal (adapts to the other side)."""
+    """The value type of an operand; None for a string or bool literal (takes the other side's)."""
     if isinstance(node, Name):
         return schema.resolve(node).type
     if isinstance(node, Const):
@@ -433,8 +466,9 @@ def coerce_const(const: Const, target: ValueType, op: str = "==") -> object:
     own: ValueType = "text" if const.kind == "string" else const.kind
 
     def mismatch() -> ExpressionError:
-        return ExpressionError("expr.type_mismatch", left=_kind_problem(target),
-                               right=_kind_problem(own), op=op)
+        return ExpressionError(
+            "expr.type_mismatch", left=_kind_problem(target), right=_kind_problem(own), op=op
+        )
 
     if target == "date":
         if const.kind != "string":
@@ -469,8 +503,9 @@ def check(node: Node, schema: Schema, *, top: bool = False) -> None:
         case Const(kind="bool"):
             return
         case Const(kind=kind):
-            raise ExpressionError("expr.not_boolean",
-                                  kind=_kind_problem("number" if kind == "number" else "text"))
+            raise ExpressionError(
+                "expr.not_boolean", kind=_kind_problem("number" if kind == "number" else "text")
+            )
         case Compare(op=op, left=left, right=right):
             lt, rt = type_of(left, schema), type_of(right, schema)
             if lt is None and rt is None:
@@ -482,8 +517,12 @@ def check(node: Node, schema: Schema, *, top: bool = False) -> None:
                     assert isinstance(operand, Const)
                     coerce_const(operand, side, op)
                 elif typ != side:
-                    raise ExpressionError("expr.type_mismatch", left=_kind_problem(lt or side),
-                                          right=_kind_problem(rt or side), op=op)
+                    raise ExpressionError(
+                        "expr.type_mismatch",
+                        left=_kind_problem(lt or side),
+                        right=_kind_problem(rt or side),
+                        op=op,
+                    )
             if side == "bool" and op not in ("==", "!="):
                 raise ExpressionError("expr.ordering_bool", op=op)
         case InList(operand=operand, values=values):

@@ -97,8 +97,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "(accepted headers: {aliases}){hint}",
     },
     "input.missing_column_hint": {
-        "zh":
-        ";最接近的表头是「{near}」。",
+        "zh": ";最接近的表头是「{near}」。",
         "en": "; the closest header found is '{near}'.",
     },
     "input.duplicate_header": {
@@ -125,6 +124,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{file}: no sheet for dataset '{dataset}' (looked for {names}; sheets present: "
         "{present}); its standards show no data.",
     },
+    "punct.end": {"zh": "。", "en": "."},
     "kind.date": {"zh": "日期", "en": "date"},
     "kind.rating": {"zh": "评分", "en": "rating"},
     "kind.yesno": {"zh": "是/否", "en": "yes/no"},
@@ -216,7 +216,10 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "construct.call": {"zh": "函数调用", "en": "a function call"},
     "construct.attribute": {"zh": "属性访问(.)", "en": "attribute access (.)"},
-    "construct.subscript": {"zh": "下标或列表推导([ ])", "en": "a subscript or comprehension ([ ])"},
+    "construct.subscript": {
+        "zh": "下标或列表推导([ ])",
+        "en": "a subscript or comprehension ([ ])",
+    },
     "construct.lambda": {"zh": "lambda", "en": "lambda"},
     "construct.fstring": {"zh": "f 字符串", "en": "an f-string"},
     "construct.decorator": {"zh": "@ 运算", "en": "the @ operator"},

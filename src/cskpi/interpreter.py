@@ -29,8 +29,13 @@ from cskpi.expressions import (
 )
 
 
-def _value(node: Node, df: pd.DataFrame, schema: Schema, context: Mapping[str, object],
-           target: ValueType | None) -> object:
+def _value(
+    node: Node,
+    df: pd.DataFrame,
+    schema: Schema,
+    context: Mapping[str, object],
+    target: ValueType | None,
+) -> object:
     """An operand as a Series (a column) or a scalar (a literal or as_of)."""
     if isinstance(node, Name):
         ref = schema.resolve(node)
@@ -54,8 +59,12 @@ def _as_boolean(values: object, known: pd.Series) -> pd.Series:
 
 
 _OPS = {
-    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
 }
 
 
@@ -67,8 +76,9 @@ def _compare(op: str, left: object, right: object, index: pd.Index) -> pd.Series
     return _as_boolean(raw.fillna(False).astype(bool).to_numpy(), known)
 
 
-def evaluate_node(node: Node, df: pd.DataFrame, schema: Schema,
-                  context: Mapping[str, object]) -> pd.Series:
+def evaluate_node(
+    node: Node, df: pd.DataFrame, schema: Schema, context: Mapping[str, object]
+) -> pd.Series:
     """Interpret a checked tree on ``df``: a nullable boolean Series aligned with its index."""
     index = df.index
     match node:
@@ -81,8 +91,12 @@ def evaluate_node(node: Node, df: pd.DataFrame, schema: Schema,
             return pd.Series(value, index=index, dtype="boolean")
         case Compare(op=op, left=left, right=right):
             side = type_of(left, schema) or type_of(right, schema) or "text"
-            return _compare(op, _value(left, df, schema, context, side),
-                            _value(right, df, schema, context, side), index)
+            return _compare(
+                op,
+                _value(left, df, schema, context, side),
+                _value(right, df, schema, context, side),
+                index,
+            )
         case InList(operand=operand, values=values, negate=negate):
             typ = type_of(operand, schema) or "text"
             series = _value(operand, df, schema, context, typ)

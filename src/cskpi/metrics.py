@@ -66,8 +66,10 @@ def _column_stat(stat: str) -> Callable[[MetricInput], MetricValue]:
 METRICS: dict[str, Callable[[MetricInput], MetricValue]] = {
     "count": _count,
     "share": _share,
-    **{name: _column_stat(name) for name in ("mean", "median", "min", "max", "sum",
-                                             "count_distinct")},
+    **{
+        name: _column_stat(name)
+        for name in ("mean", "median", "min", "max", "sum", "count_distinct")
+    },
 }
 
 

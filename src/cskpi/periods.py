@@ -63,8 +63,9 @@ class Period:
 
 def period_of(moment: pd.Timestamp, granularity: Granularity) -> Period:
     """The window of ``granularity`` that contains ``moment``."""
-    month = {"month": moment.month, "quarter": (moment.month - 1) // 3 * 3 + 1,
-             "year": 1}[granularity]
+    month = {"month": moment.month, "quarter": (moment.month - 1) // 3 * 3 + 1, "year": 1}[
+        granularity
+    ]
     return Period(pd.Timestamp(year=moment.year, month=month, day=1), granularity)
 
 
@@ -108,8 +109,7 @@ def parse_as_of(text: str) -> pd.Timestamp:
     return pd.Timestamp(stamp)
 
 
-def windows_for(evaluated: Period, granularity: Granularity,
-                as_of: pd.Timestamp) -> list[Period]:
+def windows_for(evaluated: Period, granularity: Granularity, as_of: pd.Timestamp) -> list[Period]:
     """The windows a standard of ``granularity`` is evaluated on for the ``evaluated`` period.
 
     Longer standard periods give the one window containing the evaluated period; shorter ones

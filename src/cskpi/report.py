@@ -60,20 +60,35 @@ def _rows(card: Scorecard) -> list[tuple[str, str, list[Result]]]:
 
 def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
     s = card.summary()
-    lines = [message("summary.line", lang, total=s.total, pass_=s.counts["pass"],
-                     warn=s.counts["warn"], fail=s.counts["fail"], no_data=s.counts["no_data"],
-                     required_failed=s.required_failed)]
+    lines = [
+        message(
+            "summary.line",
+            lang,
+            total=s.total,
+            pass_=s.counts["pass"],
+            warn=s.counts["warn"],
+            fail=s.counts["fail"],
+            no_data=s.counts["no_data"],
+            required_failed=s.required_failed,
+        )
+    ]
     if s.excellent:
         lines.append(message("summary.excellent", lang))
-    lines.append(message("summary.verdict_fail" if s.required_failed else "summary.verdict_ok",
-                         lang))
+    lines.append(
+        message("summary.verdict_fail" if s.required_failed else "summary.verdict_ok", lang)
+    )
     return lines
 
 
 def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool = False) -> None:
     """The terminal scorecard. Wide (CJK) characters are measured by rich, so columns line up."""
-    title = message("title.scorecard", lang, period=card.period, as_of=as_of_text(card),
-                    rulebook=card.rulebook_name(lang))
+    title = message(
+        "title.scorecard",
+        lang,
+        period=card.period,
+        as_of=as_of_text(card),
+        rulebook=card.rulebook_name(lang),
+    )
     table = Table(title=None if quiet else title, show_lines=False, header_style="bold")
     table.add_column(label("label.standard", lang))
     table.add_column(label("label.period", lang), no_wrap=True)
@@ -98,13 +113,22 @@ def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool =
             by_group = {r.group: r for r in results}
             for group in (None, *card.groups):
                 r = by_group.get(group)
-                cells.append(Text("") if r is None else Text(
-                    f"{format_value(r.actual, share=r.is_share)} {MARK[r.status]}",
-                    style=STYLE[r.status]))
+                cells.append(
+                    Text("")
+                    if r is None
+                    else Text(
+                        f"{format_value(r.actual, share=r.is_share)} {MARK[r.status]}",
+                        style=STYLE[r.status],
+                    )
+                )
         else:
             cells.append(format_value(first.actual, share=first.is_share))
-            cells.append(Text(f"{MARK[first.status]} {status_text(first.status, lang)}",
-                              style=STYLE[first.status]))
+            cells.append(
+                Text(
+                    f"{MARK[first.status]} {status_text(first.status, lang)}",
+                    style=STYLE[first.status],
+                )
+            )
         table.add_row(*cells)
         shown += 1
     if shown:
@@ -159,14 +183,26 @@ def render_json(card: Scorecard, lang: Lang, *, strict: bool = False) -> str:
     return json.dumps(scorecard_dict(card, lang, strict=strict), ensure_ascii=False, indent=2)
 
 
-CSV_FIELDS = ("standard", "name", "group", "period", "status", "actual", "comparison", "target",
-              "level", "sample_size", "evidence_count")
+CSV_FIELDS = (
+    "standard",
+    "name",
+    "group",
+    "period",
+    "status",
+    "actual",
+    "comparison",
+    "target",
+    "level",
+    "sample_size",
+    "evidence_count",
+)
 
 
 def render_csv(card: Scorecard, lang: Lang) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore",
-                            lineterminator="\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n"
+    )
     writer.writeheader()
     for result in card.results:
         row = result_dict(result, lang)
@@ -179,17 +215,25 @@ def _md_escape(text: str) -> str:
 
 
 def render_markdown(card: Scorecard, lang: Lang) -> str:
-    head = [label("label.standard", lang), label("label.period", lang),
-            label("label.target", lang)]
+    head = [label("label.standard", lang), label("label.period", lang), label("label.target", lang)]
     groups: Iterable[str | None] = (None, *card.groups) if card.group_by else (None,)
     if card.group_by:
         head += [label("label.overall", lang), *card.groups]
     else:
         head += [label("label.actual", lang), label("label.status", lang)]
-    title = message("title.scorecard", lang, period=card.period, as_of=as_of_text(card),
-                    rulebook=card.rulebook_name(lang))
-    lines = [f"## {title}", "", "| " + " | ".join(map(_md_escape, head)) + " |",
-             "|" + "---|" * len(head)]
+    title = message(
+        "title.scorecard",
+        lang,
+        period=card.period,
+        as_of=as_of_text(card),
+        rulebook=card.rulebook_name(lang),
+    )
+    lines = [
+        f"## {title}",
+        "",
+        "| " + " | ".join(map(_md_escape, head)) + " |",
+        "|" + "---|" * len(head),
+    ]
     for _std, period, results in _rows(card):
         first = results[0]
         cells = [first.name(lang), period, format_target(first)]
@@ -197,11 +241,16 @@ def render_markdown(card: Scorecard, lang: Lang) -> str:
             by_group = {r.group: r for r in results}
             for group in groups:
                 r = by_group.get(group)
-                cells.append("" if r is None else
-                             f"{format_value(r.actual, share=r.is_share)} {MARK[r.status]}")
+                cells.append(
+                    ""
+                    if r is None
+                    else f"{format_value(r.actual, share=r.is_share)} {MARK[r.status]}"
+                )
         else:
-            cells += [format_value(first.actual, share=first.is_share),
-                      f"{MARK[first.status]} {status_text(first.status, lang)}"]
+            cells += [
+                format_value(first.actual, share=first.is_share),
+                f"{MARK[first.status]} {status_text(first.status, lang)}",
+            ]
         lines.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
     lines += ["", *summary_lines(card, lang), ""]
     return "\n".join(lines)

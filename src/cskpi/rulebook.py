@@ -35,7 +35,11 @@ Comparison = Literal["<=", "<", ">=", ">", "=="]
 StrictNumber = Annotated[float, Field(strict=True)]
 
 EXPRESSION_TYPE: dict[ColumnType, ValueType] = {
-    "date": "date", "deadline": "date", "rating": "bool", "yesno": "bool", "text": "text",
+    "date": "date",
+    "deadline": "date",
+    "rating": "bool",
+    "yesno": "bool",
+    "text": "text",
     "number": "number",
 }
 
@@ -182,6 +186,7 @@ class LoadedRulebook:
 
 # --- locating ------------------------------------------------------------------------------
 
+
 def bundled_dir() -> Path:
     """Where the bundled rulebooks are: inside the installed package, or the source checkout."""
     installed = Path(__file__).with_name("rules")
@@ -223,13 +228,27 @@ _MODEL_AT: list[tuple[tuple[str, ...], type[BaseModel]]] = [
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     for pattern, model in _MODEL_AT:
-        if len(pattern) == len(loc) and all(p in ("*", part) for p, part in zip(pattern, loc,
-                                                                                 strict=True)):
+        if len(pattern) == len(loc) and all(
+            p in ("*", part) for p, part in zip(pattern, loc, strict=True)
+        ):
             return model
     return None
 
 
-def _pydantic_problems(exc: ValidationError, file: str, lines: LineMap) -> list[Problem]:
+def _path(loc: tuple[Any, ...], data: Any) -> str:
+    """standards.3.target -> standards[3:satisfaction_speed].target, so a person can find it."""
+    parts = [str(p) for p in loc]
+    if len(loc) >= 2 and loc[0] == "standards" and isinstance(loc[1], int):
+        try:
+            std_id = data["standards"][loc[1]]["id"]
+        except (KeyError, IndexError, TypeError):
+            std_id = None
+        parts[1] = f"{loc[1]}:{std_id}" if std_id else str(loc[1])
+        return f"standards[{parts[1]}]" + "".join(f".{p}" for p in parts[2:])
+    return ".".join(parts)
+
+
+def _pydantic_problems(exc: ValidationError, file: str, lines: LineMap, data: Any) -> list[Problem]:
     problems = []
     for err in exc.errors():
         loc = tuple(err["loc"])
@@ -238,16 +257,24 @@ def _pydantic_problems(exc: ValidationError, file: str, lines: LineMap) -> list[
             model = _model_at(loc[:-1])
             known = sorted(model.model_fields) if model else []
             near = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            detail = f"unknown key '{loc[-1]}'" + (f" (did you mean '{near[0]}'?)" if near else
-                                                   f" (allowed: {', '.join(known)})")
+            detail = f"unknown key '{loc[-1]}'" + (
+                f" (did you mean '{near[0]}'?)" if near else f" (allowed: {', '.join(known)})"
+            )
         elif err["type"] == "literal_error":
             detail = f"{detail}, got {err['input']!r}"
         elif err["type"] in ("float_type", "float_parsing"):
             detail = f"expected a number, got {err['input']!r}"
-        problems.append(Problem("rules.invalid", {
-            "file": file, "line": lines.line(loc), "path": ".".join(str(p) for p in loc),
-            "detail": detail,
-        }))
+        problems.append(
+            Problem(
+                "rules.invalid",
+                {
+                    "file": file,
+                    "line": lines.line(loc),
+                    "path": _path(loc, data),
+                    "detail": detail,
+                },
+            )
+        )
     return problems
 
 
@@ -257,10 +284,18 @@ def _check_references(model: Rulebook, file: str, lines: LineMap) -> list[Proble
     seen: set[str] = set()
 
     def report(index: int, key: str, detail: Problem | str) -> None:
-        problems.append(Problem("rules.expression", {
-            "file": file, "line": lines.line(("standards", index, key)),
-            "standard": model.standards[index].id, "key": key, "detail": detail,
-        }))
+        problems.append(
+            Problem(
+                "rules.expression",
+                {
+                    "file": file,
+                    "line": lines.line(("standards", index, key)),
+                    "standard": model.standards[index].id,
+                    "key": key,
+                    "detail": detail,
+                },
+            )
+        )
 
     for i, std in enumerate(model.standards):
         if std.id in seen:
@@ -268,8 +303,14 @@ def _check_references(model: Rulebook, file: str, lines: LineMap) -> list[Proble
         seen.add(std.id)
         dataset = model.datasets.get(std.dataset)
         if dataset is None:
-            report(i, "dataset", Problem("rules.unknown_dataset", {
-                "dataset": std.dataset, "known": ", ".join(model.datasets)}))
+            report(
+                i,
+                "dataset",
+                Problem(
+                    "rules.unknown_dataset",
+                    {"dataset": std.dataset, "known": ", ".join(model.datasets)},
+                ),
+            )
             continue
         schema = dataset.schema(std.dataset)
         fields: set[str] = set()
@@ -286,22 +327,47 @@ def _check_references(model: Rulebook, file: str, lines: LineMap) -> list[Proble
             std._resolved[key] = ref.field
             col_type = dataset.columns[ref.field].type
             if key == "date_column" and ref.type != "date":
-                report(i, key, Problem("rules.not_a_date_column", {
-                    "column": name, "kind": Problem(f"kind.{EXPRESSION_TYPE[col_type]}")}))
-            if (key == "column" and std.metric not in ("count_distinct",)
-                    and ref.type != "number"):
-                report(i, key, Problem("rules.metric_numeric", {
-                    "metric": std.metric, "column": name,
-                    "kind": Problem(f"kind.{EXPRESSION_TYPE[col_type]}")}))
-        needs = {"share": "condition", "mean": "column", "median": "column", "min": "column",
-                 "max": "column", "sum": "column", "count_distinct": "column"}.get(std.metric)
+                report(
+                    i,
+                    key,
+                    Problem(
+                        "rules.not_a_date_column",
+                        {"column": name, "kind": Problem(f"kind.{EXPRESSION_TYPE[col_type]}")},
+                    ),
+                )
+            if key == "column" and std.metric not in ("count_distinct",) and ref.type != "number":
+                report(
+                    i,
+                    key,
+                    Problem(
+                        "rules.metric_numeric",
+                        {
+                            "metric": std.metric,
+                            "column": name,
+                            "kind": Problem(f"kind.{EXPRESSION_TYPE[col_type]}"),
+                        },
+                    ),
+                )
+        needs = {
+            "share": "condition",
+            "mean": "column",
+            "median": "column",
+            "min": "column",
+            "max": "column",
+            "sum": "column",
+            "count_distinct": "column",
+        }.get(std.metric)
         if needs and getattr(std, needs) is None:
-            report(i, "metric", Problem("rules.metric_needs", {"metric": std.metric,
-                                                               "field": needs}))
+            report(
+                i, "metric", Problem("rules.metric_needs", {"metric": std.metric, "field": needs})
+            )
         for extra in ("condition", "column"):
             if extra != needs and getattr(std, extra) is not None:
-                report(i, extra, Problem("rules.metric_forbids", {"metric": std.metric,
-                                                                  "field": extra}))
+                report(
+                    i,
+                    extra,
+                    Problem("rules.metric_forbids", {"metric": std.metric, "field": extra}),
+                )
         for key in ("filter", "condition"):
             text = getattr(std, key)
             if text is None:
@@ -325,7 +391,7 @@ def load_rulebook(name_or_path: str | Path | None = None) -> LoadedRulebook:
     try:
         model = Rulebook.model_validate(data)
     except ValidationError as exc:
-        raise RulebookError.of(_pydantic_problems(exc, file, lines)) from None
+        raise RulebookError.of(_pydantic_problems(exc, file, lines, data)) from None
     problems = _check_references(model, file, lines)
     if problems:
         raise RulebookError.of(problems)

@@ -79,13 +79,21 @@ class Scorecard:
 
     def summary(self) -> Summary:
         counts = Counter(r.status for r in self.results)
-        required_failed = sum(1 for r in self.results
-                              if r.level == "required" and r.status == "fail")
+        required_failed = sum(
+            1 for r in self.results if r.level == "required" and r.status == "fail"
+        )
         excellent_results = [r for r in self.results if r.level == "excellent" and r.group is None]
-        excellent = (bool(excellent_results) and required_failed == 0
-                     and all(r.status in ("pass", "warn") for r in excellent_results))
-        return Summary(total=len(self.results), counts={s: counts.get(s, 0) for s in STATUSES},
-                       required_failed=required_failed, excellent=excellent)
+        excellent = (
+            bool(excellent_results)
+            and required_failed == 0
+            and all(r.status in ("pass", "warn") for r in excellent_results)
+        )
+        return Summary(
+            total=len(self.results),
+            counts={s: counts.get(s, 0) for s in STATUSES},
+            required_failed=required_failed,
+            excellent=excellent,
+        )
 
     def rulebook_name(self, lang: str) -> str:
         return self.rulebook_name_zh if lang == "zh" else self.rulebook_name_en

@@ -14,17 +14,32 @@ import numpy as np
 import pandas as pd
 
 DATE_FORMATS = (
-    "%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
-    "%Y/%m/%d", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y.%m.%d",
-    "%Y年%m月%d日", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H:%M", "%Y年%m月%d日 %H:%M:%S",
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y.%m.%d",
+    "%Y年%m月%d日",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M",
+    "%Y年%m月%d日 %H:%M:%S",
 )
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 MAX_SERIAL = 2_958_465  # 9999-12-31
 
 YES_WORDS = {"是", "yes", "y", "true", "t", "对", "✓", "√"}
 NO_WORDS = {"否", "no", "n", "false", "f", "不是", "✗", "×"}
-RATING_WORDS = {"非常满意": True, "满意": True, "很满意": True,
-                "一般": False, "不满意": False, "非常不满意": False}
+RATING_WORDS = {
+    "非常满意": True,
+    "满意": True,
+    "很满意": True,
+    "一般": False,
+    "不满意": False,
+    "非常不满意": False,
+}
 
 Converted = tuple[pd.Series, pd.Series]  # (typed values, bad-cell mask)
 
@@ -36,7 +51,8 @@ def blank_mask(raw: pd.Series) -> pd.Series:
     return pd.Series(isna | texts, index=raw.index)
 
 
-def _clean_text(value: object) -> object:
+def cell_text(value: object) -> str:
+    """How a cell reads as text: 123.0 -> "123", datetimes in ISO form, trimmed."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, bool):
@@ -49,7 +65,7 @@ def _clean_text(value: object) -> object:
 def to_text(raw: pd.Series) -> Converted:
     """Text, trimmed; integral numbers without '.0' (an id typed as a number stays 123)."""
     blank = blank_mask(raw)
-    values = raw.where(~blank).map(_clean_text, na_action="ignore")
+    values = raw.where(~blank).map(cell_text, na_action="ignore")
     return values.astype("string"), pd.Series(False, index=raw.index)
 
 
@@ -60,8 +76,9 @@ def to_date(raw: pd.Series) -> Converted:
     is_stamp = raw.map(lambda v: isinstance(v, dt.date)).to_numpy(dtype=bool)
     if is_stamp.any():
         out[is_stamp] = pd.to_datetime(raw[is_stamp].map(pd.Timestamp)).astype("datetime64[us]")
-    is_num = raw.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)
-                     and 1 <= v <= MAX_SERIAL).to_numpy(dtype=bool)
+    is_num = raw.map(
+        lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 1 <= v <= MAX_SERIAL
+    ).to_numpy(dtype=bool)
     if is_num.any():
         days = pd.to_numeric(raw[is_num]).astype(float)
         out[is_num] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).dt.round("s")
@@ -142,7 +159,7 @@ def to_yesno(raw: pd.Series) -> Converted:
 
 
 def to_rating(raw: pd.Series) -> Converted:
-    """Satisfied or not: 1-5 (4 and 5 satisfied), 非常满意/满意 vs 一般/不满意/非常不满意, or yes/no."""
+    """Satisfied or not: 1-5 (4, 5 satisfied), 非常满意/满意 vs 一般/不满意/非常不满意, yes/no."""
     return _bool_from(_rating, raw)
 
 
@@ -150,14 +167,23 @@ def to_number(raw: pd.Series) -> Converted:
     """Numbers, or text that is a plain number (thousands separators allowed)."""
     blank = blank_mask(raw)
     texts = raw.where(~blank).map(
-        lambda v: v if isinstance(v, int | float) and not isinstance(v, bool)
-        else str(v).replace(",", "").strip(), na_action="ignore")
+        lambda v: (
+            v
+            if isinstance(v, int | float) and not isinstance(v, bool)
+            else str(v).replace(",", "").strip()
+        ),
+        na_action="ignore",
+    )
     values = pd.to_numeric(texts, errors="coerce").astype("Float64")
     bad = values.isna() & ~blank
     return values, bad
 
 
 CONVERTERS: dict[str, Callable[[pd.Series], Converted]] = {
-    "text": to_text, "date": to_date, "deadline": to_deadline, "rating": to_rating,
-    "yesno": to_yesno, "number": to_number,
+    "text": to_text,
+    "date": to_date,
+    "deadline": to_deadline,
+    "rating": to_rating,
+    "yesno": to_yesno,
+    "number": to_number,
 }

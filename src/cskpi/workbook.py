@@ -20,7 +20,7 @@ import python_calamine as calamine
 from cskpi.errors import InputError, Problem
 from cskpi.expressions import normalize_name
 from cskpi.rulebook import DatasetSpec, Rulebook
-from cskpi.values import CONVERTERS
+from cskpi.values import CONVERTERS, cell_text
 
 HEADER_SEARCH_ROWS = 30
 MAX_LISTED_BAD_CELLS = 20
@@ -126,22 +126,40 @@ def _find_header(rows: list[list[object]], lookup: dict[str, str]) -> int | None
     """The index of the row that names the most known fields (ties: the first)."""
     best, best_hits = None, 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        hits = len({lookup[key] for cell in row if isinstance(cell, str)
-                    and (key := normalize_name(cell)) in lookup})
+        hits = len(
+            {
+                lookup[key]
+                for cell in row
+                if isinstance(cell, str) and (key := normalize_name(cell)) in lookup
+            }
+        )
         if hits > best_hits:
             best, best_hits = i, hits
     return best
 
 
-def read_sheet(rows: list[list[object]], spec: DatasetSpec, *, dataset_id: str, file: str,
-               sheet: str, required: set[str], wanted: set[str],
-               bad_cells: list[Problem]) -> pd.DataFrame:
+def read_sheet(
+    rows: list[list[object]],
+    spec: DatasetSpec,
+    *,
+    dataset_id: str,
+    file: str,
+    sheet: str,
+    required: set[str],
+    wanted: set[str],
+    bad_cells: list[Problem],
+) -> pd.DataFrame:
     """Turn one sheet's raw rows into a typed frame of the ``wanted`` fields that exist."""
     lookup = spec.lookup()
     header_index = _find_header(rows, lookup)
     if header_index is None:
-        raise InputError("input.no_header", file=file, sheet=sheet, n=HEADER_SEARCH_ROWS,
-                         columns=", ".join(c.header for c in spec.columns.values()))
+        raise InputError(
+            "input.no_header",
+            file=file,
+            sheet=sheet,
+            n=HEADER_SEARCH_ROWS,
+            columns=", ".join(c.header for c in spec.columns.values()),
+        )
     header = rows[header_index]
     positions: dict[str, int] = {}
     for col, cell in enumerate(header):
@@ -149,23 +167,42 @@ def read_sheet(rows: list[list[object]], spec: DatasetSpec, *, dataset_id: str, 
             continue
         fid = lookup[normalize_name(cell)]
         if fid in positions:
-            raise InputError("input.duplicate_header", file=file, sheet=sheet,
-                             row=header_index + 1, header=str(cell).strip(),
-                             a=column_letter(positions[fid]), b=column_letter(col))
+            raise InputError(
+                "input.duplicate_header",
+                file=file,
+                sheet=sheet,
+                row=header_index + 1,
+                header=str(cell).strip(),
+                a=column_letter(positions[fid]),
+                b=column_letter(col),
+            )
         positions[fid] = col
     for fid in sorted(required - positions.keys()):
         col = spec.columns[fid]
         present = [str(c).strip() for c in header if isinstance(c, str) and c.strip()]
         near = difflib.get_close_matches(col.header, present, n=1, cutoff=0.4)
-        hint = Problem("input.missing_column_hint", {"near": near[0]}) if near else "."
-        raise InputError("input.missing_column", file=file, sheet=sheet, column=col.header,
-                         aliases=", ".join([col.header, fid, *col.aliases]), hint=hint)
+        hint = (
+            Problem("input.missing_column_hint", {"near": near[0]})
+            if near
+            else Problem("punct.end")
+        )
+        raise InputError(
+            "input.missing_column",
+            file=file,
+            sheet=sheet,
+            column=col.header,
+            aliases=", ".join([col.header, fid, *col.aliases]),
+            hint=hint,
+        )
 
     body = rows[header_index + 1 :]
     width = len(header)
     data = [r + [None] * (width - len(r)) if len(r) < width else r for r in body]
-    raw = pd.DataFrame(data, columns=range(width), dtype=object) if data else pd.DataFrame(
-        columns=range(width), dtype=object)
+    raw = (
+        pd.DataFrame(data, columns=range(width), dtype=object)
+        if data
+        else pd.DataFrame(columns=range(width), dtype=object)
+    )
     raw[ROW] = range(header_index + 2, header_index + 2 + len(raw))
     used = [positions[f] for f in positions]
     if len(raw):
@@ -179,12 +216,24 @@ def read_sheet(rows: list[list[object]], spec: DatasetSpec, *, dataset_id: str, 
         values, bad = CONVERTERS[col_spec.type](raw[positions[fid]])
         frame[fid] = values
         for idx in bad[bad].index:
-            bad_cells.append(Problem("input.bad_value", {
-                "file": file, "sheet": sheet, "row": int(raw.at[idx, ROW]),
-                "column": column_letter(positions[fid]), "header": col_spec.header,
-                "kind": Problem(f"kind.{'date' if col_spec.type == 'deadline' else col_spec.type}"),
-                "value": "***" if col_spec.personal else str(raw.at[idx, positions[fid]])[:40],
-            }))
+            bad_cells.append(
+                Problem(
+                    "input.bad_value",
+                    {
+                        "file": file,
+                        "sheet": sheet,
+                        "row": int(raw.at[idx, ROW]),
+                        "column": column_letter(positions[fid]),
+                        "header": col_spec.header,
+                        "kind": Problem(
+                            f"kind.{'date' if col_spec.type == 'deadline' else col_spec.type}"
+                        ),
+                        "value": "***"
+                        if col_spec.personal
+                        else cell_text(raw.at[idx, positions[fid]])[:40],
+                    },
+                )
+            )
     frame[ROW] = raw[ROW].astype("int64")
     frame[SOURCE] = file
     return frame.reset_index(drop=True)
@@ -201,8 +250,13 @@ def fields_to_load(rulebook: Rulebook, dataset_id: str, extra: Iterable[str] = (
     return wanted
 
 
-def read_workbook(path: Path, rulebook: Rulebook, *, group_fields: Iterable[str] = (),
-                  into: Datasets | None = None) -> Datasets:
+def read_workbook(
+    path: Path,
+    rulebook: Rulebook,
+    *,
+    group_fields: Iterable[str] = (),
+    into: Datasets | None = None,
+) -> Datasets:
     """Read every dataset of ``rulebook`` from one workbook (appending to ``into`` if given)."""
     result = into if into is not None else Datasets()
     file = str(path)
@@ -215,28 +269,45 @@ def read_workbook(path: Path, rulebook: Rulebook, *, group_fields: Iterable[str]
         for dataset_id, spec in rulebook.datasets.items():
             sheet = _find_sheet(sheet_names, spec)
             if sheet is None:
-                result.warnings.append(Problem("input.sheet_missing", {
-                    "file": file, "dataset": dataset_id, "names": " / ".join(spec.sheets),
-                    "present": ", ".join(sheet_names) or "-"}))
+                result.warnings.append(
+                    Problem(
+                        "input.sheet_missing",
+                        {
+                            "file": file,
+                            "dataset": dataset_id,
+                            "names": " / ".join(spec.sheets),
+                            "present": ", ".join(sheet_names) or "-",
+                        },
+                    )
+                )
                 continue
             try:
                 rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except calamine.CalamineError as exc:
-                raise InputError("input.corrupt", file=file,
-                                 reason=f"{sheet}: {str(exc).splitlines()[0]}") from None
+                raise InputError(
+                    "input.corrupt", file=file, reason=f"{sheet}: {str(exc).splitlines()[0]}"
+                ) from None
             frame = read_sheet(
-                [list(r) for r in rows], spec, dataset_id=dataset_id, file=file, sheet=sheet,
+                [list(r) for r in rows],
+                spec,
+                dataset_id=dataset_id,
+                file=file,
+                sheet=sheet,
                 required=rulebook.required_fields(dataset_id),
-                wanted=fields_to_load(rulebook, dataset_id, group_fields), bad_cells=bad_cells)
+                wanted=fields_to_load(rulebook, dataset_id, group_fields),
+                bad_cells=bad_cells,
+            )
             previous = result.frames.get(dataset_id)
-            result.frames[dataset_id] = frame if previous is None else pd.concat(
-                [previous, frame], ignore_index=True)
+            result.frames[dataset_id] = (
+                frame if previous is None else pd.concat([previous, frame], ignore_index=True)
+            )
     finally:
         workbook.close()
     if bad_cells:
         listed = bad_cells[:MAX_LISTED_BAD_CELLS]
         if len(bad_cells) > MAX_LISTED_BAD_CELLS:
-            listed.append(Problem("input.bad_values_more",
-                                  {"n": len(bad_cells) - MAX_LISTED_BAD_CELLS}))
+            listed.append(
+                Problem("input.bad_values_more", {"n": len(bad_cells) - MAX_LISTED_BAD_CELLS})
+            )
         raise InputError.of(listed)
     return result

@@ -52,8 +52,12 @@ class _Refused(Exception):
         self.key, self.line, self.params = key, line, params
 
 
-def _walk(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int],
-          problems: list[tuple[str, int, dict[str, object]]]) -> None:
+def _walk(
+    node: yaml.Node,
+    path: tuple[Any, ...],
+    lines: dict[tuple[Any, ...], int],
+    problems: list[tuple[str, int, dict[str, object]]],
+) -> None:
     if node.tag not in _CORE_TAGS:
         problems.append(("rules.yaml_tag", node.start_mark.line + 1, {"tag": node.tag}))
         return
@@ -102,7 +106,8 @@ def load_yaml(path: Path) -> tuple[Any, LineMap, str]:
     if root is not None:
         _walk(root, (), lines, problems)
     if problems:
-        raise RulebookError.of([Problem(key, {"file": file, "line": line, **params})
-                                for key, line, params in problems])
+        raise RulebookError.of(
+            [Problem(key, {"file": file, "line": line, **params}) for key, line, params in problems]
+        )
     data = yaml.safe_load(text)
     return data, LineMap(lines), hashlib.sha256(raw).hexdigest()

@@ -1,0 +1,105 @@
+"""Tiny workbooks and frames built in tmp_path, so every number in a test is worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from cskpi.evaluate import evaluate
+from cskpi.periods import parse_period
+from cskpi.rulebook import LoadedRulebook, load_rulebook
+from cskpi.scorecard import Result, Scorecard
+from cskpi.workbook import read_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "2026-10.xlsx"
+
+COMPLAINT_HEADERS = [
+    "投诉编号",
+    "投诉日期",
+    "团队",
+    "客服人员",
+    "承诺期限",
+    "解决日期",
+    "投诉内容",
+    "客户名称",
+    "联系电话",
+]
+SURVEY_HEADERS = ["问卷编号", "调查日期", "团队", "到达速度", "回答准确", "服务礼貌", "解决结果"]
+
+Rows = Sequence[Sequence[object]]
+
+
+def write_workbook(path: Path, sheets: dict[str, Rows]) -> Path:
+    """Write ``sheets`` (name -> rows, header included) with openpyxl; dates stay real dates."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def complaint(
+    cid: str,
+    received: object,
+    team: str = "一组",
+    promised: object = None,
+    resolved: object = None,
+    agent: str = "王芳",
+) -> list[object]:
+    return [cid, received, team, agent, promised, resolved, "描述", "张三", "13800000000"]
+
+
+@pytest.fixture(scope="session")
+def rulebook() -> LoadedRulebook:
+    return load_rulebook()
+
+
+@pytest.fixture
+def make_book(tmp_path: Path) -> Callable[..., Path]:
+    counter = iter(range(1000))
+
+    def make(sheets: dict[str, Rows], name: str | None = None) -> Path:
+        return write_workbook(tmp_path / (name or f"book{next(counter)}.xlsx"), sheets)
+
+    return make
+
+
+@pytest.fixture
+def score(make_book: Callable[..., Path], rulebook: LoadedRulebook) -> Callable[..., Scorecard]:
+    """Write sheets, read them back through the real loader, and evaluate a period."""
+
+    def run(
+        sheets: dict[str, Rows],
+        period: str = "2026-10",
+        *,
+        by: str | None = None,
+        as_of: pd.Timestamp | None = None,
+    ) -> Scorecard:
+        data = read_workbook(make_book(sheets), rulebook.model, group_fields=["team"] if by else [])
+        return evaluate(rulebook.model, data.frames, parse_period(period), as_of, by)
+
+    return run
+
+
+def pick(
+    card: Scorecard, standard: str, group: str | None = None, period: str | None = None
+) -> Result:
+    found = [
+        r
+        for r in card.results
+        if r.standard == standard and r.group == group and (period is None or r.period == period)
+    ]
+    assert len(found) == 1, found
+    return found[0]
+
+
+D = dt.datetime

@@ -1,0 +1,163 @@
+"""The filter language: what it accepts, what it refuses (with the message), what it computes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cskpi.expressions import (
+    MAX_DEPTH,
+    ColumnRef,
+    ExpressionError,
+    Schema,
+    compile_expression,
+    normalize_name,
+)
+from cskpi.interpreter import evaluate
+
+SCHEMA = Schema(
+    "complaints",
+    {
+        normalize_name(n): ref
+        for n, ref in {
+            "resolved_at": ColumnRef("resolved_at", "date"),
+            "解决日期": ColumnRef("resolved_at", "date"),
+            "promised_by": ColumnRef("promised_by", "date"),
+            "team": ColumnRef("team", "text"),
+            "团队": ColumnRef("team", "text"),
+            "score": ColumnRef("score", "number"),
+            "satisfied": ColumnRef("satisfied", "bool"),
+            "Timely response?": ColumnRef("timely", "bool"),
+        }.items()
+    },
+)
+
+FRAME = pd.DataFrame(
+    {
+        "resolved_at": pd.to_datetime(["2026-10-05", None, "2026-10-20", "2026-10-01"]),
+        "promised_by": pd.to_datetime(["2026-10-06", "2026-10-06", "2026-10-10", None]),
+        "team": pd.array(["一组", "二组", None, "一组"], dtype="string"),
+        "score": pd.array([1.0, 5.0, None, 3.0], dtype="Float64"),
+        "satisfied": pd.array([True, False, None, True], dtype="boolean"),
+        "timely": pd.array([True, True, False, None], dtype="boolean"),
+    }
+)
+CONTEXT = {
+    "as_of": pd.Timestamp("2026-10-31 23:59:59"),
+    "window_start": pd.Timestamp("2026-10-01"),
+    "window_end": pd.Timestamp("2026-10-31 23:59:59"),
+}
+
+
+def run(text: str) -> list[object]:
+    result = evaluate(compile_expression(text, SCHEMA), FRAME, CONTEXT)
+    return [None if pd.isna(v) else bool(v) for v in result]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("resolved_at > promised_by", [False, None, True, None]),
+        ("解决日期 > promised_by", [False, None, True, None]),
+        ("resolved_at is blank", [False, True, False, False]),
+        ("resolved_at is not blank", [True, False, True, True]),
+        ("resolved_at is blank or resolved_at > promised_by", [False, True, True, None]),
+        ("not (resolved_at > promised_by)", [True, None, False, None]),
+        ("team == '一组'", [True, False, None, True]),
+        ('团队 = "一组" and score >= 3', [False, False, None, True]),
+        ("team in ('一组', '三组')", [True, False, None, True]),
+        ("team not in ('一组')", [False, True, None, False]),
+        ("score < 2 or score > 4", [True, True, None, False]),
+        ("satisfied", [True, False, None, True]),
+        ("satisfied == 是", [True, False, None, True]),
+        ("satisfied != yes", [False, True, None, False]),
+        ("`Timely response?` == no", [False, False, True, None]),
+        ("resolved_at >= '2026-10-05'", [True, None, True, False]),
+        ("promised_by < as_of", [True, True, True, None]),
+        ("team contains '一'", [True, False, None, True]),
+        ("score = -1", [False, False, None, False]),
+    ],
+)
+def test_evaluation_is_three_valued(text, expected):
+    assert run(text) == expected
+
+
+def refused(text: str) -> str:
+    with pytest.raises(ExpressionError) as info:
+        compile_expression(text, SCHEMA)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("__import__('os').system('id')", "double-underscore name at position 1"),
+        ("@pd.compat.os.system('x')", "the @ operator at position 1"),
+        ("resolved_at.__class__", "attribute access (.) at position 12"),
+        ("[x for x in y]", "a subscript or comprehension ([ ]) at position 1"),
+        ("lambda: 1", "the Python keyword 'lambda'"),
+        ("f'{team}' == 'x'", "an f-string at position 1"),
+        ("team[0] == 'x'", "a subscript or comprehension ([ ]) at position 5"),
+        ("9**9**9", "exponentiation (**) at position 2"),
+        ("score + 1 > 2", "arithmetic at position 7"),
+        ("len(team) > 2", "a function call at position 1"),
+        ("import os", "the Python keyword 'import'"),
+    ],
+)
+def test_python_constructs_are_refused_by_name(text, words):
+    message = refused(text)
+    assert words in message
+    assert "not allowed" in message
+
+
+def test_limits_refuse_huge_and_deep_expressions_quickly():
+    assert "expression too long" in refused("(" * 5000 + "satisfied" + ")" * 5000)
+    assert "nested too deeply" in refused("(" * 500 + "satisfied" + ")" * 500)
+    assert "nested too deeply" in refused("not " * (MAX_DEPTH + 5) + "satisfied")
+    assert "expression too long (100000 characters" in refused("a" * 100_000)
+    assert "too complex" in refused(" or ".join(["a"] * 300))
+
+
+def test_unknown_column_suggests_the_close_match():
+    assert refused("resolvd_at is blank") == (
+        "no column 'resolvd_at' in dataset 'complaints' (did you mean 'resolved_at'?)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("resolved_at > 5", "cannot compare date with number ('>')"),
+        ("team > 5", "cannot compare text with number ('>')"),
+        ("score == 'x'", "cannot compare number with text ('==')"),
+        ("satisfied > yes", "yes/no values cannot be ordered ('>')"),
+        ("resolved_at > 'soon'", "'soon' is not a date (expected YYYY-MM-DD)"),
+        ("team", "a condition must be true/false, but this is text"),
+        ("score contains 'x'", "contains works on text columns only"),
+    ],
+)
+def test_type_errors_name_both_types(text, message):
+    assert refused(text) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("team ==", "the expression ends too early; expected a column or a value"),
+        ("(satisfied", "the expression ends too early; expected ')'"),
+        (
+            "satisfied satisfied",
+            "unexpected 'satisfied' at position 11; expected the end of the expression",
+        ),
+        ("team == 'x", "the string starting at position 9 has no closing quote"),
+        ("team ; 1", "character ';' at position 6 is not part of the expression language"),
+        ("resolved_at is empty", "unexpected 'empty' at position 16; expected 'blank'"),
+    ],
+)
+def test_syntax_errors_point_at_the_position(text, message):
+    assert refused(text) == message
+
+
+def test_fields_lists_the_columns_read():
+    expr = compile_expression("解决日期 > promised_by and promised_by < as_of", SCHEMA)
+    assert expr.fields == {"resolved_at", "promised_by"}

@@ -1,0 +1,81 @@
+"""Packaging and code hygiene: the wheel carries the rulebooks; src never executes rule text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def test_wheel_ships_the_bundled_rulebooks(tmp_path):
+    """A non-editable ``pip install .`` must find the default rulebook inside the package."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (wheel,) = tmp_path.glob("cskpi-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "cskpi/rules/customer-service-supervisor.yaml" in names
+    assert "cskpi/cli.py" in names
+    entry = [n for n in names if n.endswith("entry_points.txt")]
+    assert "cskpi = cskpi.cli:main" in zipfile.ZipFile(wheel).read(entry[0]).decode()
+
+
+FORBIDDEN = re.compile(r"(^|[^_.\w])(eval|exec)\(|\.query\(|pd\.eval|numexpr|yaml\.load\(")
+
+
+def test_src_never_executes_rule_text():
+    hits = []
+    for path in (ROOT / "src").rglob("*.py"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if FORBIDDEN.search(line):
+                hits.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert hits == []
+
+
+def test_the_forbidden_pattern_catches_what_it_should():
+    for bad in (
+        "x = eval(s)",
+        "exec(code)",
+        "df.query(text)",
+        "pd.eval('a')",
+        "import numexpr",
+        "yaml.load(f)",
+    ):
+        assert FORBIDDEN.search(bad), bad
+    for fine in ("evaluate(expr)", "yaml.safe_load(f)", "def evaluate_node(", "_exec_plan()"):
+        assert not FORBIDDEN.search(fine), fine
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff comes with the test extras")
+def test_ruff_is_clean():
+    done = subprocess.run(
+        ["ruff", "check", "src", "tests", "samples"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
