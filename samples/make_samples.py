@@ -48,7 +48,7 @@ STAFF = [
 D = dt.datetime
 
 COMPLAINTS = [
-    # id, received, team, agent, promised_by, resolved, description, customer, phone
+    # id, received, team, agent, promised_by, resolved, description, customer, phone, category
     (
         "C202609-011",
         D(2026, 9, 15, 10, 0),
@@ -59,6 +59,7 @@ COMPLAINTS = [
         "空调安装后漏水",
         "孙建国",
         "13800138011",
+        "产品质量",
     ),
     (
         "C202609-014",
@@ -70,6 +71,7 @@ COMPLAINTS = [
         "发票开错抬头",
         "钱丽华",
         "13912345014",
+        "账务",
     ),
     (
         "C202610-001",
@@ -81,6 +83,7 @@ COMPLAINTS = [
         "上门维修迟到两小时",
         "周杰",
         "13700001001",
+        "维修时效",
     ),
     (
         "C202610-002",
@@ -92,6 +95,7 @@ COMPLAINTS = [
         "热线等待超过二十分钟",
         "吴敏",
         "13600002002",
+        "服务态度",
     ),
     (
         "C202610-003",
@@ -103,6 +107,7 @@ COMPLAINTS = [
         "退款未按承诺到账",
         "郑浩",
         "13500003003",
+        "账务",
     ),
     (
         "C202610-004",
@@ -114,6 +119,7 @@ COMPLAINTS = [
         "配件缺货,维修无法完成",
         "王秀英",
         "13400004004",
+        "维修时效",
     ),
     (
         "C202610-005",
@@ -125,6 +131,7 @@ COMPLAINTS = [
         '=HYPERLINK("http://example.invalid") 客户在描述中粘贴了公式',
         "冯刚",
         "13300005005",
+        "产品质量",
     ),
 ]
 
@@ -178,6 +185,7 @@ def build(path: Path) -> None:
             "投诉内容",
             "客户名称",
             "联系电话",
+            "问题类型",
         ],
         COMPLAINTS,
         banner="2026年10月 客户投诉记录(含9月跨月投诉)",

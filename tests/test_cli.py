@@ -225,12 +225,12 @@ def test_no_dated_rows_asks_for_a_period(tmp_path):
 
 
 def test_internal_errors_exit_4_without_traceback_unless_debug(monkeypatch):
-    import cskpi.evaluate
+    import cskpi.run
 
     def boom(*_args, **_kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(cskpi.evaluate, "evaluate", boom)
+    monkeypatch.setattr(cskpi.run, "evaluate", boom)
     result = invoke("evaluate", SAMPLE, "--lang", "en")
     assert result.exit_code == 4
     assert "internal error: RuntimeError: kaboom (run with --debug" in result.stderr

@@ -78,6 +78,9 @@ def _finish(code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+OUTPUT_SUFFIXES = {".xlsx": "xlsx", ".json": "json", ".csv": "csv", ".md": "markdown"}
+
+
 @app.command()
 def evaluate(
     files: Annotated[list[Path], typer.Argument(help="Input workbook(s) (.xlsx .xls .ods).")],
@@ -96,6 +99,16 @@ def evaluate(
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
     ] = "table",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Also write the scorecard to .xlsx/.json/.csv/.md."),
+    ] = None,
+    evidence: Annotated[
+        bool, typer.Option("--evidence", help="List the rows behind each failure (table).")
+    ] = False,
+    show_personal: Annotated[
+        bool, typer.Option("--show-personal", help="Do not mask customer names and phones.")
+    ] = False,
     lang: LangOpt = "zh",
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Only failures and the summary line.")
@@ -107,58 +120,71 @@ def evaluate(
 ) -> None:
     """Evaluate input workbooks against a rulebook and print the scorecard (评估绩效)."""
     with boundary(lang, debug):
-        code = _evaluate(files, rules, period, as_of, by, output_format, _lang(lang), quiet, strict)
+        chosen = _lang(lang)
+        from cskpi import report
+        from cskpi.periods import parse_as_of, parse_period
+        from cskpi.rulebook import load_rulebook
+        from cskpi.run import RunRequest, run_evaluation
+
+        if output_format not in report.FORMATS:
+            raise UsageError(
+                "usage.bad_format", value=output_format, known=", ".join(report.FORMATS)
+            )
+        if output is not None:
+            _check_output(output, files)
+        request = RunRequest(
+            files=files,
+            rulebook=load_rulebook(rules),
+            period=parse_period(period) if period else None,
+            as_of=parse_as_of(as_of) if as_of else None,
+            group_by=by,
+            show_personal=show_personal,
+        )
+        card = run_evaluation(request)
+        if output is not None:
+            _write_output(card, output, chosen, strict=strict, private=show_personal)
+        if not quiet and output_format == "table":
+            prefix = label("warning.prefix", chosen)
+            for warning in card.warnings:
+                _stderr(f"{prefix}: {warning.render(chosen)}")
+        _print_card(card, output_format, chosen, quiet=quiet, strict=strict, evidence=evidence)
+        code = int(card.summary().exit_code(strict=strict))
     _finish(code)
 
 
-def _evaluate(
-    files: list[Path],
-    rules: str | None,
-    period_text: str | None,
-    as_of_text: str | None,
-    by: str | None,
-    output_format: str,
-    lang: Lang,
-    quiet: bool,
-    strict: bool,
-) -> int:
+def _check_output(output: Path, inputs: list[Path]) -> None:
+    """Refuse a bad --output before any input is read."""
+    from cskpi.atomic import check_writable
+
+    suffix = output.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise UsageError("usage.output_suffix", file=str(output), suffix=suffix or "(none)")
+    target = output.resolve()
+    for source in inputs:
+        if source.resolve() == target or (
+            source.exists() and output.exists() and source.samefile(output)
+        ):
+            raise UsageError("usage.output_is_input", file=str(output))
+    check_writable(output)
+
+
+def _write_output(card, output: Path, lang: Lang, *, strict: bool, private: bool) -> None:
     from cskpi import report
-    from cskpi.evaluate import evaluate as run
-    from cskpi.evaluate import latest_period, resolve_group_field
-    from cskpi.periods import parse_as_of, parse_period
-    from cskpi.rulebook import load_rulebook
-    from cskpi.workbook import Datasets, read_workbook
+    from cskpi.atomic import write_atomic, write_text_atomic
 
-    if output_format not in report.FORMATS:
-        raise UsageError("usage.bad_format", value=output_format, known=", ".join(report.FORMATS))
-    period = parse_period(period_text) if period_text else None
-    as_of = parse_as_of(as_of_text) if as_of_text else None
-    loaded = load_rulebook(rules)
-    model = loaded.model
-    group_fields = [resolve_group_field(model, by)] if by else []
-    data = Datasets()
-    for file in files:
-        read_workbook(file, model, group_fields=group_fields, into=data)
-    if period is None:
-        period = latest_period(model, data.frames)
-        if period is None:
-            from cskpi.errors import InputError
+    kind = OUTPUT_SUFFIXES[output.suffix.lower()]
+    if kind == "xlsx":
+        from cskpi.export import write_xlsx
 
-            raise InputError("input.no_dated_rows")
-    if as_of is not None and as_of < period.start:
-        raise UsageError("usage.as_of_before_period", as_of=as_of_text, period=period.label)
-    card = run(model, data.frames, period, as_of, by)
-    from dataclasses import replace
-
-    card = replace(
-        card, warnings=tuple(data.warnings), inputs=tuple((f.path, f.sha256) for f in data.files)
-    )
-    if not quiet and output_format == "table":
-        prefix = label("warning.prefix", lang)
-        for warning in card.warnings:
-            _stderr(f"{prefix}: {warning.render(lang)}")
-    _print_card(card, output_format, lang, quiet=quiet, strict=strict)
-    return int(card.summary().exit_code(strict=strict))
+        # The workbook lists rows behind failures (agents, complaint text): owner-only.
+        write_atomic(output, lambda tmp: write_xlsx(card, tmp, lang), private=True)
+        return
+    text = {
+        "json": lambda: report.render_json(card, lang, strict=strict) + "\n",
+        "csv": lambda: report.render_csv(card, lang),
+        "markdown": lambda: report.render_markdown(card, lang),
+    }[kind]()
+    write_text_atomic(output, text, private=private)
 
 
 def _console():
@@ -171,7 +197,9 @@ def _console():
     return console
 
 
-def _print_card(card, output_format: str, lang: Lang, *, quiet: bool, strict: bool) -> None:
+def _print_card(
+    card, output_format: str, lang: Lang, *, quiet: bool, strict: bool, evidence: bool = False
+) -> None:
     from cskpi import report
 
     if output_format == "json":
@@ -181,7 +209,10 @@ def _print_card(card, output_format: str, lang: Lang, *, quiet: bool, strict: bo
     elif output_format == "markdown":
         sys.stdout.write(report.render_markdown(card, lang))
     else:
-        report.render_table(card, _console(), lang, quiet=quiet)
+        console = _console()
+        report.render_table(card, console, lang, quiet=quiet)
+        if evidence:
+            report.render_evidence(card, console, lang)
 
 
 def _loaded(rules: str | None) -> LoadedRulebook:

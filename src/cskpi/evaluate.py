@@ -18,7 +18,7 @@ from cskpi.interpreter import evaluate as evaluate_expression
 from cskpi.metrics import MetricInput, compute_metric
 from cskpi.periods import Period, period_of, windows_for
 from cskpi.rulebook import Rulebook, Standard
-from cskpi.scorecard import Result, Scorecard, Status
+from cskpi.scorecard import Result, Scorecard, StandardInfo, Status
 
 _COMPARE = {
     "<=": lambda a, b: a <= b,
@@ -156,6 +156,51 @@ def evaluate_standard(
     return results
 
 
+def describe_standard(rulebook: Rulebook, std: Standard) -> StandardInfo:
+    """The parts of a standard an export shows beside its results.
+
+    When the standard is placed in time by a deadline and reads one other date (resolved,
+    done), its evidence can say how many days late each row is.
+    """
+    spec = rulebook.datasets[std.dataset]
+    date_field = std.date_field
+    deadline = date_field if date_field and spec.columns[date_field].type == "deadline" else None
+    others = sorted(f for f in std.fields if f != deadline and spec.columns[f].type == "date")
+    return StandardInfo(
+        id=std.id,
+        description_zh=std.description.zh,
+        description_en=std.description.en,
+        dataset=std.dataset,
+        columns=tuple((fid, col.header) for fid, col in spec.columns.items()),
+        deadline_field=deadline,
+        done_field=others[0] if deadline and len(others) == 1 else None,
+    )
+
+
+def category_breakdowns(
+    rulebook: Rulebook, frames: Mapping[str, pd.DataFrame], period: Period, as_of: pd.Timestamp
+) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
+    """Rows per category in the period (largest first), for datasets that declare one.
+
+    The source asks the manager to sum up common product defects (归纳总结带有共性的产品缺陷).
+    """
+    out = []
+    for dataset_id, spec in rulebook.datasets.items():
+        frame = frames.get(dataset_id)
+        column, date = spec.category_column, spec.date_column
+        if frame is None or column is None or column not in frame.columns:
+            continue
+        rows = frame
+        if date and date in frame.columns:
+            end = min(period.last_instant, as_of)
+            rows = frame[(frame[date] >= period.start) & (frame[date] <= end)]
+        counts = rows[column].dropna().value_counts(sort=False)
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        if ordered:
+            out.append((dataset_id, tuple((str(k), int(v)) for k, v in ordered)))
+    return tuple(out)
+
+
 def evaluate(
     rulebook: Rulebook,
     frames: Mapping[str, pd.DataFrame],
@@ -177,6 +222,8 @@ def evaluate(
             std, frames.get(std.dataset), period, as_of, group_field, groups
         )
     return Scorecard(
+        standards=tuple(describe_standard(rulebook, std) for std in rulebook.standards),
+        breakdowns=category_breakdowns(rulebook, frames, period, as_of),
         rulebook_id=rulebook.rulebook.id,
         rulebook_name_zh=rulebook.rulebook.name.zh,
         rulebook_name_en=rulebook.rulebook.name.en,

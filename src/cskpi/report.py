@@ -11,43 +11,23 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cskpi.formatting import as_of_text, format_target, format_value, summary_lines
 from cskpi.i18n import Lang, label, message
 from cskpi.scorecard import Result, Scorecard, Summary
+from cskpi.workbook import ROW
 
 FORMATS = ("table", "json", "markdown", "csv")
 STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "no_data": "dim"}
 MARK = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–"}
-SYMBOL = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "="}
-
-
-def format_value(value: float | None, *, share: bool) -> str:
-    """96.5% for shares, 3 for whole numbers, 2.75 otherwise; '–' for no value."""
-    if value is None:
-        return "–"
-    if share:
-        return f"{value * 100:.1f}%"
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.2f}"
-
-
-def format_target(result: Result) -> str:
-    """≤ 5, ≥ 95% (no needless decimals in a target)."""
-    if result.is_share and float(result.target * 100).is_integer():
-        return f"{SYMBOL[result.comparison]} {int(result.target * 100)}%"
-    return f"{SYMBOL[result.comparison]} {format_value(result.target, share=result.is_share)}"
 
 
 def status_text(status: str, lang: Lang) -> str:
     return label(f"status.{status}", lang)
-
-
-def as_of_text(card: Scorecard) -> str:
-    return card.as_of.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _rows(card: Scorecard) -> list[tuple[str, str, list[Result]]]:
@@ -56,28 +36,6 @@ def _rows(card: Scorecard) -> list[tuple[str, str, list[Result]]]:
     for result in card.results:
         rows.setdefault((result.standard, result.period), []).append(result)
     return [(std, period, results) for (std, period), results in rows.items()]
-
-
-def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
-    s = card.summary()
-    lines = [
-        message(
-            "summary.line",
-            lang,
-            total=s.total,
-            pass_=s.counts["pass"],
-            warn=s.counts["warn"],
-            fail=s.counts["fail"],
-            no_data=s.counts["no_data"],
-            required_failed=s.required_failed,
-        )
-    ]
-    if s.excellent:
-        lines.append(message("summary.excellent", lang))
-    lines.append(
-        message("summary.verdict_fail" if s.required_failed else "summary.verdict_ok", lang)
-    )
-    return lines
 
 
 def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool = False) -> None:
@@ -254,3 +212,56 @@ def render_markdown(card: Scorecard, lang: Lang) -> str:
         lines.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
     lines += ["", *summary_lines(card, lang), ""]
     return "\n".join(lines)
+
+
+EVIDENCE_ROWS = 10
+
+
+def _cell(value: object, lang: Lang) -> str:
+    """A cell for the terminal: dates without a time of day (or at a deadline's end) as dates."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        end_of_day = value + pd.Timedelta(microseconds=1) == (value + pd.Timedelta(
+            microseconds=1)).normalize()
+        if value == value.normalize() or end_of_day:
+            return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return label("value.yes" if value else "value.no", lang)
+    return str(value)
+
+
+def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
+    """The rows behind each failing or warning result (overall), at most a few per standard.
+
+    Personal columns arrive already masked unless the user asked for them.
+    """
+    for result in card.results:
+        if result.group is not None or result.status not in ("fail", "warn"):
+            continue
+        info = card.info(result.standard)
+        if info is None or result.evidence is None or result.evidence.empty:
+            continue
+        frame = result.evidence
+        columns = [
+            (fid, header if lang == "zh" else fid)
+            for fid, header in info.columns
+            if fid in frame.columns
+        ]
+        title = message(
+            "label.evidence_title",
+            lang,
+            standard=result.name(lang),
+            period=result.period,
+            n=len(frame),
+        )
+        table = Table(title=title, title_justify="left", header_style="bold")
+        table.add_column(label("label.row", lang), justify="right")
+        for _fid, heading in columns:
+            table.add_column(heading, overflow="fold")
+        for _, row in frame.head(EVIDENCE_ROWS).iterrows():
+            table.add_row(str(row[ROW]), *(_cell(row[fid], lang) for fid, _h in columns))
+        console.print(table)
+        if len(frame) > EVIDENCE_ROWS:
+            console.print(message("label.more_rows", lang, n=len(frame) - EVIDENCE_ROWS))

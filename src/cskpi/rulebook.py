@@ -74,6 +74,7 @@ class DatasetSpec(_Model):
     names: Names
     sheets: list[str] = Field(min_length=1)
     date_column: str | None = None
+    category_column: str | None = None  # complaints per category in the Excel export
     columns: dict[str, ColumnSpec] = Field(min_length=1)
 
     def lookup(self) -> dict[str, str]:
@@ -297,6 +298,22 @@ def _check_references(model: Rulebook, file: str, lines: LineMap) -> list[Proble
             )
         )
 
+    for dataset_id, dataset in model.datasets.items():
+        for key in ("date_column", "category_column"):
+            name = getattr(dataset, key)
+            if name is not None and name not in dataset.columns:
+                problems.append(
+                    Problem(
+                        "rules.invalid",
+                        {
+                            "file": file,
+                            "line": lines.line(("datasets", dataset_id, key)),
+                            "path": f"datasets.{dataset_id}.{key}",
+                            "detail": f"'{name}' is not a column id of this dataset "
+                            f"(known: {', '.join(dataset.columns)})",
+                        },
+                    )
+                )
     for i, std in enumerate(model.standards):
         if std.id in seen:
             report(i, "id", Problem("rules.duplicate_standard", {"standard": std.id}))

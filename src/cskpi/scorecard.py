@@ -63,6 +63,23 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class StandardInfo:
+    """What an export needs to know of a standard beyond its results."""
+
+    id: str
+    description_zh: str
+    description_en: str
+    dataset: str
+    # (field id, canonical header) of the dataset's columns, in rulebook order
+    columns: tuple[tuple[str, str], ...]
+    deadline_field: str | None = None  # a deadline the evidence can count days late from
+    done_field: str | None = None  # when the row was resolved/done
+
+    def description(self, lang: str) -> str:
+        return self.description_zh if lang == "zh" else self.description_en
+
+
+@dataclass(frozen=True)
 class Scorecard:
     """All results of one run, and what they were computed from."""
 
@@ -76,6 +93,12 @@ class Scorecard:
     results: tuple[Result, ...]
     warnings: tuple[Problem, ...] = ()
     inputs: tuple[tuple[str, str], ...] = ()  # (path, sha256)
+    standards: tuple[StandardInfo, ...] = ()
+    # per dataset with a category column: (category, count), largest first
+    breakdowns: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+
+    def info(self, standard_id: str) -> StandardInfo | None:
+        return next((s for s in self.standards if s.id == standard_id), None)
 
     def summary(self) -> Summary:
         counts = Counter(r.status for r in self.results)

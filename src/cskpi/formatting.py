@@ -1,0 +1,59 @@
+"""Plain-text formatting of values and the summary, shared by the terminal and the exports."""
+
+from __future__ import annotations
+
+from cskpi.i18n import Lang, message
+from cskpi.scorecard import Result, Scorecard
+
+SYMBOL = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "="}
+
+
+def format_value(value: float | None, *, share: bool) -> str:
+    """96.5% for shares, 3 for whole numbers, 2.75 otherwise; '–' for no value."""
+    if value is None:
+        return "–"
+    if share:
+        return f"{value * 100:.1f}%"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}"
+
+
+def format_target(result: Result) -> str:
+    """≤ 5, ≥ 95% (no needless decimals in a target)."""
+    if result.is_share and float(result.target * 100).is_integer():
+        return f"{SYMBOL[result.comparison]} {int(result.target * 100)}%"
+    return f"{SYMBOL[result.comparison]} {format_value(result.target, share=result.is_share)}"
+
+
+def as_of_text(card: Scorecard) -> str:
+    return card.as_of.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
+    """The counts, the excellent mark (优秀绩效) when earned, and the verdict."""
+    s = card.summary()
+    lines = [
+        message(
+            "summary.line",
+            lang,
+            total=s.total,
+            pass_=s.counts["pass"],
+            warn=s.counts["warn"],
+            fail=s.counts["fail"],
+            no_data=s.counts["no_data"],
+            required_failed=s.required_failed,
+        )
+    ]
+    if s.excellent:
+        lines.append(message("summary.excellent", lang))
+    verdict = "summary.verdict_fail" if s.required_failed else "summary.verdict_ok"
+    lines.append(message(verdict, lang))
+    return lines
+
+
+def display_width(text: str) -> int:
+    """Terminal/Excel columns a text needs: CJK and full-width characters count twice."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
