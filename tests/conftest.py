@@ -43,6 +43,9 @@ def write_workbook(path: Path, sheets: dict[str, Rows]) -> Path:
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(list(row))
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # '=1+1' or '#N/A' typed by a person: text, not formula
     wb.save(path)
     return path
 

@@ -235,3 +235,18 @@ def test_successor_is_excellent_level_and_never_fails_the_run(score):
 )
 def test_judge(actual, comparison, target, warn, expected):
     assert judge(actual, comparison, target, warn) == expected
+
+
+def test_groups_sort_naturally_with_chinese_numerals():
+    from cskpi.evaluate import natural_key
+
+    teams = ["十一组", "三组", "Team 10", "一组", "十组", "Team 2", "二组"]
+    assert sorted(teams, key=natural_key) == [
+        "一组",
+        "二组",
+        "三组",
+        "十组",
+        "十一组",
+        "Team 2",
+        "Team 10",
+    ]

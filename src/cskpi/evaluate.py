@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -71,14 +72,41 @@ def latest_period(rulebook: Rulebook, frames: Mapping[str, pd.DataFrame]) -> Per
     return None if latest is None else period_of(latest, "month")
 
 
+_CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
+_NUMBER_RUN = re.compile(r"\d+|[零一二三四五六七八九十]+")
+
+
+def _cn_number(run: str) -> int:
+    """一 -> 1, 十二 -> 12, 二十三 -> 23 (enough for team names)."""
+    if "十" not in run:
+        return int("".join(str(_CN_DIGITS[ch]) for ch in run))
+    tens, _, ones = run.partition("十")
+    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Team 2 before Team 10, 二组 before 三组 before 十组."""
+    key: list[tuple[int, int | str]] = []
+    pos = 0
+    for match in _NUMBER_RUN.finditer(text):
+        if match.start() > pos:
+            key.append((1, text[pos : match.start()]))
+        run = match.group()
+        key.append((0, int(run) if run.isdigit() else _cn_number(run)))
+        pos = match.end()
+    if pos < len(text):
+        key.append((1, text[pos:]))
+    return tuple(key)
+
+
 def collect_groups(frames: Mapping[str, pd.DataFrame], group_field: str) -> tuple[str, ...]:
-    """Every group value in every loaded dataset that has the field, in order of first
-    appearance (a team with no rows in one sheet still gets a result there)."""
+    """Every group value in every loaded dataset that has the field, in natural order
+    (a team with no rows in one sheet still gets a result there)."""
     values: dict[str, None] = {}
     for frame in frames.values():
         if group_field in frame.columns:
             values |= dict.fromkeys(str(v) for v in frame[group_field].dropna().unique())
-    return tuple(values)
+    return tuple(sorted(values, key=natural_key))
 
 
 def _result(

@@ -21,7 +21,7 @@ def mask_value(value: object) -> object:
         return value
     text = str(value).strip()
     digits = sum(ch.isdigit() for ch in text)
-    if digits >= 7 and digits >= len(text) - 3:
+    if digits >= 7 and digits >= 0.6 * len(text):
         return text[:3] + "*" * (len(text) - 7) + text[-4:]
     if len(text) <= 1:
         return "*"

@@ -222,8 +222,10 @@ def _cell(value: object, lang: Lang) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, pd.Timestamp):
-        end_of_day = value + pd.Timedelta(microseconds=1) == (value + pd.Timedelta(
-            microseconds=1)).normalize()
+        end_of_day = (
+            value + pd.Timedelta(microseconds=1)
+            == (value + pd.Timedelta(microseconds=1)).normalize()
+        )
         if value == value.normalize() or end_of_day:
             return value.strftime("%Y-%m-%d")
         return value.strftime("%Y-%m-%d %H:%M")
