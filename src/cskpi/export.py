@@ -24,6 +24,7 @@ from cskpi.workbook import ROW, SOURCE
 
 MAX_CELL = 32_767
 END_OF_DAY = pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 TRUNCATED = "…[truncated]"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -272,6 +273,20 @@ def _write_evidence(
     return ws.name
 
 
+def excel_serials(series: pd.Series) -> pd.Series:
+    """Datetimes as Excel serial numbers, computed for the whole column at once."""
+    return (series - EXCEL_EPOCH) / pd.Timedelta(days=1)
+
+
+def safe_texts(series: pd.Series) -> pd.Series:
+    """:func:`safe_text` for a whole column, vectorised."""
+    text = series.astype("string").str.replace(_ILLEGAL, "", regex=True)
+    long = text.str.len() > MAX_CELL
+    if long.any():
+        text = text.where(~long, text.str.slice(0, MAX_CELL - len(TRUNCATED)) + TRUNCATED)
+    return text
+
+
 def _write_column(
     ws: Worksheet,
     fmt: _Formats,
@@ -282,42 +297,42 @@ def _write_column(
     lang: Lang,
     widths: _Widths,
 ) -> None:
-    """One column of evidence, typed: dates as dates, numbers as numbers, text as text."""
+    """One column of evidence, typed: dates as dates, numbers as numbers, text as text.
+
+    Values are prepared for the whole column first (serial numbers, cleaned text), so the
+    per-cell loop only writes: it is what a 50,000-row export spends its time on.
+    """
     dtype = series.dtype
-    values = series.tolist()
-    if kind == "int" or (
-        kind == "auto"
-        and pd.api.types.is_numeric_dtype(dtype)
-        and not pd.api.types.is_bool_dtype(dtype)
-    ):
-        for i, value in enumerate(values):
-            if value is not None and not pd.isna(value):
-                ws.write_number(first_row + i, col, float(value))
-        return
+    present = series.notna().to_numpy(dtype=bool)
+    rows = [first_row + i for i in range(len(series))]
+    write_number, write_string = ws.write_number, ws.write_string
     if pd.api.types.is_datetime64_any_dtype(dtype):
         widths.see(col, "2026-10-31 23:59")
-        for i, value in enumerate(values):
-            if value is None or pd.isna(value):
-                continue
-            day = value.normalize()
-            if value == day or value == day + END_OF_DAY:
-                # a date, or a deadline's end of day (which Excel would round to midnight)
-                ws.write_datetime(first_row + i, col, day.to_pydatetime(), fmt.day)
-            else:
-                ws.write_datetime(first_row + i, col, value.to_pydatetime(), fmt.date)
+        day = series.dt.normalize()
+        whole_day = ((series == day) | (series == day + END_OF_DAY)).to_numpy(dtype=bool)
+        # a date, or a deadline's end of day (which Excel would round up to the next day)
+        serials = excel_serials(series.where(~whole_day, day)).tolist()
+        for row, value, ok, is_day in zip(rows, serials, present, whole_day, strict=True):
+            if ok:
+                write_number(row, col, value, fmt.day if is_day else fmt.date)
         return
     if pd.api.types.is_bool_dtype(dtype):
         yes, no = label("value.yes", lang), label("value.no", lang)
-        for i, value in enumerate(values):
-            if value is not None and not pd.isna(value):
-                ws.write_string(first_row + i, col, yes if value else no)
+        for row, value, ok in zip(rows, series.tolist(), present, strict=True):
+            if ok:
+                write_string(row, col, yes if value else no)
         return
-    for i, value in enumerate(values):
-        if value is not None and not pd.isna(value):
-            text = safe_text(value)
-            ws.write_string(first_row + i, col, text)
-            if i < 200:
-                widths.see(col, text)
+    if kind == "int" or pd.api.types.is_numeric_dtype(dtype):
+        for row, value, ok in zip(rows, series.astype("float64").tolist(), present, strict=True):
+            if ok:
+                write_number(row, col, value)
+        return
+    texts = safe_texts(series)
+    for text in texts.head(200).dropna():
+        widths.see(col, text)
+    for row, text, ok in zip(rows, texts.tolist(), present, strict=True):
+        if ok:
+            write_string(row, col, text)
 
 
 def _write_chart(
