@@ -68,7 +68,10 @@ def cells_of(card: Scorecard) -> tuple[list[list[object]], list[list[object]]]:
                for r in card.results]
     evidence = card.results[0].evidence
     assert evidence is not None
-    frame = evidence[["_row", *(c for c, _h in COLUMNS)]]
+    frame = evidence[["_row", *(c for c, _h in COLUMNS)]].copy()
+    # the export adds "days late" (deadline to resolution): the baselines write it too
+    frame["days_late"] = (frame["resolved_at"].dt.normalize()
+                          - frame["promised_by"].dt.normalize()).dt.days
     body = [[None if pd.isna(v) else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
              for v in row] for row in frame.itertuples(index=False)]
     return summary, body
@@ -126,7 +129,7 @@ def main() -> None:
                 run(path)
                 times[name].append(time.perf_counter() - began)
     med = {name: statistics.median(values) for name, values in times.items()}
-    print(f"{args.rows:,} evidence rows x {len(COLUMNS) + 1} columns, median of {args.repeat}")
+    print(f"{args.rows:,} evidence rows x {len(COLUMNS) + 2} columns, median of {args.repeat}")
     for name, value in med.items():
         print(f"  {name:28s} {value:7.2f} s")
     ours = med["cskpi export (xlsxwriter)"]

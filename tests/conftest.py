@@ -11,10 +11,10 @@ import pytest
 from openpyxl import Workbook
 
 from cskpi.evaluate import evaluate
+from cskpi.inputs import read_workbook
 from cskpi.periods import parse_period
 from cskpi.rulebook import LoadedRulebook, load_rulebook
 from cskpi.scorecard import Result, Scorecard
-from cskpi.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "2026-10.xlsx"
@@ -50,6 +50,16 @@ def write_workbook(path: Path, sheets: dict[str, Rows]) -> Path:
     return path
 
 
+def make_old(path: Path, seconds: int = 300) -> Path:
+    """Pretend ``path`` was written a while ago (a fresh unreadable file is 'not ready')."""
+    import os
+    import time
+
+    past = time.time() - seconds
+    os.utime(path, (past, past))
+    return path
+
+
 def complaint(
     cid: str,
     received: object,
@@ -59,6 +69,22 @@ def complaint(
     agent: str = "王芳",
 ) -> list[object]:
     return [cid, received, team, agent, promised, resolved, "描述", "张三", "13800000000"]
+
+
+def pytest_configure(config):
+    """Module-scoped fixtures run before the per-test one below: keep them off ~ too."""
+    import os
+    import tempfile
+
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="cskpi-xdg-")
+
+
+@pytest.fixture(autouse=True)
+def private_data_home(tmp_path_factory, monkeypatch):
+    """Every test gets its own history database, never the user's."""
+    home = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    return home
 
 
 @pytest.fixture(scope="session")

@@ -249,8 +249,9 @@ def test_rules_list_and_check():
     assert ok.exit_code == 0 and "rulebook is valid, 14 standards" in ok.stdout
 
 
-def test_python_m_subprocess_without_a_terminal():
-    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C", "LC_ALL": "C"}
+def test_python_m_subprocess_without_a_terminal(private_data_home):
+    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C", "LC_ALL": "C",
+           "XDG_DATA_HOME": str(private_data_home)}
     done = subprocess.run(
         [sys.executable, "-m", "cskpi", "evaluate", str(SAMPLE)],
         capture_output=True,

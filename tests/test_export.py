@@ -133,7 +133,7 @@ def test_chart_and_category_sheets(sample_export):
     path, _data = sample_export
     book = openpyxl.load_workbook(path)
     assert "Chart" in book.sheetnames
-    with pd.ExcelFile(path) as xl:
+    with pd.ExcelFile(path, engine="openpyxl") as xl:
         chart = pd.read_excel(engine="openpyxl", io=xl, sheet_name="Chart", nrows=10)
         categories = pd.read_excel(engine="openpyxl", io=xl, sheet_name="Categories")
     assert list(chart.columns) == ["Standard", "Target", "Overall", "一组", "二组", "三组"]

@@ -9,9 +9,10 @@ import zipfile
 import pandas as pd
 import pytest
 
-from cskpi.errors import InputError
-from cskpi.workbook import column_letter, read_workbook
-from tests.conftest import COMPLAINT_HEADERS, SURVEY_HEADERS, D, complaint
+from cskpi.errors import InputError, NotReadyError
+from cskpi.inputs import read_workbook
+from cskpi.workbook import column_letter
+from tests.conftest import COMPLAINT_HEADERS, SURVEY_HEADERS, D, complaint, make_old
 
 
 def read(path, rulebook):
@@ -134,6 +135,7 @@ def test_header_only_sheet_reads_as_no_rows(make_book, rulebook):
 def test_broken_files_are_named_and_left_untouched(tmp_path, rulebook, content, expected):
     path = tmp_path / "month.xlsx"
     path.write_bytes(content)
+    make_old(path)
     before = hashlib.sha256(content).hexdigest()
     assert message_of(path, rulebook).startswith(f"{path}: {expected}")
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
@@ -149,6 +151,7 @@ def test_zip_without_workbook_parts_is_corrupt(tmp_path, rulebook):
     path = tmp_path / "notbook.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("hello.txt", "hi")
+    make_old(path)
     assert "it may be corrupt" in message_of(path, rulebook)
 
 
@@ -176,3 +179,22 @@ def test_date_cells_at_midnight_and_text_dates_agree(make_book, rulebook):
 )
 def test_column_letters(index, letters):
     assert column_letter(index) == letters
+
+
+def test_a_fresh_unreadable_file_is_not_ready_rather_than_broken(tmp_path, rulebook):
+    path = tmp_path / "month.xlsx"
+    path.write_bytes(b"PK\x03\x04 still being copied")
+    with pytest.raises(NotReadyError) as info:
+        read(path, rulebook)
+    assert info.value.exit_code == 75
+    assert "input not ready (modified" in info.value.render("en")
+
+
+def test_a_workbook_open_in_excel_is_not_ready(make_book, rulebook):
+    path = make_book({"投诉记录": [COMPLAINT_HEADERS]}, "2026-10.xlsx")
+    (path.parent / "~$2026-10.xlsx").write_bytes(b"owner")
+    with pytest.raises(NotReadyError) as info:
+        read(path, rulebook)
+    assert info.value.render("en") == (
+        f"{path}: input not ready (it is open in Excel: ~$2026-10.xlsx is beside it); "
+        "retry later.")

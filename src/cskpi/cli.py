@@ -78,16 +78,18 @@ def _finish(code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-OUTPUT_SUFFIXES = {".xlsx": "xlsx", ".json": "json", ".csv": "csv", ".md": "markdown"}
-
-
 @app.command()
 def evaluate(
-    files: Annotated[list[Path], typer.Argument(help="Input workbook(s) (.xlsx .xls .ods).")],
+    files: Annotated[
+        list[str],
+        typer.Argument(help="Input workbook(s), or a template like 'data/{period}.xlsx'."),
+    ],
     rules: RulesOpt = None,
     period: Annotated[
         str | None,
-        typer.Option("--period", "-p", help="2026-10, 2026Q3 or 2026; default: latest month."),
+        typer.Option(
+            "--period", "-p", help="2026-10, 2026Q3, 2026 or previous; default: latest month."
+        ),
     ] = None,
     as_of: Annotated[
         str | None,
@@ -109,6 +111,19 @@ def evaluate(
     show_personal: Annotated[
         bool, typer.Option("--show-personal", help="Do not mask customer names and phones.")
     ] = False,
+    history_path: Annotated[
+        Path | None,
+        typer.Option("--history", help="History database (default: the user's data folder)."),
+    ] = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Do not record this run.")
+    ] = False,
+    lock_timeout: Annotated[
+        float, typer.Option("--lock-timeout", help="Seconds to wait for another run's lock.")
+    ] = 60.0,
+    log_file: Annotated[
+        Path | None, typer.Option("--log-file", help="Append one line per run to this file.")
+    ] = None,
     lang: LangOpt = "zh",
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Only failures and the summary line.")
@@ -119,19 +134,18 @@ def evaluate(
     debug: DebugOpt = False,
 ) -> None:
     """Evaluate input workbooks against a rulebook and print the scorecard (评估绩效)."""
-    with boundary(lang, debug):
+    with boundary(lang, debug), _logged(log_file, files, period):
         chosen = _lang(lang)
         from cskpi import report
+        from cskpi.history import default_path
         from cskpi.periods import parse_as_of, parse_period
         from cskpi.rulebook import load_rulebook
-        from cskpi.run import RunRequest, run_evaluation
+        from cskpi.run import RunOptions, RunRequest, execute
 
         if output_format not in report.FORMATS:
             raise UsageError(
                 "usage.bad_format", value=output_format, known=", ".join(report.FORMATS)
             )
-        if output is not None:
-            _check_output(output, files)
         request = RunRequest(
             files=files,
             rulebook=load_rulebook(rules),
@@ -140,51 +154,71 @@ def evaluate(
             group_by=by,
             show_personal=show_personal,
         )
-        card = run_evaluation(request)
-        if output is not None:
-            _write_output(card, output, chosen, strict=strict, private=show_personal)
+        options = RunOptions(
+            output=output,
+            lang=chosen,
+            strict=strict,
+            history=None if no_history else (history_path or default_path()),
+            lock_timeout=lock_timeout,
+        )
+        card = execute(request, options)
         if not quiet and output_format == "table":
             prefix = label("warning.prefix", chosen)
             for warning in card.warnings:
                 _stderr(f"{prefix}: {warning.render(chosen)}")
         _print_card(card, output_format, chosen, quiet=quiet, strict=strict, evidence=evidence)
         code = int(card.summary().exit_code(strict=strict))
+        if log_file is not None:
+            from cskpi.formatting import summary_lines
+            from cskpi.runlog import append_log, log_line
+
+            append_log(
+                log_file,
+                log_line(
+                    period=card.period,
+                    inputs=[p for p, _h in card.inputs],
+                    exit_code=code,
+                    summary=summary_lines(card, "en")[0],
+                ),
+            )
     _finish(code)
 
 
-def _check_output(output: Path, inputs: list[Path]) -> None:
-    """Refuse a bad --output before any input is read."""
-    from cskpi.atomic import check_writable
+@contextmanager
+def _logged(log_file: Path | None, files: list[str], period: str | None) -> Iterator[None]:
+    """Log a failed run (message only, never cell contents) before the boundary reports it."""
+    try:
+        yield
+    except CskpiError as exc:
+        if log_file is not None:
+            from cskpi.runlog import append_log, log_line
 
-    suffix = output.suffix.lower()
-    if suffix not in OUTPUT_SUFFIXES:
-        raise UsageError("usage.output_suffix", file=str(output), suffix=suffix or "(none)")
-    target = output.resolve()
-    for source in inputs:
-        if source.resolve() == target or (
-            source.exists() and output.exists() and source.samefile(output)
-        ):
-            raise UsageError("usage.output_is_input", file=str(output))
-    check_writable(output)
+            append_log(
+                log_file,
+                log_line(
+                    period=period,
+                    inputs=files,
+                    exit_code=int(exc.exit_code),
+                    error=exc.render("en", redact=True),
+                ),
+            )
+        raise
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if log_file is not None:
+            from cskpi.runlog import append_log, log_line
 
-
-def _write_output(card, output: Path, lang: Lang, *, strict: bool, private: bool) -> None:
-    from cskpi import report
-    from cskpi.atomic import write_atomic, write_text_atomic
-
-    kind = OUTPUT_SUFFIXES[output.suffix.lower()]
-    if kind == "xlsx":
-        from cskpi.export import write_xlsx
-
-        # The workbook lists rows behind failures (agents, complaint text): owner-only.
-        write_atomic(output, lambda tmp: write_xlsx(card, tmp, lang), private=True)
-        return
-    text = {
-        "json": lambda: report.render_json(card, lang, strict=strict) + "\n",
-        "csv": lambda: report.render_csv(card, lang),
-        "markdown": lambda: report.render_markdown(card, lang),
-    }[kind]()
-    write_text_atomic(output, text, private=private)
+            append_log(
+                log_file,
+                log_line(
+                    period=period,
+                    inputs=files,
+                    exit_code=int(ExitCode.OUTPUT),
+                    error=f"internal error: {type(exc).__name__}",
+                ),
+            )
+        raise
 
 
 def _console():
@@ -213,6 +247,54 @@ def _print_card(
         report.render_table(card, console, lang, quiet=quiet)
         if evidence:
             report.render_evidence(card, console, lang)
+
+
+@app.command("history")
+def history_command(
+    rules: RulesOpt = None,
+    standard: Annotated[
+        str | None, typer.Option("--standard", "-s", help="Only this standard id.")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Show this grouping's groups.")] = None,
+    last: Annotated[int, typer.Option("--last", help="How many periods.")] = 12,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = "table",
+    history_path: Annotated[
+        Path | None, typer.Option("--history", help="History database.")
+    ] = None,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """Results of past runs: periods across, standards down, trend and failure streak (历史)."""
+    with boundary(lang, debug):
+        chosen = _lang(lang)
+        from cskpi import history, report
+        from cskpi.evaluate import resolve_group_field
+        from cskpi.trend import build_trend
+
+        loaded = _loaded(rules)
+        group_by = resolve_group_field(loaded.model, by) if by else None
+        path = history_path or history.default_path()
+        if output_format not in ("table", "json", "csv"):
+            raise UsageError("usage.bad_format", value=output_format, known="table, json, csv")
+        rows = []
+        if path.exists():
+            conn = history.connect(path)
+            try:
+                rows = history.load(conn, loaded.id, standard=standard, group_by=group_by)
+            finally:
+                conn.close()
+        order = [s.id for s in loaded.model.standards]
+        trend = build_trend(rows, last, order)
+        names = {s.id: (s.name.zh if chosen == "zh" else s.name.en) for s in loaded.model.standards}
+        if output_format == "json":
+            sys.stdout.write(report.render_history_json(trend) + "\n")
+        elif output_format == "csv":
+            sys.stdout.write(report.render_history_csv(trend))
+        else:
+            report.render_history(trend, names, _console(), chosen)
+    _finish(0)
 
 
 def _loaded(rules: str | None) -> LoadedRulebook:

@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     INPUT = 3
     OUTPUT = 4
+    TEMPFAIL = 75  # EX_TEMPFAIL: input still being written, or another run holds the lock
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,10 @@ class Problem:
     key: str
     params: dict[str, object] = field(default_factory=dict)
 
-    def render(self, lang: Lang) -> str:
-        return message(self.key, lang, **self.params)
+    def render(self, lang: Lang, *, redact: bool = False) -> str:
+        """The message; ``redact`` hides cell contents (for log files)."""
+        params = {k: ("***" if redact and k == "value" else v) for k, v in self.params.items()}
+        return message(self.key, lang, **params)
 
 
 class CskpiError(Exception):
@@ -50,8 +53,8 @@ class CskpiError(Exception):
         err.args = (err.render("en"),)
         return err
 
-    def render(self, lang: Lang) -> str:
-        return "\n".join(p.render(lang) for p in self.problems)
+    def render(self, lang: Lang, *, redact: bool = False) -> str:
+        return "\n".join(p.render(lang, redact=redact) for p in self.problems)
 
 
 class UsageError(CskpiError):
@@ -70,6 +73,12 @@ class InputError(CskpiError):
     """Input data that cannot be read: missing file, sheet, column, bad values (exit 3)."""
 
     exit_code = ExitCode.INPUT
+
+
+class NotReadyError(CskpiError):
+    """An input still being written or open in Excel, or a busy history (exit 75: retry)."""
+
+    exit_code = ExitCode.TEMPFAIL
 
 
 class OutputError(CskpiError):

@@ -18,8 +18,9 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from cskpi.formatting import SYMBOL, as_of_text, display_width, summary_lines
-from cskpi.i18n import Lang, label
+from cskpi.i18n import Lang, label, message
 from cskpi.scorecard import Result, Scorecard, StandardInfo
+from cskpi.trend import Trend
 from cskpi.workbook import ROW, SOURCE
 
 MAX_CELL = 32_767
@@ -403,8 +404,67 @@ def _write_categories(
         ws.autofilter(0, 0, len(counts), 2)
 
 
+def _write_trend(
+    book: xlsxwriter.Workbook,
+    fmt: _Formats,
+    card: Scorecard,
+    trend: Trend,
+    lang: Lang,
+    used: set[str],
+) -> None:
+    """The last periods of each standard (overall) with a line chart against the target."""
+    lines = [line for line in trend.lines if line.group is None]
+    if not lines:
+        return
+    ws = book.add_worksheet(sheet_name(label("sheet.trend", lang), used))
+    names = {r.standard: r.name(lang) for r in card.results}
+    row = 0
+    for line in lines:
+        name = names.get(line.standard, line.standard)
+        share = any(r.metric == "share" for r in line.cells.values())
+        kind = "share" if share else "float"
+        ws.write_string(row, 0, safe_text(name), fmt.bold)
+        for col, key in enumerate(("label.period", "label.actual", "label.target")):
+            ws.write_string(row + 1, col, label(key, lang), fmt.header)
+        first = row + 2
+        periods = [p for p in trend.periods if p in line.cells]
+        for i, period in enumerate(periods):
+            stored = line.cells[period]
+            ws.write_string(first + i, 0, period)
+            if stored.actual is not None:
+                ws.write_number(
+                    first + i, 1, stored.actual, fmt.status_number[(stored.status, kind)]
+                )
+            ws.write_number(first + i, 2, stored.target, fmt.numbers[kind])
+        last = first + len(periods) - 1
+        chart = book.add_chart({"type": "line"})
+        for col in (1, 2):
+            chart.add_series(
+                {
+                    "name": [ws.name, row + 1, col],
+                    "categories": [ws.name, first, 0, last, 0],
+                    "values": [ws.name, first, col, last, col],
+                    "marker": {"type": "circle"},
+                    **({"line": {"dash_type": "dash", "color": "#A6A6A6"}} if col == 2 else {}),
+                }
+            )
+        chart.set_title({"name": message("chart.trend", lang, standard=name)})
+        if share:
+            chart.set_y_axis({"num_format": "0%"})
+        chart.set_size({"width": 640, "height": 260})
+        ws.insert_chart(row, 4, chart)
+        row = max(last + 3, row + 14)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 2, 12)
+
+
 def write_xlsx(
-    card: Scorecard, path: Path, lang: Lang, *, generated_at: dt.datetime | None = None
+    card: Scorecard,
+    path: Path,
+    lang: Lang,
+    *,
+    generated_at: dt.datetime | None = None,
+    trend: Trend | None = None,
 ) -> None:
     """Write the scorecard workbook to ``path`` (callers make the write atomic)."""
     generated_at = generated_at or dt.datetime.now()
@@ -433,5 +493,7 @@ def write_xlsx(
         if statuses & {"fail", "warn"}:
             _write_evidence(book, fmt, card, overall, len(windows[key[0]]) > 1, lang, used)
     _write_chart(book, card, lang, summary, used)
+    if trend is not None:
+        _write_trend(book, fmt, card, trend, lang, used)
     _write_categories(book, fmt, card, lang, used)
     book.close()

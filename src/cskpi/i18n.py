@@ -46,6 +46,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{standard} ({period}): {n} rows behind it",
     },
     "label.more_rows": {"zh": "……另有 {n} 条", "en": "... and {n} more"},
+    "label.trend": {"zh": "趋势", "en": "Trend"},
+    "label.streak": {"zh": "连续未达标", "en": "Fail streak"},
+    "title.history": {"zh": "历史记录", "en": "History"},
+    "history.empty": {
+        "zh": "历史记录中还没有结果(每次 cskpi evaluate 都会记录)。",
+        "en": "No results in the history yet (every cskpi evaluate records one).",
+    },
+    "sheet.trend": {"zh": "趋势", "en": "Trend"},
+    "chart.trend": {
+        "zh": "{standard}:最近各期实际与目标",
+        "en": "{standard}: actual and target by period",
+    },
     "value.yes": {"zh": "是", "en": "yes"},
     "value.no": {"zh": "否", "en": "no"},
     "sheet.summary": {"zh": "总览", "en": "Summary"},
@@ -300,8 +312,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     # --- usage errors -----------------------------------------------------------------
     "usage.bad_period": {
-        "zh": "--period「{value}」无效:应为 2026-10、2026Q3 或 2026。",
-        "en": "--period '{value}' is not valid: expected 2026-10, 2026Q3 or 2026.",
+        "zh": "--period「{value}」无效:应为 2026-10、2026Q3、2026 或 previous。",
+        "en": "--period '{value}' is not valid: expected 2026-10, 2026Q3, 2026 or previous.",
     },
     "usage.bad_as_of": {
         "zh": "--as-of「{value}」无效:应为 2026-10-20 或 2026-10-20 14:00。",
@@ -322,6 +334,37 @@ CATALOG: dict[str, dict[str, str]] = {
     "usage.bad_format": {
         "zh": "--format「{value}」无效:应为 {known}。",
         "en": "--format '{value}' is not valid: expected one of {known}.",
+    },
+    "history.locked": {
+        "zh": "{file}:另一个 cskpi 正在写入历史记录,等待 {seconds} 秒后放弃;请稍后重试。",
+        "en": "{file}: another cskpi run is writing the history; gave up after {seconds} s. "
+        "Retry later.",
+    },
+    "input.not_ready": {
+        "zh": "{file}:文件尚未就绪({reason}),请稍后重试。",
+        "en": "{file}: input not ready ({reason}); retry later.",
+    },
+    "reason.owner_file": {
+        "zh": "Excel 正在打开它:旁边有 {owner}",
+        "en": "it is open in Excel: {owner} is beside it",
+    },
+    "reason.recent": {
+        "zh": "刚在 {seconds} 秒前被修改,且无法读取",
+        "en": "modified {seconds} s ago and not readable yet",
+    },
+    "input.template_missing": {
+        "zh": "{file}:找不到期间 {period} 的输入文件(由 {template} 生成)。",
+        "en": "{file}: no input for period {period} (from the template {template}).",
+    },
+    "input.template_month_missing": {
+        "zh": "{file}:季度/年度标准所需的 {period} 文件不存在,按缺少处理。",
+        "en": "{file}: the {period} file for quarterly or yearly standards does not exist; "
+        "treated as missing.",
+    },
+    "input.duplicate_ids": {
+        "zh": "{dataset}:{file} 中有 {n} 行的编号已出现在 {first} 中(如 {example}),只计一次。",
+        "en": "{dataset}: {n} rows of {file} have ids already read from {first} "
+        "(e.g. {example}); each is counted once.",
     },
     "internal.error": {
         "zh": "内部错误:{detail}(使用 --debug 查看详细信息)",

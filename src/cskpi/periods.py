@@ -7,6 +7,7 @@ evaluated for each month inside it).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -76,9 +77,22 @@ _PATTERNS: list[tuple[re.Pattern[str], Granularity]] = [
 ]
 
 
+def today() -> dt.date:
+    """Today in the local time zone (one place, so tests can fix the clock)."""
+    return dt.date.today()
+
+
+def previous_month(on: dt.date) -> Period:
+    """The last complete month before ``on``."""
+    first = pd.Timestamp(year=on.year, month=on.month, day=1)
+    return period_of(first - pd.Timedelta(days=1), "month")
+
+
 def parse_period(text: str) -> Period:
-    """``2026-10`` | ``2026Q3`` | ``2026`` -> Period; anything else is a usage error."""
+    """``2026-10`` | ``2026Q3`` | ``2026`` | ``previous`` -> Period; else a usage error."""
     value = text.strip()
+    if value.lower() == "previous":
+        return previous_month(today())
     for pattern, granularity in _PATTERNS:
         match = pattern.match(value)
         if not match:

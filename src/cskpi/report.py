@@ -17,8 +17,10 @@ from rich.table import Table
 from rich.text import Text
 
 from cskpi.formatting import as_of_text, format_target, format_value, summary_lines
+from cskpi.history import Row as HistoryRow
 from cskpi.i18n import Lang, label, message
 from cskpi.scorecard import Result, Scorecard, Summary
+from cskpi.trend import Trend
 from cskpi.workbook import ROW
 
 FORMATS = ("table", "json", "markdown", "csv")
@@ -267,3 +269,66 @@ def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
         console.print(table)
         if len(frame) > EVIDENCE_ROWS:
             console.print(message("label.more_rows", lang, n=len(frame) - EVIDENCE_ROWS))
+
+
+def _trend_value(row: HistoryRow) -> str:
+    return format_value(row.actual, share=row.metric == "share")
+
+
+def render_history(trend: Trend, names: dict[str, str], console: Console, lang: Lang) -> None:
+    """Periods across, standards down; the cell colour is the stored status."""
+    if not trend.lines:
+        console.print(message("history.empty", lang))
+        return
+    table = Table(title=message("title.history", lang), header_style="bold")
+    table.add_column(label("label.standard", lang))
+    for period in trend.periods:
+        table.add_column(period, justify="right", no_wrap=True)
+    table.add_column(label("label.trend", lang), no_wrap=True)
+    table.add_column(label("label.streak", lang), justify="right")
+    for line in trend.lines:
+        name = names.get(line.standard, line.standard)
+        if line.group is not None:
+            name = f"{name} · {line.group}"
+        cells: list[Text | str] = [name]
+        for period in trend.periods:
+            row = line.cells.get(period)
+            cells.append(
+                Text("")
+                if row is None
+                else Text(f"{_trend_value(row)} {MARK[row.status]}", style=STYLE[row.status])
+            )
+        cells.append(line.sparkline(trend.periods))
+        cells.append(Text(str(line.streak), style="bold red") if line.streak else "0")
+        table.add_row(*cells)
+    console.print(table)
+
+
+def history_dicts(trend: Trend) -> list[dict[str, Any]]:
+    return [
+        {
+            "standard": line.standard,
+            "group": line.group,
+            "period": row.period,
+            "status": row.status,
+            "actual": row.actual,
+            "target": row.target,
+            "recorded_at": row.recorded_at,
+        }
+        for line in trend.lines
+        for row in line.cells.values()
+    ]
+
+
+def render_history_json(trend: Trend) -> str:
+    return json.dumps({"results": history_dicts(trend)}, ensure_ascii=False, indent=2)
+
+
+def render_history_csv(trend: Trend) -> str:
+    buffer = io.StringIO()
+    fields = ("standard", "group", "period", "status", "actual", "target", "recorded_at")
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in history_dicts(trend):
+        writer.writerow({k: "" if row[k] is None else row[k] for k in fields})
+    return buffer.getvalue()

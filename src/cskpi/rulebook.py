@@ -75,6 +75,7 @@ class DatasetSpec(_Model):
     sheets: list[str] = Field(min_length=1)
     date_column: str | None = None
     category_column: str | None = None  # complaints per category in the Excel export
+    id_column: str | None = None  # a row's id: rows read twice (two files) count once
     columns: dict[str, ColumnSpec] = Field(min_length=1)
 
     def lookup(self) -> dict[str, str]:
@@ -299,7 +300,7 @@ def _check_references(model: Rulebook, file: str, lines: LineMap) -> list[Proble
         )
 
     for dataset_id, dataset in model.datasets.items():
-        for key in ("date_column", "category_column"):
+        for key in ("date_column", "category_column", "id_column"):
             name = getattr(dataset, key)
             if name is not None and name not in dataset.columns:
                 problems.append(

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
+from cskpi import history
 from cskpi.errors import InputError, UsageError
 from cskpi.evaluate import evaluate, latest_period, resolve_group_field
-from cskpi.periods import Period
+from cskpi.i18n import Lang
+from cskpi.inputs import expand_inputs, is_template, read_inputs
+from cskpi.outputs import check_output, write_output
+from cskpi.periods import Period, previous_month, today
 from cskpi.privacy import mask_scorecard
 from cskpi.rulebook import LoadedRulebook
 from cskpi.scorecard import Scorecard
-from cskpi.workbook import Datasets, read_workbook
+from cskpi.trend import build_trend
 
 
 @dataclass(frozen=True)
 class RunRequest:
-    files: Sequence[Path]
+    files: Sequence[str]  # paths, or templates with {yyyy} {mm} {period}
     rulebook: LoadedRulebook
     period: Period | None = None
     as_of: pd.Timestamp | None = None
@@ -39,10 +44,14 @@ def run_evaluation(request: RunRequest) -> Scorecard:
     """Read every input, pick the period, evaluate, and mask personal data unless asked not to."""
     model = request.rulebook.model
     group_fields = [resolve_group_field(model, request.group_by)] if request.group_by else []
-    data = Datasets()
-    for file in request.files:
-        read_workbook(file, model, group_fields=group_fields, into=data)
-    period = request.period or latest_period(model, data.frames)
+    period = request.period
+    if any(is_template(f) for f in request.files):
+        period = period or previous_month(today())
+        paths, warnings = expand_inputs(request.files, period, model)
+    else:
+        paths, warnings = [Path(f) for f in request.files], []
+    data = read_inputs(paths, model, group_fields=group_fields, warnings=warnings)
+    period = period or latest_period(model, data.frames)
     if period is None:
         raise InputError("input.no_dated_rows")
     if request.as_of is not None and request.as_of < period.start:
@@ -53,4 +62,63 @@ def run_evaluation(request: RunRequest) -> Scorecard:
     )
     if not request.show_personal:
         card = mask_scorecard(card, personal_fields(request.rulebook))
+    return card
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What happens around the evaluation: where results go and how the history is kept."""
+
+    output: Path | None = None
+    lang: Lang = "zh"
+    strict: bool = False
+    history: Path | None = None  # None: no history
+    lock_timeout: float = 60.0
+    trend_periods: int = 12
+
+
+def execute(request: RunRequest, options: RunOptions) -> Scorecard:
+    """Evaluate, record the history and write the output as one unit.
+
+    The history write and the output file succeed together or not at all: a run that fails
+    before the end leaves the history as it was (and any previous output file intact).
+    """
+    if options.output is not None:
+        check_output(options.output, request.files)
+    guard = (
+        history.locked(options.history, options.lock_timeout)
+        if options.history is not None
+        else contextlib.nullcontext()
+    )
+    with guard:
+        card = run_evaluation(request)
+        code = int(card.summary().exit_code(strict=options.strict))
+        if options.history is None:
+            if options.output is not None:
+                write_output(
+                    card,
+                    options.output,
+                    options.lang,
+                    strict=options.strict,
+                    private=request.show_personal,
+                )
+            return card
+        conn = history.connect(options.history)
+        try:
+            with history.transaction(conn):
+                history.record(conn, card, rulebook_sha256=request.rulebook.sha256, exit_code=code)
+                if options.output is not None:
+                    rows = history.load(conn, card.rulebook_id, group_by=card.group_by)
+                    order = [s.id for s in request.rulebook.model.standards]
+                    trend = build_trend(rows, options.trend_periods, order)
+                    write_output(
+                        card,
+                        options.output,
+                        options.lang,
+                        strict=options.strict,
+                        private=request.show_personal,
+                        trend=trend,
+                    )
+        finally:
+            conn.close()
     return card

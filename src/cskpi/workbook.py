@@ -9,13 +9,9 @@ sheet, row and column. Input files are opened read-only and never modified.
 from __future__ import annotations
 
 import difflib
-import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
-import python_calamine as calamine
 
 from cskpi.errors import InputError, Problem
 from cskpi.expressions import normalize_name
@@ -29,21 +25,6 @@ ROW = "_row"  # Excel row number of each data row, kept for messages and evidenc
 SOURCE = "_source"  # which file a row came from
 
 
-@dataclass(frozen=True)
-class InputFile:
-    path: str
-    sha256: str
-
-
-@dataclass
-class Datasets:
-    """What was read: one typed frame per dataset found, plus warnings and input fingerprints."""
-
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)
-    files: list[InputFile] = field(default_factory=list)
-
-
 def column_letter(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
     letters = ""
@@ -52,65 +33,6 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _sniff(path: Path) -> None:
-    """Refuse files that are not what their name says, with the real format named."""
-    file = str(path)
-    if not path.exists():
-        raise InputError("input.file_not_found", file=file)
-    if not path.is_file():
-        raise InputError("input.not_a_file", file=file)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-            handle.seek(0)
-            sample = handle.read(1 << 16)
-    except PermissionError:
-        raise InputError("input.permission", file=file) from None
-    if not head:
-        raise InputError("input.empty_file", file=file)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InputError("input.unsupported_suffix", file=file, suffix=suffix or "(none)")
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        if "EncryptedPackage".encode("utf-16-le") in sample or suffix != ".xls":
-            raise InputError("input.encrypted", file=file)
-        return
-    if head.startswith(b"PK"):
-        return
-    if suffix == ".xls":
-        return
-    kind = "CSV/text" if _looks_like_text(sample) else "an unknown binary file"
-    raise InputError("input.wrong_format", file=file, kind=kind)
-
-
-def _looks_like_text(sample: bytes) -> bool:
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            sample.decode(encoding)
-            return True
-        except UnicodeDecodeError:
-            continue
-    return False
-
-
-def _open(path: Path) -> calamine.CalamineWorkbook:
-    file = str(path)
-    try:
-        return calamine.CalamineWorkbook.from_path(str(path))
-    except calamine.PasswordError:
-        raise InputError("input.encrypted", file=file) from None
-    except (calamine.CalamineError, OSError, ValueError) as exc:
-        raise InputError("input.corrupt", file=file, reason=str(exc).splitlines()[0]) from None
 
 
 def _find_sheet(names: Iterable[str], spec: DatasetSpec) -> str | None:
@@ -248,66 +170,3 @@ def fields_to_load(rulebook: Rulebook, dataset_id: str, extra: Iterable[str] = (
     if spec.date_column:
         wanted.add(spec.date_column)
     return wanted
-
-
-def read_workbook(
-    path: Path,
-    rulebook: Rulebook,
-    *,
-    group_fields: Iterable[str] = (),
-    into: Datasets | None = None,
-) -> Datasets:
-    """Read every dataset of ``rulebook`` from one workbook (appending to ``into`` if given)."""
-    result = into if into is not None else Datasets()
-    file = str(path)
-    _sniff(path)
-    result.files.append(InputFile(file, _sha256(path)))
-    workbook = _open(path)
-    bad_cells: list[Problem] = []
-    try:
-        sheet_names = list(workbook.sheet_names)
-        for dataset_id, spec in rulebook.datasets.items():
-            sheet = _find_sheet(sheet_names, spec)
-            if sheet is None:
-                result.warnings.append(
-                    Problem(
-                        "input.sheet_missing",
-                        {
-                            "file": file,
-                            "dataset": dataset_id,
-                            "names": " / ".join(spec.sheets),
-                            "present": ", ".join(sheet_names) or "-",
-                        },
-                    )
-                )
-                continue
-            try:
-                rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            except calamine.CalamineError as exc:
-                raise InputError(
-                    "input.corrupt", file=file, reason=f"{sheet}: {str(exc).splitlines()[0]}"
-                ) from None
-            frame = read_sheet(
-                [list(r) for r in rows],
-                spec,
-                dataset_id=dataset_id,
-                file=file,
-                sheet=sheet,
-                required=rulebook.required_fields(dataset_id),
-                wanted=fields_to_load(rulebook, dataset_id, group_fields),
-                bad_cells=bad_cells,
-            )
-            previous = result.frames.get(dataset_id)
-            result.frames[dataset_id] = (
-                frame if previous is None else pd.concat([previous, frame], ignore_index=True)
-            )
-    finally:
-        workbook.close()
-    if bad_cells:
-        listed = bad_cells[:MAX_LISTED_BAD_CELLS]
-        if len(bad_cells) > MAX_LISTED_BAD_CELLS:
-            listed.append(
-                Problem("input.bad_values_more", {"n": len(bad_cells) - MAX_LISTED_BAD_CELLS})
-            )
-        raise InputError.of(listed)
-    return result

@@ -1,0 +1,45 @@
+"""The run log for cron: one line per run (time, period, inputs, summary, exit code).
+
+Errors are logged with their message but never with cell contents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def log_line(
+    *,
+    period: str | None,
+    inputs: Sequence[str],
+    exit_code: int,
+    summary: str | None = None,
+    error: str | None = None,
+    now: dt.datetime | None = None,
+) -> str:
+    fields = {
+        "time": (now or dt.datetime.now()).isoformat(timespec="seconds"),
+        "period": period,
+        "inputs": list(inputs),
+        "exit_code": exit_code,
+    }
+    if summary is not None:
+        fields["summary"] = summary
+    if error is not None:
+        fields["error"] = error
+    return json.dumps(fields, ensure_ascii=False)
+
+
+def append_log(path: Path, line: str) -> None:
+    """Append one line; a log that cannot be written must not hide the run's own result."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+    except OSError as exc:
+        import sys
+
+        sys.stderr.write(f"cskpi: cannot write the log {path}: {exc.strerror or exc}\n")
