@@ -13,7 +13,9 @@ Expected October 2026 scorecard (overall):
   satisfaction_accuracy         92.5%  >= 95%   fail (37/40)
   satisfaction_courtesy         100%   >= 95%   pass (38/38, two blank answers)
   satisfaction_outcome          95.0%  >= 95%   pass (38/40, exactly at the target)
-  info_complaints_per_quarter   1      <= 1     pass (2026Q4 to date; the August one is Q3)
+  info_complaints_per_quarter   1      <= 1     warn (2026Q4 to date; the August one is Q3;
+                                                      1 x 92 days / 31 elapsed = 3.0 at
+                                                      this pace, over the limit)
   suggestion_satisfaction       90.0%  >= 90%   pass (9/10)
   tasks_on_time                 85.0%  >= 90%   fail (17/20)
   staff_knows_direction         100%   >= 90%   pass (10/10)

@@ -10,6 +10,7 @@ import difflib
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -109,9 +110,32 @@ def collect_groups(frames: Mapping[str, pd.DataFrame], group_field: str) -> tupl
     return tuple(sorted(values, key=natural_key))
 
 
+@dataclass(frozen=True)
+class Budget:
+    """How much of a count limit is used, and where the current pace leads."""
+
+    projected: float
+    days_left: float
+
+
+def project(count: float, window: Period, as_of: pd.Timestamp) -> Budget | None:
+    """Projection at the current pace: count x days in the window / days elapsed.
+
+    Days elapsed are counted from the window's start to the as-of time, at least one day,
+    so a run on the first morning does not multiply one complaint by thirty. None when the
+    window is already complete.
+    """
+    if as_of >= window.last_instant:
+        return None
+    day = pd.Timedelta(days=1)
+    elapsed = max((as_of - window.start) / day, 1.0)
+    total = (window.end - window.start) / day
+    return Budget(projected=count * total / elapsed, days_left=(window.end - as_of) / day)
+
+
 def _result(
     std: Standard,
-    window: str,
+    window: Period,
     group: str | None,
     rows: pd.DataFrame | None,
     context: Mapping[str, object],
@@ -128,12 +152,21 @@ def _result(
         value, sample = measured.value, measured.sample_size
         evidence = rows[measured.evidence.to_numpy(dtype=bool)]
     status = judge(value, std.comparison, std.target, std.warn_target)
+    budget = None
+    if std.metric == "count" and std.comparison in ("<=", "<") and value is not None:
+        budget = project(value, window, context["as_of"])  # type: ignore[arg-type]
+        if (
+            budget is not None
+            and status == "pass"
+            and judge(budget.projected, std.comparison, std.target) == "fail"
+        ):
+            status = "warn"  # within the limit so far, but the pace breaks it
     return Result(
         standard=std.id,
         name_zh=std.name.zh,
         name_en=std.name.en,
         group=group,
-        period=window,
+        period=window.label,
         status=status,
         actual=value,
         comparison=std.comparison,
@@ -144,6 +177,8 @@ def _result(
         sample_size=sample,
         evidence_count=0 if evidence is None else len(evidence),
         evidence=evidence,
+        projected=None if budget is None else budget.projected,
+        days_left=None if budget is None else budget.days_left,
     )
 
 
@@ -171,7 +206,7 @@ def evaluate_standard(
             if std.filter_expr is not None:
                 keep = evaluate_expression(std.filter_expr, rows, context).fillna(False)
                 rows = rows[keep.to_numpy(dtype=bool)]
-        results.append(_result(std, window.label, None, rows, context))
+        results.append(_result(std, window, None, rows, context))
         if group_field is None or (frame is not None and group_field not in frame.columns):
             continue
         for group in groups:
@@ -180,7 +215,7 @@ def evaluate_standard(
                 if rows is None
                 else rows[(rows[group_field] == group).fillna(False).to_numpy(dtype=bool)]
             )
-            results.append(_result(std, window.label, group, subset, context))
+            results.append(_result(std, window, group, subset, context))
     return results
 
 

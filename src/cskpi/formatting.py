@@ -19,6 +19,34 @@ def format_value(value: float | None, *, share: bool) -> str:
     return f"{value:.2f}"
 
 
+def format_actual(result: Result) -> str:
+    """The value, and for a count limit still running, where the pace leads: '2 → 6.2'."""
+    text = format_value(result.actual, share=result.is_share)
+    if result.projected is not None:
+        text += f" → {result.projected:.1f}"
+    return text
+
+
+def budget_lines(card: Scorecard, lang: Lang) -> list[str]:
+    """One line per count limit whose window is still running (overall results)."""
+    lines = []
+    for r in card.results:
+        if r.group is None and r.projected is not None and r.days_left is not None:
+            lines.append(
+                message(
+                    "budget.line",
+                    lang,
+                    name=r.name(lang),
+                    period=r.period,
+                    used=format_value(r.actual, share=False),
+                    limit=format_value(r.target, share=False),
+                    days=f"{r.days_left:.1f}",
+                    projected=f"{r.projected:.1f}",
+                )
+            )
+    return lines
+
+
 def format_target(result: Result) -> str:
     """≤ 5, ≥ 95% (no needless decimals in a target)."""
     if result.is_share and float(result.target * 100).is_integer():

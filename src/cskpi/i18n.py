@@ -84,6 +84,11 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "summary.verdict_ok": {"zh": "结论:达标。", "en": "Verdict: standards met."},
     "summary.verdict_fail": {"zh": "结论:未达标。", "en": "Verdict: standards not met."},
+    "budget.line": {
+        "zh": "{name}({period}):已用 {used}/{limit},剩余 {days} 天,按当前速度预计 {projected}。",
+        "en": "{name} ({period}): {used} of {limit} used, {days} days left, "
+        "{projected} at the current pace.",
+    },
     "rules.ok": {
         "zh": "{file}:规则手册有效,共 {n} 项标准。",
         "en": "{file}: rulebook is valid, {n} standards.",

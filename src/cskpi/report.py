@@ -16,7 +16,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cskpi.formatting import as_of_text, format_target, format_value, summary_lines
+from cskpi.formatting import (
+    as_of_text,
+    budget_lines,
+    format_actual,
+    format_target,
+    format_value,
+    summary_lines,
+)
 from cskpi.history import Row as HistoryRow
 from cskpi.i18n import Lang, label, message
 from cskpi.scorecard import Result, Scorecard, Summary
@@ -77,12 +84,12 @@ def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool =
                     Text("")
                     if r is None
                     else Text(
-                        f"{format_value(r.actual, share=r.is_share)} {MARK[r.status]}",
+                        f"{format_actual(r)} {MARK[r.status]}",
                         style=STYLE[r.status],
                     )
                 )
         else:
-            cells.append(format_value(first.actual, share=first.is_share))
+            cells.append(format_actual(first))
             cells.append(
                 Text(
                     f"{MARK[first.status]} {status_text(first.status, lang)}",
@@ -93,6 +100,8 @@ def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool =
         shown += 1
     if shown:
         console.print(table)
+    for line in budget_lines(card, lang):
+        console.print(line, highlight=False)
     for line in summary_lines(card, lang):
         console.print(line, highlight=False)
 
@@ -113,6 +122,8 @@ def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
         "metric": result.metric,
         "sample_size": result.sample_size,
         "evidence_count": result.evidence_count,
+        "projected": None if result.projected is None else round(result.projected, 2),
+        "days_left": None if result.days_left is None else round(result.days_left, 1),
     }
 
 
@@ -201,14 +212,10 @@ def render_markdown(card: Scorecard, lang: Lang) -> str:
             by_group = {r.group: r for r in results}
             for group in groups:
                 r = by_group.get(group)
-                cells.append(
-                    ""
-                    if r is None
-                    else f"{format_value(r.actual, share=r.is_share)} {MARK[r.status]}"
-                )
+                cells.append("" if r is None else f"{format_actual(r)} {MARK[r.status]}")
         else:
             cells += [
-                format_value(first.actual, share=first.is_share),
+                format_actual(first),
                 f"{MARK[first.status]} {status_text(first.status, lang)}",
             ]
         lines.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")

@@ -15,7 +15,7 @@ from cskpi.evaluate import evaluate, latest_period, resolve_group_field
 from cskpi.i18n import Lang
 from cskpi.inputs import expand_inputs, is_template, read_inputs
 from cskpi.outputs import check_output, write_output
-from cskpi.periods import Period, previous_month, today
+from cskpi.periods import Period, parse_period
 from cskpi.privacy import mask_scorecard
 from cskpi.rulebook import LoadedRulebook
 from cskpi.scorecard import Scorecard
@@ -46,7 +46,7 @@ def run_evaluation(request: RunRequest) -> Scorecard:
     group_fields = [resolve_group_field(model, request.group_by)] if request.group_by else []
     period = request.period
     if any(is_template(f) for f in request.files):
-        period = period or previous_month(today())
+        period = period or parse_period("previous")
         paths, warnings = expand_inputs(request.files, period, model)
     else:
         paths, warnings = [Path(f) for f in request.files], []

@@ -37,6 +37,9 @@ class Result:
     sample_size: int
     evidence_count: int
     evidence: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    # count limits evaluated before their window ends: where the current pace leads
+    projected: float | None = None
+    days_left: float | None = None
 
     @property
     def is_share(self) -> bool:
