@@ -124,7 +124,7 @@ def test_header_only_sheet_reads_as_no_rows(make_book, rulebook):
     ("content", "expected"),
     [
         (b"", "the file is empty (0 bytes)."),
-        (b"id,date\n1,2026-10-01\n", "not an Excel workbook; it looks like CSV/text."),
+        (b"\x00\x01\x02binary", "not an Excel workbook; it looks like an unknown binary file."),
         (b"PK\x03\x04 truncated", "cannot read the workbook; it may be corrupt"),
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"),
@@ -198,3 +198,12 @@ def test_a_workbook_open_in_excel_is_not_ready(make_book, rulebook):
     assert info.value.render("en") == (
         f"{path}: input not ready (it is open in Excel: ~$2026-10.xlsx is beside it); "
         "retry later.")
+
+
+def test_a_csv_renamed_xlsx_is_read_as_the_csv_it_is(tmp_path, rulebook):
+    path = tmp_path / "2026-10.xlsx"
+    path.write_text("投诉编号,投诉日期,团队,承诺期限,解决日期\nC1,2026-10-03,一组,2026-10-05,\n",
+                    encoding="utf-8")
+    frame = read(path, rulebook).frames["complaints"]
+    assert list(frame["complaint_id"]) == ["C1"]
+    assert frame.loc[0, "received_at"] == pd.Timestamp("2026-10-03")

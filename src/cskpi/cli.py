@@ -153,6 +153,7 @@ def evaluate(
             as_of=parse_as_of(as_of) if as_of else None,
             group_by=by,
             show_personal=show_personal,
+            evidence=evidence or (output is not None and output.suffix.lower() == ".xlsx"),
         )
         options = RunOptions(
             output=output,

@@ -10,14 +10,15 @@ import difflib
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from cskpi.errors import Problem, UsageError
 from cskpi.expressions import normalize_name
 from cskpi.interpreter import evaluate as evaluate_expression
-from cskpi.metrics import MetricInput, compute_metric
+from cskpi.metrics import Condition, MetricInput, MetricValue, compute_metric
 from cskpi.periods import Period, period_of, windows_for
 from cskpi.rulebook import Rulebook, Standard
 from cskpi.scorecard import Result, Scorecard, StandardInfo, Status
@@ -137,24 +138,19 @@ def _result(
     std: Standard,
     window: Period,
     group: str | None,
-    rows: pd.DataFrame | None,
-    context: Mapping[str, object],
+    measured: MetricValue | None,
+    frame: pd.DataFrame | None,
+    as_of: pd.Timestamp,
+    keep_evidence: bool,
 ) -> Result:
-    if rows is None:
-        value, sample, evidence = None, 0, None
-    else:
-        measured = compute_metric(
-            std.metric,
-            MetricInput(
-                rows=rows, column=std.column_field, condition=std.condition_expr, context=context
-            ),
-        )
-        value, sample = measured.value, measured.sample_size
-        evidence = rows[measured.evidence.to_numpy(dtype=bool)]
+    value = None if measured is None else measured.value
+    evidence = None
+    if measured is not None and frame is not None and keep_evidence:
+        evidence = frame[measured.evidence]
     status = judge(value, std.comparison, std.target, std.warn_target)
     budget = None
     if std.metric == "count" and std.comparison in ("<=", "<") and value is not None:
-        budget = project(value, window, context["as_of"])  # type: ignore[arg-type]
+        budget = project(value, window, as_of)
         if (
             budget is not None
             and status == "pass"
@@ -174,12 +170,16 @@ def _result(
         warn_target=std.warn_target,
         level=std.level,
         metric=std.metric,
-        sample_size=sample,
-        evidence_count=0 if evidence is None else len(evidence),
+        sample_size=0 if measured is None else measured.sample_size,
+        evidence_count=0 if measured is None else int(measured.evidence.sum()),
         evidence=evidence,
         projected=None if budget is None else budget.projected,
         days_left=None if budget is None else budget.days_left,
     )
+
+
+def _bool(series: pd.Series) -> np.ndarray:
+    return series.fillna(False).to_numpy(dtype=bool)
 
 
 def evaluate_standard(
@@ -189,34 +189,60 @@ def evaluate_standard(
     as_of: pd.Timestamp,
     group_field: str | None,
     groups: tuple[str, ...],
+    keep_evidence: bool = True,
 ) -> list[Result]:
-    """All results of one standard: each of its windows, overall and per group."""
+    """All results of one standard: each of its windows, overall and per group.
+
+    Rows are selected with masks over the whole dataset; evidence rows are materialised
+    only when an output will show them.
+    """
     date_field = std.date_field
     windows = windows_for(period, std.period, as_of) if date_field else [period]
+    group_masks: dict[str, np.ndarray] = {}
+    if frame is not None and group_field is not None and group_field in frame.columns:
+        codes, uniques = pd.factorize(frame[group_field])
+        position = {str(u): i for i, u in enumerate(uniques)}
+        empty = np.zeros(len(frame), dtype=bool)
+        group_masks = {g: (codes == position[g]) if g in position else empty for g in groups}
+    grouped = group_field is not None and (frame is None or group_field in frame.columns)
     results: list[Result] = []
     for window in windows:
-        end = min(window.last_instant, as_of)
-        context = {"as_of": as_of, "window_start": window.start, "window_end": end}
-        rows: pd.DataFrame | None = None
-        if frame is not None:
-            rows = frame
-            if date_field:
-                dates = frame[date_field]
-                rows = frame[(dates >= window.start) & (dates <= end)]
-            if std.filter_expr is not None:
-                keep = evaluate_expression(std.filter_expr, rows, context).fillna(False)
-                rows = rows[keep.to_numpy(dtype=bool)]
-        results.append(_result(std, window, None, rows, context))
-        if group_field is None or (frame is not None and group_field not in frame.columns):
-            continue
-        for group in groups:
-            subset = (
+        base = None if frame is None else _selection(std, frame, window, as_of)
+        targets: list[tuple[str | None, np.ndarray | None]] = [
+            (None, None if base is None else base.mask)
+        ]
+        if grouped:
+            targets += [
+                (group, None if base is None else base.mask & group_masks[group])
+                for group in groups
+            ]
+        for group, rows in targets:
+            measured = (
                 None
-                if rows is None
-                else rows[(rows[group_field] == group).fillna(False).to_numpy(dtype=bool)]
+                if base is None or rows is None
+                else compute_metric(std.metric, replace(base, mask=rows))
             )
-            results.append(_result(std, window, group, subset, context))
+            results.append(_result(std, window, group, measured, frame, as_of, keep_evidence))
     return results
+
+
+def _selection(
+    std: Standard, frame: pd.DataFrame, window: Period, as_of: pd.Timestamp
+) -> MetricInput:
+    """The rows of one window that pass the filter, and the share condition on every row."""
+    end = min(window.last_instant, as_of)
+    context = {"as_of": as_of, "window_start": window.start, "window_end": end}
+    mask = np.ones(len(frame), dtype=bool)
+    if std.date_field:
+        dates = frame[std.date_field]
+        mask &= _bool((dates >= window.start) & (dates <= end))
+    if std.filter_expr is not None:
+        mask &= _bool(evaluate_expression(std.filter_expr, frame, context))
+    condition = None
+    if std.condition_expr is not None:
+        met = evaluate_expression(std.condition_expr, frame, context)
+        condition = Condition(met=_bool(met), known=met.notna().to_numpy(dtype=bool))
+    return MetricInput(frame, mask, std.column_field, condition)
 
 
 def describe_standard(rulebook: Rulebook, std: Standard) -> StandardInfo:
@@ -270,11 +296,14 @@ def evaluate(
     period: Period,
     as_of: pd.Timestamp | None = None,
     group_by: str | None = None,
+    *,
+    keep_evidence: bool = True,
 ) -> Scorecard:
     """Evaluate every standard of ``rulebook`` on ``frames`` for ``period``.
 
     ``as_of`` defaults to the last instant of the period; ``group_by`` adds one result per
-    value of that column beside the overall result.
+    value of that column beside the overall result; ``keep_evidence=False`` skips copying
+    the rows behind each result (their count is always kept).
     """
     as_of = period.last_instant if as_of is None else as_of
     group_field = resolve_group_field(rulebook, group_by) if group_by else None
@@ -282,7 +311,7 @@ def evaluate(
     results: list[Result] = []
     for std in rulebook.standards:
         results += evaluate_standard(
-            std, frames.get(std.dataset), period, as_of, group_field, groups
+            std, frames.get(std.dataset), period, as_of, group_field, groups, keep_evidence
         )
     return Scorecard(
         standards=tuple(describe_standard(rulebook, std) for std in rulebook.standards),

@@ -167,6 +167,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "{present}); its standards show no data.",
     },
     "punct.end": {"zh": "。", "en": "."},
+    "input.no_dataset": {
+        "zh": "{file}:表头与规则手册中的任何数据表都不匹配,已跳过。",
+        "en": "{file}: its headers match no dataset of the rulebook; skipped.",
+    },
+    "input.undecodable": {
+        "zh": "{file},第 {line} 行:既不是 UTF-8 也不是 GBK/GB18030 编码,无法读取。",
+        "en": "{file}, line {line}: neither UTF-8 nor GBK/GB18030; cannot decode it.",
+    },
     "kind.date": {"zh": "日期", "en": "date"},
     "kind.rating": {"zh": "评分", "en": "rating"},
     "kind.yesno": {"zh": "是/否", "en": "yes/no"},

@@ -9,24 +9,28 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import python_calamine as calamine
 
 from cskpi.errors import InputError, NotReadyError, Problem
+from cskpi.expressions import normalize_name
 from cskpi.periods import Period
 from cskpi.rulebook import Rulebook
+from cskpi.sources import SUFFIXES, TABLE_SUFFIXES, ExcelSource, RawSheet, Source, TableSource
 from cskpi.workbook import (
-    MAX_LISTED_BAD_CELLS,
+    HEADER_SEARCH_ROWS,
     SOURCE,
-    SUFFIXES,
+    BadCells,
     _find_sheet,
     fields_to_load,
     read_sheet,
 )
+
+# Progress callback: (file, sheet, rows read or None when starting)
+Progress = Callable[[str, str, int | None], None]
 
 RECENT_SECONDS = 60  # an unreadable file younger than this is probably still being written
 
@@ -54,8 +58,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _sniff(path: Path) -> None:
-    """Refuse files that are not what their name says, with the real format named."""
+def sniff(path: Path) -> str:
+    """The real format of ``path`` from its first bytes: 'excel', 'table' or 'parquet'.
+
+    A CSV renamed .xlsx is read as the CSV it is; an OLE container that is not an .xls is an
+    encrypted (password-protected) workbook; anything else is named, never guessed at.
+    """
     file = str(path)
     if not path.exists():
         raise InputError("input.file_not_found", file=file)
@@ -63,46 +71,66 @@ def _sniff(path: Path) -> None:
         raise InputError("input.not_a_file", file=file)
     try:
         with path.open("rb") as handle:
-            head = handle.read(8)
-            handle.seek(0)
             sample = handle.read(1 << 16)
     except PermissionError:
         raise InputError("input.permission", file=file) from None
-    if not head:
+    if not sample:
         raise InputError("input.empty_file", file=file)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError("input.unsupported_suffix", file=file, suffix=suffix or "(none)")
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
+    if sample.startswith(b"\xd0\xcf\x11\xe0"):
         if "EncryptedPackage".encode("utf-16-le") in sample or suffix != ".xls":
             raise InputError("input.encrypted", file=file)
-        return
-    if head.startswith(b"PK"):
-        return
-    if suffix == ".xls":
-        return
-    kind = "CSV/text" if _looks_like_text(sample) else "an unknown binary file"
-    raise InputError("input.wrong_format", file=file, kind=kind)
+        return "excel"
+    if sample.startswith(b"PK\x03\x04"):
+        if suffix in TABLE_SUFFIXES:
+            raise InputError("input.wrong_format", file=file, kind="a zip archive (a workbook?)")
+        return "excel"
+    if sample.startswith(b"PAR1"):
+        return "parquet"
+    if _looks_like_text(sample):
+        return "table"
+    raise InputError("input.wrong_format", file=file, kind="an unknown binary file")
 
 
 def _looks_like_text(sample: bytes) -> bool:
+    if b"\x00" in sample:
+        return False
     for encoding in ("utf-8", "gb18030"):
         try:
             sample.decode(encoding)
             return True
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            if exc.start > len(sample) - 4:  # a character cut by the sample's end
+                return True
     return False
 
 
-def _open(path: Path) -> calamine.CalamineWorkbook:
-    file = str(path)
-    try:
-        return calamine.CalamineWorkbook.from_path(str(path))
-    except calamine.PasswordError:
-        raise InputError("input.encrypted", file=file) from None
-    except (calamine.CalamineError, OSError, ValueError) as exc:
-        raise InputError("input.corrupt", file=file, reason=str(exc).splitlines()[0]) from None
+def _open(path: Path, kind: str) -> Source:
+    if kind == "excel":
+        return ExcelSource(path)
+    return TableSource(path, parquet=kind == "parquet")
+
+
+def _best_dataset(raw: RawSheet, rulebook: Rulebook, stem: str) -> str | None:
+    """For a CSV or Parquet file: the dataset whose headers it matches best (stem breaks ties)."""
+    head = raw.head(HEADER_SEARCH_ROWS)
+    best, best_score = None, (0, False)
+    for dataset_id, spec in rulebook.datasets.items():
+        lookup = spec.lookup()
+        hits = max(
+            (
+                len({lookup[k] for c in row if c and (k := normalize_name(c)) in lookup})
+                for row in head
+            ),
+            default=0,
+        )
+        named = normalize_name(stem) in {normalize_name(s) for s in (*spec.sheets, dataset_id)}
+        score = (hits, named)
+        if score > best_score:
+            best, best_score = dataset_id, score
+    return best
 
 
 def read_workbook(
@@ -111,8 +139,10 @@ def read_workbook(
     *,
     group_fields: Iterable[str] = (),
     into: Datasets | None = None,
+    progress: Progress | None = None,
+    all_columns: bool = True,
 ) -> Datasets:
-    """Read every dataset of ``rulebook`` from one workbook (appending to ``into`` if given)."""
+    """Read every dataset of ``rulebook`` from one file (appending to ``into`` if given)."""
     result = into if into is not None else Datasets()
     file = str(path)
     owner = _owner_file(path) if path.exists() else None
@@ -121,48 +151,28 @@ def read_workbook(
             "input.not_ready", file=file, reason=Problem("reason.owner_file", {"owner": owner.name})
         )
     try:
-        _sniff(path)
+        kind = sniff(path)
         digest = _sha256(path)
-        workbook = _open(path)
+        source = _open(path, kind)
     except InputError as exc:
         if exc.problems[0].key == "input.file_not_found":
             raise
         raise _readiness(path, exc) from None
     result.files.append(InputFile(file, digest))
-    bad_cells: list[Problem] = []
+    bad_cells = BadCells()
     try:
-        sheet_names = list(workbook.sheet_names)
-        for dataset_id, spec in rulebook.datasets.items():
-            sheet = _find_sheet(sheet_names, spec)
-            if sheet is None:
-                result.warnings.append(
-                    Problem(
-                        "input.sheet_missing",
-                        {
-                            "file": file,
-                            "dataset": dataset_id,
-                            "names": " / ".join(spec.sheets),
-                            "present": ", ".join(sheet_names) or "-",
-                        },
-                    )
-                )
-                continue
-            try:
-                rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            except calamine.CalamineError as exc:
-                raise InputError(
-                    "input.corrupt", file=file, reason=f"{sheet}: {str(exc).splitlines()[0]}"
-                ) from None
+        for dataset_id, raw in _sheets_for(source, rulebook, result.warnings, progress):
+            spec = rulebook.datasets[dataset_id]
             frame = read_sheet(
-                [list(r) for r in rows],
+                raw,
                 spec,
-                dataset_id=dataset_id,
                 file=file,
-                sheet=sheet,
                 required=rulebook.required_fields(dataset_id),
-                wanted=fields_to_load(rulebook, dataset_id, group_fields),
+                wanted=fields_to_load(rulebook, dataset_id, group_fields, everything=all_columns),
                 bad_cells=bad_cells,
             )
+            if progress is not None:
+                progress(file, raw.name, len(frame))
             previous = result.frames.get(dataset_id)
             if previous is None:
                 result.frames[dataset_id] = frame
@@ -170,15 +180,44 @@ def read_workbook(
                 frame = _dedupe(previous, frame, spec.id_column, dataset_id, result.warnings)
                 result.frames[dataset_id] = pd.concat([previous, frame], ignore_index=True)
     finally:
-        workbook.close()
-    if bad_cells:
-        listed = bad_cells[:MAX_LISTED_BAD_CELLS]
-        if len(bad_cells) > MAX_LISTED_BAD_CELLS:
-            listed.append(
-                Problem("input.bad_values_more", {"n": len(bad_cells) - MAX_LISTED_BAD_CELLS})
-            )
-        raise InputError.of(listed)
+        source.close()
+    if bad_cells.total:
+        raise InputError.of(bad_cells.problems())
     return result
+
+
+def _sheets_for(
+    source: Source, rulebook: Rulebook, warnings: list[Problem], progress: Progress | None
+) -> Iterator[tuple[str, RawSheet]]:
+    """(dataset, raw sheet) pairs: sheets found by name, or the one table of a CSV/Parquet."""
+    file = str(source.path)
+    names = source.sheet_names()
+    if source.single_table:
+        raw = source.sheet(names[0])
+        dataset_id = _best_dataset(raw, rulebook, source.path.stem)
+        if dataset_id is None:
+            warnings.append(Problem("input.no_dataset", {"file": file}))
+            return
+        yield dataset_id, raw
+        return
+    for dataset_id, spec in rulebook.datasets.items():
+        sheet = _find_sheet(names, spec)
+        if sheet is None:
+            warnings.append(
+                Problem(
+                    "input.sheet_missing",
+                    {
+                        "file": file,
+                        "dataset": dataset_id,
+                        "names": " / ".join(spec.sheets),
+                        "present": ", ".join(names) or "-",
+                    },
+                )
+            )
+            continue
+        if progress is not None:
+            progress(file, sheet, None)
+        yield dataset_id, source.sheet(sheet)
 
 
 def _owner_file(path: Path) -> Path | None:
@@ -239,11 +278,20 @@ def read_inputs(
     *,
     group_fields: Iterable[str] = (),
     warnings: Iterable[Problem] = (),
+    progress: Progress | None = None,
+    all_columns: bool = True,
 ) -> Datasets:
-    """Read several workbooks as one data set."""
+    """Read several files as one data set (``all_columns=False``: only what is evaluated)."""
     data = Datasets(warnings=list(warnings))
     for path in paths:
-        read_workbook(path, rulebook, group_fields=group_fields, into=data)
+        read_workbook(
+            path,
+            rulebook,
+            group_fields=group_fields,
+            into=data,
+            progress=progress,
+            all_columns=all_columns,
+        )
     return data
 
 

@@ -1,55 +1,62 @@
 """Registry of metrics: how one value is computed from the rows a standard selects.
 
-Each metric returns the value, how many rows it was computed from, and which rows are the
-evidence behind it (the counted rows of a count, the rows not meeting a share's condition).
+Rows are selected by a boolean mask over the whole dataset (window, filter, group), so a
+million-row month is never copied once per team. Each metric returns the value, how many
+rows it was computed from, and which rows are the evidence behind it (the counted rows of a
+count, the rows not meeting a share's condition).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from cskpi.expressions import Expression
-from cskpi.interpreter import evaluate
+
+@dataclass(frozen=True)
+class Condition:
+    """A share's condition evaluated on every row: met, and known (not blank)."""
+
+    met: np.ndarray
+    known: np.ndarray
+
+
+@dataclass(frozen=True)
+class MetricInput:
+    frame: pd.DataFrame
+    mask: np.ndarray  # the rows this result is about
+    column: str | None = None
+    condition: Condition | None = None
 
 
 @dataclass(frozen=True)
 class MetricValue:
     value: float | None
     sample_size: int
-    evidence: pd.Series  # boolean mask over the rows given
-
-
-@dataclass(frozen=True)
-class MetricInput:
-    rows: pd.DataFrame
-    column: str | None
-    condition: Expression | None
-    context: Mapping[str, object]
+    evidence: np.ndarray  # boolean mask over the frame's rows
 
 
 def _count(m: MetricInput) -> MetricValue:
-    n = len(m.rows)
-    return MetricValue(float(n), n, pd.Series(True, index=m.rows.index))
+    n = int(m.mask.sum())
+    return MetricValue(float(n), n, m.mask)
 
 
 def _share(m: MetricInput) -> MetricValue:
     assert m.condition is not None
-    met = evaluate(m.condition, m.rows, m.context)
-    known = met.notna()
-    denominator = int(known.sum())
-    numerator = int(met.fillna(False).sum())
+    answered = m.mask & m.condition.known
+    denominator = int(answered.sum())
+    numerator = int((answered & m.condition.met).sum())
     value = numerator / denominator if denominator else None
-    return MetricValue(value, denominator, (known & ~met.fillna(True)).astype(bool))
+    return MetricValue(value, denominator, answered & ~m.condition.met)
 
 
 def _column_stat(stat: str) -> Callable[[MetricInput], MetricValue]:
     def compute(m: MetricInput) -> MetricValue:
         assert m.column is not None
-        series = m.rows[m.column]
-        present = series.notna()
+        series = m.frame[m.column]
+        present = m.mask & series.notna().to_numpy(dtype=bool)
         values = series[present]
         if values.empty:
             return MetricValue(None, 0, present)

@@ -8,11 +8,8 @@ for them with ``--show-personal``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 import pandas as pd
-
-from cskpi.scorecard import Scorecard
 
 
 def mask_value(value: object) -> object:
@@ -29,24 +26,21 @@ def mask_value(value: object) -> object:
 
 
 def mask_frame(frame: pd.DataFrame, personal: set[str]) -> pd.DataFrame:
+    """A copy of ``frame`` with its personal columns masked (each distinct value once)."""
     columns = [c for c in frame.columns if c in personal]
     if not columns:
         return frame
     masked = frame.copy()
     for column in columns:
-        masked[column] = frame[column].map(mask_value, na_action="ignore").astype("string")
+        values = frame[column]
+        distinct = values.dropna().unique()
+        masked[column] = values.map(dict(zip(distinct, map(mask_value, distinct), strict=True)))
+        masked[column] = masked[column].astype("string")
     return masked
 
 
-def mask_scorecard(card: Scorecard, personal: Mapping[str, set[str]]) -> Scorecard:
-    """A copy of ``card`` whose evidence rows have every personal column masked."""
-    datasets = {info.id: info.dataset for info in card.standards}
-    results = tuple(
-        r
-        if r.evidence is None
-        else replace(
-            r, evidence=mask_frame(r.evidence, personal.get(datasets.get(r.standard, ""), set()))
-        )
-        for r in card.results
-    )
-    return replace(card, results=results)
+def mask_datasets(
+    frames: Mapping[str, pd.DataFrame], personal: Mapping[str, set[str]]
+) -> dict[str, pd.DataFrame]:
+    """Every dataset with its personal columns masked, before anything is computed or shown."""
+    return {name: mask_frame(frame, personal.get(name, set())) for name, frame in frames.items()}

@@ -13,10 +13,10 @@ from cskpi import history
 from cskpi.errors import InputError, UsageError
 from cskpi.evaluate import evaluate, latest_period, resolve_group_field
 from cskpi.i18n import Lang
-from cskpi.inputs import expand_inputs, is_template, read_inputs
+from cskpi.inputs import Progress, expand_inputs, is_template, read_inputs
 from cskpi.outputs import check_output, write_output
 from cskpi.periods import Period, parse_period
-from cskpi.privacy import mask_scorecard
+from cskpi.privacy import mask_datasets
 from cskpi.rulebook import LoadedRulebook
 from cskpi.scorecard import Scorecard
 from cskpi.trend import build_trend
@@ -30,6 +30,7 @@ class RunRequest:
     as_of: pd.Timestamp | None = None
     group_by: str | None = None
     show_personal: bool = False
+    evidence: bool = False  # rows will be shown (export, --evidence): load every column
 
 
 def personal_fields(rulebook: LoadedRulebook) -> dict[str, set[str]]:
@@ -40,7 +41,7 @@ def personal_fields(rulebook: LoadedRulebook) -> dict[str, set[str]]:
     }
 
 
-def run_evaluation(request: RunRequest) -> Scorecard:
+def run_evaluation(request: RunRequest, progress: Progress | None = None) -> Scorecard:
     """Read every input, pick the period, evaluate, and mask personal data unless asked not to."""
     model = request.rulebook.model
     group_fields = [resolve_group_field(model, request.group_by)] if request.group_by else []
@@ -50,18 +51,30 @@ def run_evaluation(request: RunRequest) -> Scorecard:
         paths, warnings = expand_inputs(request.files, period, model)
     else:
         paths, warnings = [Path(f) for f in request.files], []
-    data = read_inputs(paths, model, group_fields=group_fields, warnings=warnings)
+    data = read_inputs(
+        paths,
+        model,
+        group_fields=group_fields,
+        warnings=warnings,
+        progress=progress,
+        all_columns=request.evidence,
+    )
+    frames = (
+        data.frames
+        if request.show_personal
+        else mask_datasets(data.frames, personal_fields(request.rulebook))
+    )
     period = period or latest_period(model, data.frames)
     if period is None:
         raise InputError("input.no_dated_rows")
     if request.as_of is not None and request.as_of < period.start:
         raise UsageError("usage.as_of_before_period", as_of=str(request.as_of), period=period.label)
-    card = evaluate(model, data.frames, period, request.as_of, request.group_by)
+    card = evaluate(
+        model, frames, period, request.as_of, request.group_by, keep_evidence=request.evidence
+    )
     card = replace(
         card, warnings=tuple(data.warnings), inputs=tuple((f.path, f.sha256) for f in data.files)
     )
-    if not request.show_personal:
-        card = mask_scorecard(card, personal_fields(request.rulebook))
     return card
 
 
@@ -77,7 +90,9 @@ class RunOptions:
     trend_periods: int = 12
 
 
-def execute(request: RunRequest, options: RunOptions) -> Scorecard:
+def execute(
+    request: RunRequest, options: RunOptions, progress: Progress | None = None
+) -> Scorecard:
     """Evaluate, record the history and write the output as one unit.
 
     The history write and the output file succeed together or not at all: a run that fails
@@ -91,7 +106,7 @@ def execute(request: RunRequest, options: RunOptions) -> Scorecard:
         else contextlib.nullcontext()
     )
     with guard:
-        card = run_evaluation(request)
+        card = run_evaluation(request, progress)
         code = int(card.summary().exit_code(strict=options.strict))
         if options.history is None:
             if options.output is not None:

@@ -1,22 +1,21 @@
-"""Turning raw cell values into typed columns: dates, deadlines, ratings, yes/no, numbers, text.
+"""Turning cell text into typed columns: dates, deadlines, ratings, yes/no, numbers, text.
 
-Each converter takes a Series of raw cells (whatever the reader produced: str, float, datetime,
-bool, None) and returns the typed Series plus a mask of cells that could not be read, so the
-loader can name every bad cell by row and column instead of guessing.
+Every reader hands over cells as strings (Excel dates as ``2026-10-05 14:30:00``, numbers as
+``5``), so each converter works on a whole column at once (no per-row Python loop on the
+million-row path) and returns the typed Series plus a mask of cells it could not read, so
+the loader can name every bad cell by row and column instead of guessing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 
 DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d",
     "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S",
     "%Y/%m/%d",
     "%Y/%m/%d %H:%M",
@@ -26,12 +25,13 @@ DATE_FORMATS = (
     "%Y年%m月%d日 %H:%M",
     "%Y年%m月%d日%H:%M",
     "%Y年%m月%d日 %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
 )
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 MAX_SERIAL = 2_958_465  # 9999-12-31
 
-YES_WORDS = {"是", "yes", "y", "true", "t", "对", "✓", "√"}
-NO_WORDS = {"否", "no", "n", "false", "f", "不是", "✗", "×"}
+YES_WORDS = {"是", "yes", "y", "true", "t", "对", "✓", "√", "1"}
+NO_WORDS = {"否", "no", "n", "false", "f", "不是", "✗", "×", "0"}
 RATING_WORDS = {
     "非常满意": True,
     "满意": True,
@@ -39,60 +39,63 @@ RATING_WORDS = {
     "一般": False,
     "不满意": False,
     "非常不满意": False,
+    # whole scores, as Excel numbers read as text: no number parsing needed
+    "5": True,
+    "4": True,
+    "3": False,
+    "2": False,
+    "1": False,
 }
 
 Converted = tuple[pd.Series, pd.Series]  # (typed values, bad-cell mask)
 
 
-def blank_mask(raw: pd.Series) -> pd.Series:
-    """Cells that hold nothing: None, NaN, or only white space."""
-    isna = raw.isna().to_numpy()
-    texts = raw.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
-    return pd.Series(isna | texts, index=raw.index)
+def _clean(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Trimmed text and the mask of blank cells (NA or only white space)."""
+    text = raw.astype("string").str.strip()
+    blank = (text.isna() | (text == "")).fillna(True).astype(bool)
+    return text.where(~blank, pd.NA), blank
 
 
 def cell_text(value: object) -> str:
-    """How a cell reads as text: 123.0 -> "123", datetimes in ISO form, trimmed."""
+    """How a single value reads as text in messages: 123.0 -> "123", trimmed."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
     return str(value).strip()
 
 
 def to_text(raw: pd.Series) -> Converted:
-    """Text, trimmed; integral numbers without '.0' (an id typed as a number stays 123)."""
-    blank = blank_mask(raw)
-    values = raw.where(~blank).map(cell_text, na_action="ignore")
-    return values.astype("string"), pd.Series(False, index=raw.index)
+    """Text, trimmed; blank cells become NA."""
+    text, _blank = _clean(raw)
+    return text, pd.Series(False, index=raw.index)
 
 
 def to_date(raw: pd.Series) -> Converted:
-    """Real dates, Excel serial numbers, or text in one of :data:`DATE_FORMATS`."""
-    blank = blank_mask(raw)
+    """Excel dates, Excel serial numbers, or text in one of :data:`DATE_FORMATS`.
+
+    Formats are tried column-wise, each on the cells no earlier format could read.
+    """
+    text, blank = _clean(raw)
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
-    is_stamp = raw.map(lambda v: isinstance(v, dt.date)).to_numpy(dtype=bool)
-    if is_stamp.any():
-        out[is_stamp] = pd.to_datetime(raw[is_stamp].map(pd.Timestamp)).astype("datetime64[us]")
-    is_num = raw.map(
-        lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 1 <= v <= MAX_SERIAL
-    ).to_numpy(dtype=bool)
-    if is_num.any():
-        days = pd.to_numeric(raw[is_num]).astype(float)
-        out[is_num] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).dt.round("s")
-    is_str = raw.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool) & ~blank.to_numpy()
-    if is_str.any():
-        texts = raw[is_str].map(lambda v: " ".join(v.split()))
-        parsed = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[us]")
+    todo = ~blank
+    for attempt in range(2):
+        if attempt == 1 and todo.any():  # stray double spaces: only for what is left
+            text = text.where(~todo, text.str.replace(r"\s+", " ", regex=True))
         for fmt in DATE_FORMATS:
-            todo = parsed.isna()
             if not todo.any():
                 break
-            attempt = pd.to_datetime(texts[todo], format=fmt, errors="coerce")
-            parsed[todo] = attempt.astype("datetime64[us]")
-        out[is_str] = parsed
+            everything = bool(todo.all())
+            subset = text if everything else text[todo]
+            parsed = pd.to_datetime(subset, format=fmt, errors="coerce").astype("datetime64[us]")
+            # the common case: one format reads the whole column at once
+            out = parsed if everything else out.fillna(parsed.reindex(out.index))
+            todo = todo & out.isna()
+    if todo.any():
+        serial = pd.to_numeric(text[todo], errors="coerce")
+        serial = serial[(serial >= 1) & (serial <= MAX_SERIAL)]
+        if not serial.empty:
+            stamps = EXCEL_EPOCH + pd.to_timedelta(serial.astype(float), unit="D")
+            out[serial.index] = stamps.dt.round("s").astype("datetime64[us]")
     bad = out.isna() & ~blank
     return out, bad
 
@@ -105,76 +108,41 @@ def to_deadline(raw: pd.Series) -> Converted:
     return values.where(~midnight, end_of_day), bad
 
 
-def _word(value: object) -> str:
-    return str(value).strip().casefold()
+def _words(raw: pd.Series, words: dict[str, bool]) -> tuple[pd.Series, pd.Series, pd.Series]:
+    text, blank = _clean(raw)
+    folded = text.str.lower()
+    mapped = folded.map(words).astype("boolean")
+    return folded, mapped, blank
 
 
-def _bool_from(mapping: Callable[[object], object], raw: pd.Series) -> Converted:
-    blank = blank_mask(raw)
-    mapped = raw.where(~blank).map(mapping, na_action="ignore")
-    bad = mapped.isna() & ~blank
-    values = pd.Series(mapped.to_numpy(dtype=object), index=raw.index).astype("boolean")
-    return values, bad
-
-
-def _yesno(value: object) -> object:
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    word = _word(value)
-    if word in YES_WORDS or word == "1":
-        return True
-    if word in NO_WORDS or word == "0":
-        return False
-    return None
-
-
-def _rating(value: object) -> object:
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    number: float | None = None
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        word = _word(value)
-        if word in RATING_WORDS:
-            return RATING_WORDS[word]
-        if word in YES_WORDS:
-            return True
-        if word in NO_WORDS:
-            return False
-        try:
-            number = float(word)
-        except ValueError:
-            return None
-    if number is not None and 1 <= number <= 5:
-        return number >= 4
-    return None
+YESNO = {**dict.fromkeys(YES_WORDS, True), **dict.fromkeys(NO_WORDS, False)}
 
 
 def to_yesno(raw: pd.Series) -> Converted:
     """是/否, yes/no, Y/N, true/false, 1/0 -> True/False."""
-    return _bool_from(_yesno, raw)
+    _folded, values, blank = _words(raw, YESNO)
+    bad = values.isna() & ~blank
+    return values, bad
 
 
 def to_rating(raw: pd.Series) -> Converted:
     """Satisfied or not: 1-5 (4, 5 satisfied), 非常满意/满意 vs 一般/不满意/非常不满意, yes/no."""
-    return _bool_from(_rating, raw)
+    words = {**{k: v for k, v in YESNO.items() if k not in ("1", "0")}, **RATING_WORDS}
+    folded, values, blank = _words(raw, words)
+    rest = values.isna() & ~blank
+    if rest.any():  # 4.5, "5.0", ...: the few that are not whole scores or words
+        number = pd.to_numeric(folded[rest], errors="coerce")
+        scored = number[number.between(1, 5).fillna(False)]
+        values[scored.index] = scored >= 4
+    bad = values.isna() & ~blank
+    return values.astype("boolean"), bad
 
 
 def to_number(raw: pd.Series) -> Converted:
     """Numbers, or text that is a plain number (thousands separators allowed)."""
-    blank = blank_mask(raw)
-    texts = raw.where(~blank).map(
-        lambda v: (
-            v
-            if isinstance(v, int | float) and not isinstance(v, bool)
-            else str(v).replace(",", "").strip()
-        ),
-        na_action="ignore",
-    )
-    values = pd.to_numeric(texts, errors="coerce").astype("Float64")
+    text, blank = _clean(raw)
+    values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+    values = values.astype("Float64")
     bad = values.isna() & ~blank
     return values, bad
 

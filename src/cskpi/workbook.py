@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cskpi.errors import InputError, Problem
 from cskpi.expressions import normalize_name
 from cskpi.rulebook import DatasetSpec, Rulebook
+from cskpi.sources import RawSheet
 from cskpi.values import CONVERTERS, cell_text
 
 HEADER_SEARCH_ROWS = 30
 MAX_LISTED_BAD_CELLS = 20
-SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 ROW = "_row"  # Excel row number of each data row, kept for messages and evidence
 SOURCE = "_source"  # which file a row came from
 
@@ -44,7 +48,7 @@ def _find_sheet(names: Iterable[str], spec: DatasetSpec) -> str | None:
     return None
 
 
-def _find_header(rows: list[list[object]], lookup: dict[str, str]) -> int | None:
+def _find_header(rows: list[list[str | None]], lookup: dict[str, str]) -> int | None:
     """The index of the row that names the most known fields (ties: the first)."""
     best, best_hits = None, 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -60,20 +64,25 @@ def _find_header(rows: list[list[object]], lookup: dict[str, str]) -> int | None
     return best
 
 
-def read_sheet(
-    rows: list[list[object]],
-    spec: DatasetSpec,
-    *,
-    dataset_id: str,
-    file: str,
-    sheet: str,
-    required: set[str],
-    wanted: set[str],
-    bad_cells: list[Problem],
-) -> pd.DataFrame:
-    """Turn one sheet's raw rows into a typed frame of the ``wanted`` fields that exist."""
+@dataclass
+class BadCells:
+    """Unreadable cells across a whole run: the first few described, all of them counted."""
+
+    listed: list[Problem] = field(default_factory=list)
+    total: int = 0
+
+    def problems(self) -> list[Problem]:
+        extra = self.total - len(self.listed)
+        more = [Problem("input.bad_values_more", {"n": extra})] if extra > 0 else []
+        return self.listed + more
+
+
+def locate_columns(
+    head: list[list[str | None]], spec: DatasetSpec, *, file: str, sheet: str, required: set[str]
+) -> tuple[int, dict[str, int]]:
+    """Find the header row and the column of each field; missing required fields are errors."""
     lookup = spec.lookup()
-    header_index = _find_header(rows, lookup)
+    header_index = _find_header(head, lookup)
     if header_index is None:
         raise InputError(
             "input.no_header",
@@ -82,7 +91,7 @@ def read_sheet(
             n=HEADER_SEARCH_ROWS,
             columns=", ".join(c.header for c in spec.columns.values()),
         )
-    header = rows[header_index]
+    header = head[header_index]
     positions: dict[str, int] = {}
     for col, cell in enumerate(header):
         if not isinstance(cell, str) or normalize_name(cell) not in lookup:
@@ -116,57 +125,89 @@ def read_sheet(
             aliases=", ".join([col.header, fid, *col.aliases]),
             hint=hint,
         )
+    return header_index, positions
 
-    body = rows[header_index + 1 :]
-    width = len(header)
-    data = [r + [None] * (width - len(r)) if len(r) < width else r for r in body]
-    raw = (
-        pd.DataFrame(data, columns=range(width), dtype=object)
-        if data
-        else pd.DataFrame(columns=range(width), dtype=object)
+
+def _rows_with_data(raw: RawSheet, columns: list[int], start: int) -> np.ndarray:
+    """Rows with something in at least one known column (Arrow compute, no Python loop)."""
+    length = max(0, raw.rows - start)
+    blank = pa.array(np.ones(length, dtype=bool))
+    for col in columns:
+        cells = raw.arrow(col, start=start)
+        empty = pc.fill_null(pc.match_substring_regex(cells, r"^\s*$"), True)
+        blank = pc.and_(blank, empty)
+    return ~blank.to_numpy(zero_copy_only=False)
+
+
+def read_sheet(
+    raw: RawSheet,
+    spec: DatasetSpec,
+    *,
+    file: str,
+    required: set[str],
+    wanted: set[str],
+    bad_cells: BadCells,
+) -> pd.DataFrame:
+    """Turn one raw sheet into a typed frame of the ``wanted`` fields that exist.
+
+    Only those columns are converted; rows that are blank in every field the dataset knows
+    are dropped (trailing formatting, spacer rows).
+    """
+    sheet = raw.name
+    header_index, positions = locate_columns(
+        raw.head(HEADER_SEARCH_ROWS), spec, file=file, sheet=sheet, required=required
     )
-    raw[ROW] = range(header_index + 2, header_index + 2 + len(raw))
-    used = [positions[f] for f in positions]
-    if len(raw):
-        cells = raw[used] if used else raw[[]]
-        empty = cells.map(lambda v: v is None or (isinstance(v, str) and not v.strip()))
-        raw = raw[~empty.all(axis=1)] if used else raw.iloc[0:0]
+    start = header_index + 1
+    index = pd.RangeIndex(start, max(start, raw.rows))
+    keep = _rows_with_data(raw, list(positions.values()), start)
+    everything = bool(keep.all())
 
-    frame = pd.DataFrame(index=raw.index)
+    frame = pd.DataFrame(index=index if everything else index[keep])
     for fid in sorted(wanted & positions.keys()):
         col_spec = spec.columns[fid]
-        values, bad = CONVERTERS[col_spec.type](raw[positions[fid]])
+        source = raw.column(positions[fid], start=start)
+        if not everything:
+            source = source[keep]
+        values, bad = CONVERTERS[col_spec.type](source)
         frame[fid] = values
-        for idx in bad[bad].index:
-            bad_cells.append(
-                Problem(
-                    "input.bad_value",
-                    {
-                        "file": file,
-                        "sheet": sheet,
-                        "row": int(raw.at[idx, ROW]),
-                        "column": column_letter(positions[fid]),
-                        "header": col_spec.header,
-                        "kind": Problem(
-                            f"kind.{'date' if col_spec.type == 'deadline' else col_spec.type}"
-                        ),
-                        "value": "***"
-                        if col_spec.personal
-                        else cell_text(raw.at[idx, positions[fid]])[:40],
-                    },
+        if bad.any():
+            bad_rows = bad[bad].index
+            bad_cells.total += len(bad_rows)
+            for row in bad_rows[: max(0, MAX_LISTED_BAD_CELLS - len(bad_cells.listed))]:
+                kind = "date" if col_spec.type == "deadline" else col_spec.type
+                value = "***" if col_spec.personal else cell_text(source[row])[:40]
+                bad_cells.listed.append(
+                    Problem(
+                        "input.bad_value",
+                        {
+                            "file": file,
+                            "sheet": sheet,
+                            "row": int(row) + 1,
+                            "column": column_letter(positions[fid]),
+                            "header": col_spec.header,
+                            "kind": Problem(f"kind.{kind}"),
+                            "value": value,
+                        },
+                    )
                 )
-            )
-    frame[ROW] = raw[ROW].astype("int64")
+    frame[ROW] = (frame.index + 1).astype("int64")
     frame[SOURCE] = file
     return frame.reset_index(drop=True)
 
 
-def fields_to_load(rulebook: Rulebook, dataset_id: str, extra: Iterable[str] = ()) -> set[str]:
-    """Fields worth converting: the rulebook's, the grouping ones, and cheap text for evidence."""
+def fields_to_load(
+    rulebook: Rulebook, dataset_id: str, extra: Iterable[str] = (), *, everything: bool = False
+) -> set[str]:
+    """The fields worth converting: the rulebook's, the grouping one, the id and date.
+
+    The rest (complaint descriptions, customer names) only when the rows themselves are
+    shown (``everything``: an Excel export or ``--evidence``); a million-row run that only
+    prints the scorecard never materialises them.
+    """
     spec = rulebook.datasets[dataset_id]
+    if everything:
+        return set(spec.columns)
     wanted = rulebook.required_fields(dataset_id)
     wanted |= {f for f in extra if f in spec.columns}
-    wanted |= {f for f, c in spec.columns.items() if c.type == "text"}
-    if spec.date_column:
-        wanted.add(spec.date_column)
+    wanted |= {f for f in (spec.date_column, spec.id_column, spec.category_column) if f}
     return wanted
