@@ -105,7 +105,9 @@ class ExcelSource:
 
     def sheet(self, name: str) -> RawSheet:
         try:
-            sheet = self._reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
+            sheet = self._reader.load_sheet(
+                name, header_row=None, dtypes="string", skip_rows=0, whitespace_as_null=True
+            )
             batch = sheet.to_arrow()
             columns = {info.absolute_index: i for i, info in enumerate(sheet.available_columns())}
         except self._errors as exc:

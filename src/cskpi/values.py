@@ -1,16 +1,20 @@
 """Turning cell text into typed columns: dates, deadlines, ratings, yes/no, numbers, text.
 
-Every reader hands over cells as strings (Excel dates as ``2026-10-05 14:30:00``, numbers as
-``5``), so each converter works on a whole column at once (no per-row Python loop on the
-million-row path) and returns the typed Series plus a mask of cells it could not read, so
-the loader can name every bad cell by row and column instead of guessing.
+Every reader hands over a column as an Arrow string array (Excel dates as
+``2026-10-05 14:30:00``, numbers as ``5``, blanks as null), so each converter works on the
+whole column in Arrow's compute kernels: no per-row Python loop on the million-row path.
+Each returns the typed pandas Series and a mask of the cells it could not read, so the
+loader can name every bad cell by row and column instead of guessing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -25,13 +29,12 @@ DATE_FORMATS = (
     "%Y年%m月%d日 %H:%M",
     "%Y年%m月%d日%H:%M",
     "%Y年%m月%d日 %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S.%f",
 )
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 MAX_SERIAL = 2_958_465  # 9999-12-31
 
-YES_WORDS = {"是", "yes", "y", "true", "t", "对", "✓", "√", "1"}
-NO_WORDS = {"否", "no", "n", "false", "f", "不是", "✗", "×", "0"}
+YES_WORDS = {"是", "yes", "y", "true", "t", "对", "✓", "√"}
+NO_WORDS = {"否", "no", "n", "false", "f", "不是", "✗", "×"}
 RATING_WORDS = {
     "非常满意": True,
     "满意": True,
@@ -46,15 +49,31 @@ RATING_WORDS = {
     "2": False,
     "1": False,
 }
+YESNO_WORDS = {
+    **dict.fromkeys(YES_WORDS, True),
+    **dict.fromkeys(NO_WORDS, False),
+    "1": True,
+    "0": False,
+}
 
-Converted = tuple[pd.Series, pd.Series]  # (typed values, bad-cell mask)
+Converted = tuple[pd.Series, np.ndarray]  # (typed values, bad-cell mask)
 
 
-def _clean(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Trimmed text and the mask of blank cells (NA or only white space)."""
-    text = raw.astype("string").str.strip()
-    blank = (text.isna() | (text == "")).fillna(True).astype(bool)
-    return text.where(~blank, pd.NA), blank
+def _array(raw: pa.Array | pd.Series) -> pa.Array:
+    if isinstance(raw, pa.ChunkedArray):
+        return raw.combine_chunks()
+    if isinstance(raw, pa.Array):
+        return raw.cast(pa.string()) if raw.type != pa.string() else raw
+    values = raw.astype(object).where(raw.notna(), None)
+    return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+
+
+def _clean(raw: pa.Array | pd.Series) -> tuple[pa.Array, np.ndarray]:
+    """Trimmed text (blank -> null) and the mask of blank cells."""
+    text = pc.utf8_trim_whitespace(_array(raw))
+    blank = pc.fill_null(pc.equal(text, ""), True)
+    text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
+    return text, blank.to_numpy(zero_copy_only=False)
 
 
 def cell_text(value: object) -> str:
@@ -64,43 +83,46 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def to_text(raw: pd.Series) -> Converted:
+def _strings(values: pa.Array) -> pd.Series:
+    return pd.Series(pd.array(values, dtype=pd.StringDtype("pyarrow")))
+
+
+def to_text(raw: pa.Array | pd.Series) -> Converted:
     """Text, trimmed; blank cells become NA."""
-    text, _blank = _clean(raw)
-    return text, pd.Series(False, index=raw.index)
+    text, blank = _clean(raw)
+    return _strings(text), np.zeros(len(blank), dtype=bool)
 
 
-def to_date(raw: pd.Series) -> Converted:
+def to_date(raw: pa.Array | pd.Series) -> Converted:
     """Excel dates, Excel serial numbers, or text in one of :data:`DATE_FORMATS`.
 
-    Formats are tried column-wise, each on the cells no earlier format could read.
+    Formats are tried column-wise, each only while some cell is still unread.
     """
     text, blank = _clean(raw)
-    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
+    out = pa.nulls(len(text), pa.timestamp("us"))
     todo = ~blank
     for attempt in range(2):
-        if attempt == 1 and todo.any():  # stray double spaces: only for what is left
-            text = text.where(~todo, text.str.replace(r"\s+", " ", regex=True))
+        if attempt == 1 and todo.any():  # stray double spaces, for what is left
+            text = pc.replace_substring_regex(text, r"\s+", " ")
         for fmt in DATE_FORMATS:
             if not todo.any():
                 break
-            everything = bool(todo.all())
-            subset = text if everything else text[todo]
-            parsed = pd.to_datetime(subset, format=fmt, errors="coerce").astype("datetime64[us]")
-            # the common case: one format reads the whole column at once
-            out = parsed if everything else out.fillna(parsed.reindex(out.index))
-            todo = todo & out.isna()
-    if todo.any():
-        serial = pd.to_numeric(text[todo], errors="coerce")
+            parsed = pc.strptime(text, format=fmt, unit="us", error_is_null=True)
+            out = pc.coalesce(out, parsed)
+            todo = ~blank & pc.is_null(out).to_numpy(zero_copy_only=False)
+    values = pd.Series(out.to_numpy(zero_copy_only=False).astype("datetime64[us]"))
+    if todo.any():  # Excel serial numbers typed into a text column: 46300 -> 2026-10-05
+        rest = pd.Series(text.to_pandas())[todo]
+        serial = pd.to_numeric(rest, errors="coerce")
         serial = serial[(serial >= 1) & (serial <= MAX_SERIAL)]
         if not serial.empty:
             stamps = EXCEL_EPOCH + pd.to_timedelta(serial.astype(float), unit="D")
-            out[serial.index] = stamps.dt.round("s").astype("datetime64[us]")
-    bad = out.isna() & ~blank
-    return out, bad
+            values[serial.index] = stamps.dt.round("s").astype("datetime64[us]")
+    bad = values.isna().to_numpy() & ~blank
+    return values, bad
 
 
-def to_deadline(raw: pd.Series) -> Converted:
+def to_deadline(raw: pa.Array | pd.Series) -> Converted:
     """A date where no time of day (or exactly 00:00) means the end of that day."""
     values, bad = to_date(raw)
     midnight = values.notna() & (values == values.dt.normalize())
@@ -108,46 +130,45 @@ def to_deadline(raw: pd.Series) -> Converted:
     return values.where(~midnight, end_of_day), bad
 
 
-def _words(raw: pd.Series, words: dict[str, bool]) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _lookup(
+    raw: pa.Array | pd.Series, words: dict[str, bool]
+) -> tuple[pa.Array, pd.Series, np.ndarray]:
     text, blank = _clean(raw)
-    folded = text.str.lower()
-    mapped = folded.map(words).astype("boolean")
-    return folded, mapped, blank
+    folded = pc.utf8_lower(text)
+    keys = list(words)
+    index = pc.index_in(folded, value_set=pa.array(keys, type=pa.string()))
+    found = pc.take(pa.array([words[k] for k in keys], type=pa.bool_()), index)
+    values = pd.Series(pd.array(found, dtype=pd.BooleanDtype()))
+    return folded, values, blank
 
 
-YESNO = {**dict.fromkeys(YES_WORDS, True), **dict.fromkeys(NO_WORDS, False)}
-
-
-def to_yesno(raw: pd.Series) -> Converted:
+def to_yesno(raw: pa.Array | pd.Series) -> Converted:
     """是/否, yes/no, Y/N, true/false, 1/0 -> True/False."""
-    _folded, values, blank = _words(raw, YESNO)
-    bad = values.isna() & ~blank
-    return values, bad
+    _folded, values, blank = _lookup(raw, YESNO_WORDS)
+    return values, values.isna().to_numpy() & ~blank
 
 
-def to_rating(raw: pd.Series) -> Converted:
+def to_rating(raw: pa.Array | pd.Series) -> Converted:
     """Satisfied or not: 1-5 (4, 5 satisfied), 非常满意/满意 vs 一般/不满意/非常不满意, yes/no."""
-    words = {**{k: v for k, v in YESNO.items() if k not in ("1", "0")}, **RATING_WORDS}
-    folded, values, blank = _words(raw, words)
-    rest = values.isna() & ~blank
-    if rest.any():  # 4.5, "5.0", ...: the few that are not whole scores or words
-        number = pd.to_numeric(folded[rest], errors="coerce")
+    words = {**{k: v for k, v in YESNO_WORDS.items() if k not in ("1", "0")}, **RATING_WORDS}
+    folded, values, blank = _lookup(raw, words)
+    rest = values.isna().to_numpy() & ~blank
+    if rest.any():  # 4.5, "5.0", ...: the few that are neither whole scores nor words
+        number = pd.to_numeric(pd.Series(folded.to_pandas())[rest], errors="coerce")
         scored = number[number.between(1, 5).fillna(False)]
         values[scored.index] = scored >= 4
-    bad = values.isna() & ~blank
-    return values.astype("boolean"), bad
+    return values, values.isna().to_numpy() & ~blank
 
 
-def to_number(raw: pd.Series) -> Converted:
+def to_number(raw: pa.Array | pd.Series) -> Converted:
     """Numbers, or text that is a plain number (thousands separators allowed)."""
     text, blank = _clean(raw)
-    values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
-    values = values.astype("Float64")
-    bad = values.isna() & ~blank
-    return values, bad
+    plain = pd.Series(pc.replace_substring(text, ",", "").to_pandas())
+    values = pd.to_numeric(plain, errors="coerce").astype("Float64")
+    return values, values.isna().to_numpy() & ~blank
 
 
-CONVERTERS: dict[str, Callable[[pd.Series], Converted]] = {
+CONVERTERS: dict[str, Callable[[pa.Array | pd.Series], Converted]] = {
     "text": to_text,
     "date": to_date,
     "deadline": to_deadline,

@@ -129,14 +129,17 @@ def locate_columns(
 
 
 def _rows_with_data(raw: RawSheet, columns: list[int], start: int) -> np.ndarray:
-    """Rows with something in at least one known column (Arrow compute, no Python loop)."""
+    """Rows with something in at least one known column (Arrow validity, no Python loop).
+
+    Cells holding only white space were read as blank.
+    """
     length = max(0, raw.rows - start)
-    blank = pa.array(np.ones(length, dtype=bool))
+    filled = np.zeros(length, dtype=bool)
     for col in columns:
         cells = raw.arrow(col, start=start)
-        empty = pc.fill_null(pc.match_substring_regex(cells, r"^\s*$"), True)
-        blank = pc.and_(blank, empty)
-    return ~blank.to_numpy(zero_copy_only=False)
+        if cells.null_count < len(cells):
+            filled |= pc.is_valid(cells).to_numpy(zero_copy_only=False)
+    return filled
 
 
 def read_sheet(
@@ -158,31 +161,32 @@ def read_sheet(
         raw.head(HEADER_SEARCH_ROWS), spec, file=file, sheet=sheet, required=required
     )
     start = header_index + 1
-    index = pd.RangeIndex(start, max(start, raw.rows))
     keep = _rows_with_data(raw, list(positions.values()), start)
     everything = bool(keep.all())
+    mask = pa.array(keep)
+    rows = np.arange(start, start + len(keep))[keep] + 1  # 1-based sheet row numbers
 
-    frame = pd.DataFrame(index=index if everything else index[keep])
+    frame = pd.DataFrame(index=pd.RangeIndex(len(rows)))
     for fid in sorted(wanted & positions.keys()):
         col_spec = spec.columns[fid]
-        source = raw.column(positions[fid], start=start)
+        source = raw.arrow(positions[fid], start=start)
         if not everything:
-            source = source[keep]
+            source = pc.filter(source, mask)
         values, bad = CONVERTERS[col_spec.type](source)
-        frame[fid] = values
+        frame[fid] = values.array
         if bad.any():
-            bad_rows = bad[bad].index
-            bad_cells.total += len(bad_rows)
-            for row in bad_rows[: max(0, MAX_LISTED_BAD_CELLS - len(bad_cells.listed))]:
+            where = np.flatnonzero(bad)
+            bad_cells.total += len(where)
+            for i in where[: max(0, MAX_LISTED_BAD_CELLS - len(bad_cells.listed))]:
                 kind = "date" if col_spec.type == "deadline" else col_spec.type
-                value = "***" if col_spec.personal else cell_text(source[row])[:40]
+                value = "***" if col_spec.personal else cell_text(source[int(i)].as_py())[:40]
                 bad_cells.listed.append(
                     Problem(
                         "input.bad_value",
                         {
                             "file": file,
                             "sheet": sheet,
-                            "row": int(row) + 1,
+                            "row": int(rows[i]),
                             "column": column_letter(positions[fid]),
                             "header": col_spec.header,
                             "kind": Problem(f"kind.{kind}"),
@@ -190,9 +194,9 @@ def read_sheet(
                         },
                     )
                 )
-    frame[ROW] = (frame.index + 1).astype("int64")
-    frame[SOURCE] = file
-    return frame.reset_index(drop=True)
+    frame[ROW] = rows.astype("int64")
+    frame[SOURCE] = pd.Categorical([file] * len(rows))
+    return frame
 
 
 def fields_to_load(
