@@ -50,6 +50,18 @@ def write_workbook(path: Path, sheets: dict[str, Rows]) -> Path:
     return path
 
 
+def sheet_cells(path: Path) -> dict[str, list[list[str | None]]]:
+    """Every sheet's cells as text, as an independent reader (fastexcel) sees them."""
+    import fastexcel
+
+    reader = fastexcel.read_excel(str(path))
+    out = {}
+    for name in reader.sheet_names:
+        batch = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0).to_arrow()
+        out[name] = [list(row.values()) for row in batch.to_pylist()]
+    return out
+
+
 def make_old(path: Path, seconds: int = 300) -> Path:
     """Pretend ``path`` was written a while ago (a fresh unreadable file is 'not ready')."""
     import os

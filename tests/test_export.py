@@ -15,7 +15,7 @@ from cskpi import cli
 from cskpi.export import MAX_CELL, TRUNCATED, safe_text, sheet_name
 from cskpi.i18n import label
 from cskpi.privacy import mask_value
-from tests.conftest import COMPLAINT_HEADERS, SAMPLE, D, complaint, write_workbook
+from tests.conftest import COMPLAINT_HEADERS, SAMPLE, D, complaint, sheet_cells, write_workbook
 
 runner = CliRunner()
 STATUS_BY_LABEL = {label(f"status.{s}", "en"): s for s in ("pass", "warn", "fail", "no_data")}
@@ -305,7 +305,5 @@ def test_writer_keeps_leading_tab_cr_and_formula_text_as_strings(tmp_path):
     cells = [row[1] for row in ws.iter_rows(min_row=3)]
     assert {c.data_type for c in cells} == {"s"}
     # A CR is stored as _x000D_, as Excel does; calamine decodes it, openpyxl does not.
-    import python_calamine
-
-    rows = python_calamine.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("s").to_python()
+    rows = sheet_cells(out)["s"]
     assert [r[1] for r in rows[2:]] == INJECTIONS

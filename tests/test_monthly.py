@@ -30,24 +30,41 @@ def test_history_round_trip_and_idempotent_rerun(tmp_path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM runs").fetchone() == (2,)
         assert conn.execute("SELECT COUNT(*) FROM results").fetchone() == (14,)
-        run = conn.execute("SELECT rulebook, period, inputs, cskpi_version, exit_code "
-                           "FROM runs ORDER BY id DESC").fetchone()
+        run = conn.execute(
+            "SELECT rulebook, period, inputs, cskpi_version, exit_code FROM runs ORDER BY id DESC"
+        ).fetchone()
     assert run[0:2] == ("customer-service-supervisor", "2026-10")
     assert json.loads(run[2])[0]["sha256"] == first["inputs"][0]["sha256"]
     assert run[4] == 1
     stored = json.loads(invoke("history", "--history", db, "-f", "json").stdout)["results"]
     assert {(r["standard"], r["period"], r["status"], r["actual"]) for r in stored} == {
-        (r["standard"], r["period"], r["status"], r["actual"]) for r in first["results"]}
+        (r["standard"], r["period"], r["status"], r["actual"]) for r in first["results"]
+    }
     assert all(r["group"] is None and r["recorded_at"] for r in stored)
 
 
 def test_history_by_team_and_table(tmp_path):
     db = tmp_path / "h.sqlite3"
     invoke("evaluate", SAMPLE, "--history", db, "--by", "team")
-    teams = json.loads(invoke("history", "--history", db, "--by", "团队", "-f", "json",
-                              "--standard", "overdue_complaints_per_month").stdout)["results"]
+    teams = json.loads(
+        invoke(
+            "history",
+            "--history",
+            db,
+            "--by",
+            "团队",
+            "-f",
+            "json",
+            "--standard",
+            "overdue_complaints_per_month",
+        ).stdout
+    )["results"]
     assert {(r["group"], r["actual"]) for r in teams} == {
-        (None, 3), ("一组", 0), ("二组", 1), ("三组", 2)}
+        (None, 3),
+        ("一组", 0),
+        ("二组", 1),
+        ("三组", 2),
+    }
     table = invoke("history", "--history", db, "--lang", "en").stdout
     assert "History" in table and "2026-10" in table and "Fail streak" in table
 
@@ -90,8 +107,9 @@ def test_streak_counts_consecutive_failures(tmp_path):
     from cskpi.trend import build_trend
 
     conn = history.connect(db)
-    trend = build_trend(history.load(conn, "customer-service-supervisor",
-                                     standard="complaints_per_month"))
+    trend = build_trend(
+        history.load(conn, "customer-service-supervisor", standard="complaints_per_month")
+    )
     assert trend.periods == ("2026-07", "2026-08", "2026-09", "2026-10")
     (line,) = trend.lines
     assert line.streak == 0  # October passed
@@ -114,26 +132,33 @@ def test_trend_sheet_in_the_export(tmp_path):
     assert [c.value for c in ws[3][:3]] == ["2026-10", 5, 5]
 
 
-QUARTER = {7: [("A1", D(2026, 7, 3)), ("A2", D(2026, 7, 20))],
-           8: [(f"B{i}", D(2026, 8, 1 + i)) for i in range(6)],
-           9: [("C1", D(2026, 9, 9))]}
+QUARTER = {
+    7: [("A1", D(2026, 7, 3)), ("A2", D(2026, 7, 20))],
+    8: [(f"B{i}", D(2026, 8, 1 + i)) for i in range(6)],
+    9: [("C1", D(2026, 9, 9))],
+}
 INFO = {7: [("F1", dt.date(2026, 7, 4))], 8: [("F2", dt.date(2026, 8, 4))], 9: []}
 INFO_HEADERS = ["编号", "日期", "团队", "反馈人", "问题类型"]
 
 
 def month_sheets(months):
     return {
-        "投诉记录": [COMPLAINT_HEADERS, *[complaint(cid, when) for m in months
-                                       for cid, when in QUARTER[m]]],
-        "信息反馈": [INFO_HEADERS, *[[fid, day, "一组", "甲", "提供延迟"] for m in months
-                                  for fid, day in INFO[m]]],
+        "投诉记录": [
+            COMPLAINT_HEADERS,
+            *[complaint(cid, when) for m in months for cid, when in QUARTER[m]],
+        ],
+        "信息反馈": [
+            INFO_HEADERS,
+            *[[fid, day, "一组", "甲", "提供延迟"] for m in months for fid, day in INFO[m]],
+        ],
     }
 
 
 def results_of(stdout):
     data = json.loads(stdout)
-    return [(r["standard"], r["group"], r["period"], r["status"], r["actual"])
-            for r in data["results"]]
+    return [
+        (r["standard"], r["group"], r["period"], r["status"], r["actual"]) for r in data["results"]
+    ]
 
 
 def test_quarter_from_three_monthly_files_equals_one_workbook(tmp_path):
@@ -145,22 +170,46 @@ def test_quarter_from_three_monthly_files_equals_one_workbook(tmp_path):
     got = {(s, p): (st, a) for s, _g, p, st, a in results_of(three.stdout)}
     assert got[("complaints_per_month", "2026-08")] == ("fail", 6)
     assert got[("info_complaints_per_quarter", "2026Q3")] == ("fail", 2)
-    template = invoke("evaluate", str(tmp_path / "{period}.xlsx"), "--period", "2026Q3",
-                      "-f", "json", "--no-history")
+    template = invoke(
+        "evaluate",
+        str(tmp_path / "{period}.xlsx"),
+        "--period",
+        "2026Q3",
+        "-f",
+        "json",
+        "--no-history",
+    )
     assert results_of(template.stdout) == results_of(three.stdout)
 
 
 def test_rows_read_twice_count_once_with_a_warning_naming_both_files(tmp_path):
-    a = write_workbook(tmp_path / "a.xlsx", {"投诉记录": [
-        COMPLAINT_HEADERS, complaint("X1", D(2026, 10, 2)), complaint("X2", D(2026, 10, 3))]})
-    b = write_workbook(tmp_path / "b.xlsx", {"投诉记录": [
-        COMPLAINT_HEADERS, complaint("X2", D(2026, 10, 3)), complaint("X3", D(2026, 10, 4))]})
+    a = write_workbook(
+        tmp_path / "a.xlsx",
+        {
+            "投诉记录": [
+                COMPLAINT_HEADERS,
+                complaint("X1", D(2026, 10, 2)),
+                complaint("X2", D(2026, 10, 3)),
+            ]
+        },
+    )
+    b = write_workbook(
+        tmp_path / "b.xlsx",
+        {
+            "投诉记录": [
+                COMPLAINT_HEADERS,
+                complaint("X2", D(2026, 10, 3)),
+                complaint("X3", D(2026, 10, 4)),
+            ]
+        },
+    )
     result = invoke("evaluate", a, b, "-f", "json", "--no-history", "--lang", "en")
     data = json.loads(result.stdout)
     count = next(r for r in data["results"] if r["standard"] == "complaints_per_month")
     assert count["actual"] == 3
-    assert (f"complaints: 1 rows of {b} have ids already read from {a} (e.g. X2); each is "
-            "counted once.") in data["warnings"]
+    assert (
+        f"complaints: 1 rows of {b} have ids already read from {a} (e.g. X2); each is counted once."
+    ) in data["warnings"]
 
 
 def test_period_previous_against_a_fixed_clock(tmp_path, monkeypatch):
@@ -169,31 +218,45 @@ def test_period_previous_against_a_fixed_clock(tmp_path, monkeypatch):
     monkeypatch.setattr(periods, "today", lambda: dt.date(2027, 1, 1))
     assert parse_period("previous").label == "2026-12"
     for m in (10, 11):
-        write_workbook(tmp_path / f"2026-{m:02d}.xlsx", {"投诉记录": [
-            COMPLAINT_HEADERS, complaint(f"M{m}", D(2026, m, 5))]})
+        write_workbook(
+            tmp_path / f"2026-{m:02d}.xlsx",
+            {"投诉记录": [COMPLAINT_HEADERS, complaint(f"M{m}", D(2026, m, 5))]},
+        )
     monkeypatch.setattr(periods, "today", lambda: dt.date(2026, 12, 5))
     template = str(tmp_path / "{yyyy}-{mm}.xlsx")
     result = invoke("evaluate", template, "--period", "previous", "-f", "json", "--no-history")
     data = json.loads(result.stdout)
     assert data["period"] == "2026-11"
     # the quarterly standard needed October too: both files were read
-    assert [i["path"] for i in data["inputs"]] == [str(tmp_path / "2026-10.xlsx"),
-                                                   str(tmp_path / "2026-11.xlsx")]
+    assert [i["path"] for i in data["inputs"]] == [
+        str(tmp_path / "2026-10.xlsx"),
+        str(tmp_path / "2026-11.xlsx"),
+    ]
 
 
 def test_template_missing_the_evaluated_month_exits_3_naming_the_path(tmp_path, monkeypatch):
     monkeypatch.setattr(periods, "today", lambda: dt.date(2026, 12, 5))
     result = invoke("evaluate", str(tmp_path / "{period}.xlsx"), "--lang", "en")
     assert result.exit_code == 3
-    assert result.stderr.strip() == (f"error: {tmp_path / '2026-11.xlsx'}: no input for period "
-                                      f"2026-11 (from the template {tmp_path / '{period}.xlsx'}).")
+    assert result.stderr.strip() == (
+        f"error: {tmp_path / '2026-11.xlsx'}: no input for period "
+        f"2026-11 (from the template {tmp_path / '{period}.xlsx'})."
+    )
 
 
 def test_projection_on_a_hand_worked_mid_month_fixture(score):
     # As of the end of 10 October: 10 days of 31 elapsed.
     as_of = pd.Timestamp("2026-10-10 23:59:59.999999")
-    two = score({"投诉记录": [COMPLAINT_HEADERS, complaint("A", D(2026, 10, 2)),
-                              complaint("B", D(2026, 10, 9))]}, as_of=as_of)
+    two = score(
+        {
+            "投诉记录": [
+                COMPLAINT_HEADERS,
+                complaint("A", D(2026, 10, 2)),
+                complaint("B", D(2026, 10, 9)),
+            ]
+        },
+        as_of=as_of,
+    )
     result = pick(two, "complaints_per_month")
     assert result.actual == 2
     assert result.projected == pytest.approx(2 * 31 / 10)  # 6.2 > 5: early warning
@@ -215,8 +278,9 @@ def test_a_held_lock_makes_the_second_run_exit_75(tmp_path):
     lock = (tmp_path / "h.sqlite3.lock").open("a")
     fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
     try:
-        result = invoke("evaluate", SAMPLE, "--history", db, "--lock-timeout", "0.3",
-                        "--lang", "en")
+        result = invoke(
+            "evaluate", SAMPLE, "--history", db, "--lock-timeout", "0.3", "--lang", "en"
+        )
     finally:
         lock.close()
     assert result.exit_code == 75
@@ -227,8 +291,9 @@ def test_a_held_lock_makes_the_second_run_exit_75(tmp_path):
 def test_log_file_has_one_line_per_run_and_no_cell_contents(tmp_path):
     log = tmp_path / "cskpi.log"
     invoke("evaluate", SAMPLE, "--log-file", log, "--no-history")
-    bad = write_workbook(tmp_path / "bad.xlsx", {"投诉记录": [
-        COMPLAINT_HEADERS, complaint("Z", "秘密日期")]})
+    bad = write_workbook(
+        tmp_path / "bad.xlsx", {"投诉记录": [COMPLAINT_HEADERS, complaint("Z", "秘密日期")]}
+    )
     invoke("evaluate", bad, "--log-file", log, "--no-history")
     first, second = (json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())
     assert (first["period"], first["exit_code"]) == ("2026-10", 1)

@@ -196,14 +196,16 @@ def test_a_workbook_open_in_excel_is_not_ready(make_book, rulebook):
     with pytest.raises(NotReadyError) as info:
         read(path, rulebook)
     assert info.value.render("en") == (
-        f"{path}: input not ready (it is open in Excel: ~$2026-10.xlsx is beside it); "
-        "retry later.")
+        f"{path}: input not ready (it is open in Excel: ~$2026-10.xlsx is beside it); retry later."
+    )
 
 
 def test_a_csv_renamed_xlsx_is_read_as_the_csv_it_is(tmp_path, rulebook):
     path = tmp_path / "2026-10.xlsx"
-    path.write_text("投诉编号,投诉日期,团队,承诺期限,解决日期\nC1,2026-10-03,一组,2026-10-05,\n",
-                    encoding="utf-8")
+    path.write_text(
+        "投诉编号,投诉日期,团队,承诺期限,解决日期\nC1,2026-10-03,一组,2026-10-05,\n",
+        encoding="utf-8",
+    )
     frame = read(path, rulebook).frames["complaints"]
     assert list(frame["complaint_id"]) == ["C1"]
     assert frame.loc[0, "received_at"] == pd.Timestamp("2026-10-03")

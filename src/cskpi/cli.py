@@ -165,7 +165,8 @@ def evaluate(
             history=None if no_history else (history_path or default_path()),
             lock_timeout=lock_timeout,
         )
-        card = execute(request, options)
+        with _progress(files, chosen, quiet) as progress:
+            card = execute(request, options, progress)
         if not quiet and output_format == "table":
             prefix = label("warning.prefix", chosen)
             for warning in card.warnings:
@@ -186,6 +187,24 @@ def evaluate(
                 ),
             )
     _finish(code)
+
+
+PROGRESS_BYTES = 2_000_000  # about a second of reading: smaller inputs show no progress
+
+
+@contextmanager
+def _progress(files: list[str], lang: Lang, quiet: bool) -> Iterator[object]:
+    """A progress display on stderr for large reads; nothing when quiet or not a terminal."""
+    large = sum(Path(f).stat().st_size for f in files if Path(f).is_file()) > PROGRESS_BYTES
+    if quiet or not large or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+
+    from cskpi.report import ReadProgress
+
+    with ReadProgress(Console(stderr=True), lang) as progress:
+        yield progress
 
 
 @contextmanager

@@ -58,6 +58,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{standard}:最近各期实际与目标",
         "en": "{standard}: actual and target by period",
     },
+    "progress.reading": {"zh": "正在读取 {file} › {sheet} …", "en": "reading {file} › {sheet} ..."},
+    "progress.read": {"zh": "{file} › {sheet}:{rows} 行", "en": "{file} › {sheet}: {rows} rows"},
     "value.yes": {"zh": "是", "en": "yes"},
     "value.no": {"zh": "否", "en": "no"},
     "sheet.summary": {"zh": "总览", "en": "Summary"},

@@ -7,6 +7,7 @@ name a month without shell arithmetic, and rows read twice from two files count 
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -89,7 +90,7 @@ def sniff(path: Path) -> str:
         return "excel"
     if sample.startswith(b"PAR1"):
         return "parquet"
-    if _looks_like_text(sample):
+    if suffix in TABLE_SUFFIXES or _looks_like_text(sample):  # a CSV's bad bytes: named later
         return "table"
     raise InputError("input.wrong_format", file=file, kind="an unknown binary file")
 
@@ -349,3 +350,30 @@ def expand_inputs(
                     )
                 )
     return list(dict.fromkeys(paths)), warnings
+
+
+GLOB_CHARS = set("*?[")
+
+
+def expand_paths(args: Sequence[str]) -> list[Path]:
+    """Files as given; a folder or a glob stands for its input files, in name order.
+
+    Excel's owner files (``~$name.xlsx``) and hidden files are skipped, so an open workbook
+    in a monthly folder does not break the run.
+    """
+    out: list[Path] = []
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file())
+        elif GLOB_CHARS & set(arg):
+            found = sorted(Path(p) for p in glob.glob(arg))  # noqa: PTH207 - absolute patterns
+        else:
+            out.append(path)
+            continue
+        out += [
+            p for p in found if p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", "."))
+        ]
+        if not found:
+            out.append(path)  # nothing matched: reported as a missing file
+    return list(dict.fromkeys(out))

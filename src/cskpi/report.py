@@ -339,3 +339,40 @@ def render_history_csv(trend: Trend) -> str:
     for row in history_dicts(trend):
         writer.writerow({k: "" if row[k] is None else row[k] for k in fields})
     return buffer.getvalue()
+
+
+class ReadProgress:
+    """A transient progress display on stderr while large inputs are read (sheet and rows).
+
+    The CLI creates it only when stderr is a terminal and the run is not quiet, so it never
+    reaches a pipe, a log or JSON output.
+    """
+
+    def __init__(self, console: Console, lang: Lang) -> None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.lang = lang
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.tasks: dict[tuple[str, str], Any] = {}
+
+    def __enter__(self) -> ReadProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, file: str, sheet: str, rows: int | None) -> None:
+        key = (file, sheet)
+        if rows is None:
+            text = message("progress.reading", self.lang, file=file, sheet=sheet)
+            self.tasks[key] = self.progress.add_task(text, total=None)
+        elif key in self.tasks:
+            text = message("progress.read", self.lang, file=file, sheet=sheet, rows=f"{rows:,}")
+            self.progress.update(self.tasks[key], description=text, completed=1, total=1)

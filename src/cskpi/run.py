@@ -13,7 +13,7 @@ from cskpi import history
 from cskpi.errors import InputError, UsageError
 from cskpi.evaluate import evaluate, latest_period, resolve_group_field
 from cskpi.i18n import Lang
-from cskpi.inputs import Progress, expand_inputs, is_template, read_inputs
+from cskpi.inputs import Progress, expand_inputs, expand_paths, is_template, read_inputs
 from cskpi.outputs import check_output, write_output
 from cskpi.periods import Period, parse_period
 from cskpi.privacy import mask_datasets
@@ -50,7 +50,7 @@ def run_evaluation(request: RunRequest, progress: Progress | None = None) -> Sco
         period = period or parse_period("previous")
         paths, warnings = expand_inputs(request.files, period, model)
     else:
-        paths, warnings = [Path(f) for f in request.files], []
+        paths, warnings = expand_paths(request.files), []
     data = read_inputs(
         paths,
         model,

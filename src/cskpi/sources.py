@@ -105,9 +105,7 @@ class ExcelSource:
 
     def sheet(self, name: str) -> RawSheet:
         try:
-            sheet = self._reader.load_sheet(
-                name, header_row=None, dtypes="string", skip_rows=0, whitespace_as_null=True
-            )
+            sheet = self._reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
             batch = sheet.to_arrow()
             columns = {info.absolute_index: i for i, info in enumerate(sheet.available_columns())}
         except self._errors as exc:

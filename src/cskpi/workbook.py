@@ -129,16 +129,19 @@ def locate_columns(
 
 
 def _rows_with_data(raw: RawSheet, columns: list[int], start: int) -> np.ndarray:
-    """Rows with something in at least one known column (Arrow validity, no Python loop).
+    """Rows with something in at least one known column (Arrow kernels, no Python loop).
 
-    Cells holding only white space were read as blank.
+    A cell holding only white space counts as blank.
     """
     length = max(0, raw.rows - start)
     filled = np.zeros(length, dtype=bool)
     for col in columns:
         cells = raw.arrow(col, start=start)
         if cells.null_count < len(cells):
-            filled |= pc.is_valid(cells).to_numpy(zero_copy_only=False)
+            text = pc.and_kleene(
+                pc.invert(pc.utf8_is_space(cells)), pc.greater(pc.utf8_length(cells), 0)
+            )
+            filled |= pc.fill_null(text, False).to_numpy(zero_copy_only=False)
     return filled
 
 
@@ -195,7 +198,7 @@ def read_sheet(
                     )
                 )
     frame[ROW] = rows.astype("int64")
-    frame[SOURCE] = pd.Categorical([file] * len(rows))
+    frame[SOURCE] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), [file])
     return frame
 
 
