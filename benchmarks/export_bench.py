@@ -24,56 +24,104 @@ import xlsxwriter
 from cskpi.export import write_xlsx
 from cskpi.scorecard import Result, Scorecard, StandardInfo
 
-COLUMNS = (("complaint_id", "投诉编号"), ("received_at", "投诉日期"), ("team", "团队"),
-           ("agent", "客服人员"), ("promised_by", "承诺期限"), ("resolved_at", "解决日期"),
-           ("description", "投诉内容"), ("customer", "客户名称"), ("phone", "联系电话"))
+COLUMNS = (
+    ("complaint_id", "投诉编号"),
+    ("received_at", "投诉日期"),
+    ("team", "团队"),
+    ("agent", "客服人员"),
+    ("promised_by", "承诺期限"),
+    ("resolved_at", "解决日期"),
+    ("description", "投诉内容"),
+    ("customer", "客户名称"),
+    ("phone", "联系电话"),
+)
 
 
 def make_card(rows: int) -> Scorecard:
     rng = np.random.default_rng(7)
     start = pd.Timestamp("2026-10-01")
     received = start + pd.to_timedelta(rng.integers(0, 31 * 24 * 60, rows), unit="min")
-    evidence = pd.DataFrame({
-        "_row": np.arange(2, rows + 2),
-        "_source": "big.xlsx",
-        "complaint_id": pd.array([f"C{i:07d}" for i in range(rows)], dtype="string"),
-        "received_at": received,
-        "team": pd.array(rng.choice(["一组", "二组", "三组", "四组"], rows), dtype="string"),
-        "agent": pd.array(rng.choice(["王芳", "李娜", "赵磊", "刘洋", "陈静"], rows),
-                          dtype="string"),
-        "promised_by": received.normalize() + pd.Timedelta(days=3, hours=23, minutes=59),
-        "resolved_at": received + pd.Timedelta(days=5),
-        "description": pd.array(rng.choice(["上门维修迟到两小时", "退款未按承诺到账",
-                                            "热线等待超过二十分钟,客户多次来电"], rows),
-                                dtype="string"),
-        "customer": pd.array(rng.choice(["张*", "李**", "王*"], rows), dtype="string"),
-        "phone": pd.array([f"138****{i % 10000:04d}" for i in range(rows)], dtype="string"),
-    })
+    evidence = pd.DataFrame(
+        {
+            "_row": np.arange(2, rows + 2),
+            "_source": "big.xlsx",
+            "complaint_id": pd.array([f"C{i:07d}" for i in range(rows)], dtype="string"),
+            "received_at": received,
+            "team": pd.array(rng.choice(["一组", "二组", "三组", "四组"], rows), dtype="string"),
+            "agent": pd.array(
+                rng.choice(["王芳", "李娜", "赵磊", "刘洋", "陈静"], rows), dtype="string"
+            ),
+            "promised_by": received.normalize() + pd.Timedelta(days=3, hours=23, minutes=59),
+            "resolved_at": received + pd.Timedelta(days=5),
+            "description": pd.array(
+                rng.choice(
+                    ["上门维修迟到两小时", "退款未按承诺到账", "热线等待超过二十分钟,客户多次来电"],
+                    rows,
+                ),
+                dtype="string",
+            ),
+            "customer": pd.array(rng.choice(["张*", "李**", "王*"], rows), dtype="string"),
+            "phone": pd.array([f"138****{i % 10000:04d}" for i in range(rows)], dtype="string"),
+        }
+    )
     results = []
     for i in range(50):
-        results.append(Result(
-            standard=f"s{i:02d}", name_zh=f"标准{i}", name_en=f"Standard {i}", group=None,
-            period="2026-10", status="fail" if i == 0 else "pass", actual=float(rows),
-            comparison="<=", target=5.0, warn_target=None, level="required", metric="count",
-            sample_size=rows, evidence_count=rows, evidence=evidence if i == 0 else None))
-    infos = tuple(StandardInfo(f"s{i:02d}", "说明", "desc", "complaints", COLUMNS,
-                               "promised_by", "resolved_at") for i in range(50))
-    return Scorecard(rulebook_id="bench", rulebook_name_zh="基准", rulebook_name_en="Bench",
-                     period="2026-10", as_of=pd.Timestamp("2026-10-31 23:59:59"),
-                     group_by=None, groups=(), results=tuple(results), standards=infos)
+        results.append(
+            Result(
+                standard=f"s{i:02d}",
+                name_zh=f"标准{i}",
+                name_en=f"Standard {i}",
+                group=None,
+                period="2026-10",
+                status="fail" if i == 0 else "pass",
+                actual=float(rows),
+                comparison="<=",
+                target=5.0,
+                warn_target=None,
+                level="required",
+                metric="count",
+                sample_size=rows,
+                evidence_count=rows,
+                evidence=evidence if i == 0 else None,
+            )
+        )
+    infos = tuple(
+        StandardInfo(
+            f"s{i:02d}", "说明", "desc", "complaints", COLUMNS, "promised_by", "resolved_at"
+        )
+        for i in range(50)
+    )
+    return Scorecard(
+        rulebook_id="bench",
+        rulebook_name_zh="基准",
+        rulebook_name_en="Bench",
+        period="2026-10",
+        as_of=pd.Timestamp("2026-10-31 23:59:59"),
+        group_by=None,
+        groups=(),
+        results=tuple(results),
+        standards=infos,
+    )
 
 
 def cells_of(card: Scorecard) -> tuple[list[list[object]], list[list[object]]]:
-    summary = [[r.standard, r.name_en, r.period, r.target, r.actual, r.status]
-               for r in card.results]
+    summary = [
+        [r.standard, r.name_en, r.period, r.target, r.actual, r.status] for r in card.results
+    ]
     evidence = card.results[0].evidence
     assert evidence is not None
     frame = evidence[["_row", *(c for c, _h in COLUMNS)]].copy()
     # the export adds "days late" (deadline to resolution): the baselines write it too
-    frame["days_late"] = (frame["resolved_at"].dt.normalize()
-                          - frame["promised_by"].dt.normalize()).dt.days
-    body = [[None if pd.isna(v) else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
-             for v in row] for row in frame.itertuples(index=False)]
+    frame["days_late"] = (
+        frame["resolved_at"].dt.normalize() - frame["promised_by"].dt.normalize()
+    ).dt.days
+    body = [
+        [
+            None if pd.isna(v) else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
+            for v in row
+        ]
+        for row in frame.itertuples(index=False)
+    ]
     return summary, body
 
 

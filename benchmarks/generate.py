@@ -37,8 +37,17 @@ def write(rows: int, path: Path, seed: int = 7) -> None:
     day = book.add_format({"num_format": "yyyy-mm-dd"})
 
     ws = book.add_worksheet("投诉记录")
-    headers = ["投诉编号", "投诉日期", "团队", "客服人员", "承诺期限", "解决日期", "投诉内容",
-               "客户名称", "联系电话"]
+    headers = [
+        "投诉编号",
+        "投诉日期",
+        "团队",
+        "客服人员",
+        "承诺期限",
+        "解决日期",
+        "投诉内容",
+        "客户名称",
+        "联系电话",
+    ]
     ws.write_row(0, 0, headers)
     minutes = rng.integers(0, 31 * 24 * 60, rows)
     fix_hours = rng.integers(1, 24 * 6, rows)
@@ -61,7 +70,9 @@ def write(rows: int, path: Path, seed: int = 7) -> None:
         ws.write_string(r, 8, f"138{i % 100_000_000:08d}")
 
     ws = book.add_worksheet("客户满意度")
-    ws.write_row(0, 0, ["问卷编号", "调查日期", "团队", "到达速度", "回答准确", "服务礼貌", "解决结果"])
+    ws.write_row(
+        0, 0, ["问卷编号", "调查日期", "团队", "到达速度", "回答准确", "服务礼貌", "解决结果"]
+    )
     scores = rng.choice([5, 5, 5, 4, 4, 3, 2], size=(rows, 4))
     as_word = rng.random(rows) < 0.2
     for i in range(rows):

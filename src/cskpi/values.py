@@ -138,7 +138,12 @@ def _lookup(
     keys = list(words)
     index = pc.index_in(folded, value_set=pa.array(keys, type=pa.string()))
     found = pc.take(pa.array([words[k] for k in keys], type=pa.bool_()), index)
-    values = pd.Series(pd.array(found, dtype=pd.BooleanDtype()))
+    values = pd.Series(
+        pd.arrays.BooleanArray(
+            pc.fill_null(found, False).to_numpy(zero_copy_only=False),
+            pc.is_null(found).to_numpy(zero_copy_only=False),
+        )
+    )
     return folded, values, blank
 
 
