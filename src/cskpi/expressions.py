@@ -73,9 +73,14 @@ class ExpressionError(Exception):
         super().__init__(self.problem.render("en"))
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
+
+
 def normalize_name(name: str) -> str:
-    """How headers and column names are compared: NFKC, trimmed, case-folded."""
-    return unicodedata.normalize("NFKC", name).strip().casefold()
+    """How headers and column names are compared: NFKC, without BOM or zero-width marks,
+    white space folded, case-folded."""
+    text = unicodedata.normalize("NFKC", name).translate(_INVISIBLE)
+    return " ".join(text.split()).casefold()
 
 
 # --- tokens --------------------------------------------------------------------------------

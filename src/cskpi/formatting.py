@@ -73,6 +73,8 @@ def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
             required_failed=s.required_failed,
         )
     ]
+    for dataset, rows in card.skipped:
+        lines.append(message("summary.skipped", lang, dataset=dataset, n=rows))
     if s.excellent:
         lines.append(message("summary.excellent", lang))
     verdict = "summary.verdict_fail" if s.required_failed else "summary.verdict_ok"

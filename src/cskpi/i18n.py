@@ -84,6 +84,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "优秀绩效:已达成(培养出可以替代经理的员工,且所有必达标准达标)。",
         "en": "Excellent performance: earned (successor trained and every required standard met).",
     },
+    "summary.skipped": {
+        "zh": "{dataset}:{n} 行含无法识别的值,按规则手册已跳过,未计入。",
+        "en": "{dataset}: {n} rows with unreadable values were skipped, as the rulebook says.",
+    },
     "summary.verdict_ok": {"zh": "结论:达标。", "en": "Verdict: standards met."},
     "summary.verdict_fail": {"zh": "结论:未达标。", "en": "Verdict: standards not met."},
     "budget.line": {
@@ -169,6 +173,19 @@ CATALOG: dict[str, dict[str, str]] = {
         "{present}); its standards show no data.",
     },
     "punct.end": {"zh": "。", "en": "."},
+    "input.zip_bomb": {
+        "zh": "{file}:拒绝读取,压缩包异常(疑似压缩炸弹:{reason})。",
+        "en": "{file}: refused, the archive looks like a zip bomb ({reason}).",
+    },
+    "input.xml_entities": {
+        "zh": "{file}:拒绝读取,{part} 含有 XML 实体声明(DOCTYPE/ENTITY)。",
+        "en": "{file}: refused, {part} declares XML entities (DOCTYPE/ENTITY).",
+    },
+    "input.cell_error": {
+        "zh": "{file},工作表「{sheet}」,第 {row} 行,{column} 列(「{header}」):单元格是错误值 {value}。",
+        "en": "{file}, sheet '{sheet}', row {row}, column {column} ('{header}'): the cell holds "
+        "the error {value}.",
+    },
     "input.no_dataset": {
         "zh": "{file}:表头与规则手册中的任何数据表都不匹配,已跳过。",
         "en": "{file}: its headers match no dataset of the rulebook; skipped.",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cskpi.archive import check_zip
 from cskpi.errors import InputError, NotReadyError, Problem
 from cskpi.expressions import normalize_name
 from cskpi.periods import Period
@@ -49,6 +50,7 @@ class Datasets:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     files: list[InputFile] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # dataset -> rows left out
 
 
 def _sha256(path: Path) -> str:
@@ -81,13 +83,15 @@ def sniff(path: Path) -> str:
     if suffix not in SUFFIXES:
         raise InputError("input.unsupported_suffix", file=file, suffix=suffix or "(none)")
     if sample.startswith(b"\xd0\xcf\x11\xe0"):
-        if "EncryptedPackage".encode("utf-16-le") in sample or suffix != ".xls":
+        # An OLE container: an encrypted (password-protected) xlsx, or a real .xls
+        if "EncryptedPackage".encode("utf-16-le") in sample:
             raise InputError("input.encrypted", file=file)
-        return "excel"
+        return "excel" if suffix == ".xls" else "excel-by-content"
     if sample.startswith(b"PK\x03\x04"):
         if suffix in TABLE_SUFFIXES:
             raise InputError("input.wrong_format", file=file, kind="a zip archive (a workbook?)")
-        return "excel"
+        check_zip(path)
+        return "excel" if suffix != ".xls" else "excel-by-content"
     if sample.startswith(b"PAR1"):
         return "parquet"
     if suffix in TABLE_SUFFIXES or _looks_like_text(sample):  # a CSV's bad bytes: named later
@@ -109,8 +113,8 @@ def _looks_like_text(sample: bytes) -> bool:
 
 
 def _open(path: Path, kind: str) -> Source:
-    if kind == "excel":
-        return ExcelSource(path)
+    if kind.startswith("excel"):
+        return ExcelSource(path, by_content=kind == "excel-by-content")
     return TableSource(path, parquet=kind == "parquet")
 
 
@@ -160,7 +164,8 @@ def read_workbook(
             raise
         raise _readiness(path, exc) from None
     result.files.append(InputFile(file, digest))
-    bad_cells = BadCells()
+    bad_cells = BadCells()  # unreadable cells that fail the run
+    lenient = BadCells()  # those of datasets that skip such rows: warnings only
     try:
         for dataset_id, raw in _sheets_for(source, rulebook, result.warnings, progress):
             spec = rulebook.datasets[dataset_id]
@@ -170,8 +175,12 @@ def read_workbook(
                 file=file,
                 required=rulebook.required_fields(dataset_id),
                 wanted=fields_to_load(rulebook, dataset_id, group_fields, everything=all_columns),
-                bad_cells=bad_cells,
+                checked=fields_to_load(rulebook, dataset_id, group_fields),
+                bad_cells=lenient if spec.bad_values == "skip" else bad_cells,
             )
+            if lenient.skipped:
+                result.skipped[dataset_id] = result.skipped.get(dataset_id, 0) + lenient.skipped
+                lenient.skipped = 0
             if progress is not None:
                 progress(file, raw.name, len(frame))
             previous = result.frames.get(dataset_id)
@@ -184,6 +193,8 @@ def read_workbook(
         source.close()
     if bad_cells.total:
         raise InputError.of(bad_cells.problems())
+    if lenient.total:
+        result.warnings += lenient.problems()
     return result
 
 

@@ -145,6 +145,7 @@ def scorecard_dict(card: Scorecard, lang: Lang, *, strict: bool = False) -> dict
         "group_by": card.group_by,
         "inputs": [{"path": path, "sha256": digest} for path, digest in card.inputs],
         "warnings": [w.render(lang) for w in card.warnings],
+        "skipped_rows": dict(card.skipped),
         "results": [result_dict(r, lang) for r in card.results],
         "summary": summary_dict(card.summary(), strict=strict),
     }

@@ -76,6 +76,8 @@ class DatasetSpec(_Model):
     date_column: str | None = None
     category_column: str | None = None  # complaints per category in the Excel export
     id_column: str | None = None  # a row's id: rows read twice (two files) count once
+    # unreadable values in evaluated columns: fail the run (exit 3), or skip those rows
+    bad_values: Literal["fail", "skip"] = "fail"
     columns: dict[str, ColumnSpec] = Field(min_length=1)
 
     def lookup(self) -> dict[str, str]:

@@ -72,10 +72,12 @@ def run_evaluation(request: RunRequest, progress: Progress | None = None) -> Sco
     card = evaluate(
         model, frames, period, request.as_of, request.group_by, keep_evidence=request.evidence
     )
-    card = replace(
-        card, warnings=tuple(data.warnings), inputs=tuple((f.path, f.sha256) for f in data.files)
+    return replace(
+        card,
+        warnings=tuple(data.warnings),
+        inputs=tuple((f.path, f.sha256) for f in data.files),
+        skipped=tuple(data.skipped.items()),
     )
-    return card
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,7 @@ class Scorecard:
     standards: tuple[StandardInfo, ...] = ()
     # per dataset with a category column: (category, count), largest first
     breakdowns: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    skipped: tuple[tuple[str, int], ...] = ()  # dataset -> rows left out (bad_values: skip)
 
     def info(self, standard_id: str) -> StandardInfo | None:
         return next((s for s in self.standards if s.id == standard_id), None)

@@ -41,6 +41,8 @@ class RawSheet:
     _batch: pa.RecordBatch | None = None
     _frame: pd.DataFrame | None = None
     columns: dict[int, int] = field(default_factory=dict)  # absolute index -> position
+    # cells that hold an error value instead of data: (row, absolute column) -> "#N/A"
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def head(self, n: int) -> list[list[str | None]]:
         """The first ``n`` rows as lists indexed by absolute column (for finding the header)."""
@@ -90,13 +92,14 @@ class ExcelSource:
 
     single_table = False
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, by_content: bool = False) -> None:
         import fastexcel
 
         self.path = path
         self._errors = (fastexcel.FastExcelError,)
         try:
-            self._reader = fastexcel.read_excel(str(path))
+            # by_content: the suffix lies (an .xls saved as .xlsx): let calamine sniff the bytes
+            self._reader = fastexcel.read_excel(path.read_bytes() if by_content else str(path))
         except self._errors as exc:
             raise _corrupt(path, exc) from None
 
@@ -106,14 +109,40 @@ class ExcelSource:
     def sheet(self, name: str) -> RawSheet:
         try:
             sheet = self._reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
-            batch = sheet.to_arrow()
-            columns = {info.absolute_index: i for i, info in enumerate(sheet.available_columns())}
+            batch, cell_errors = sheet.to_arrow_with_errors()
+            infos = sheet.available_columns()
         except self._errors as exc:
             raise _corrupt(self.path, exc, name) from None
-        return RawSheet(name=name, rows=batch.num_rows, _batch=batch, columns=columns)
+        columns = {info.absolute_index: i for i, info in enumerate(infos)}
+        errors: dict[tuple[int, int], str] = {}
+        for error in cell_errors.errors if cell_errors is not None else ():
+            row, col = error.position
+            if col < len(infos):  # cached error values (#N/A, #DIV/0!) of formulas
+                errors[(row, infos[col].absolute_index)] = _error_text(error.detail)
+        return RawSheet(
+            name=name, rows=batch.num_rows, _batch=batch, columns=columns, errors=errors
+        )
 
     def close(self) -> None:
         self._reader = None  # type: ignore[assignment]
+
+
+_ERROR_NAMES = {
+    "Div0": "#DIV/0!",
+    "NA": "#N/A",
+    "Name": "#NAME?",
+    "Null": "#NULL!",
+    "Num": "#NUM!",
+    "Ref": "#REF!",
+    "Value": "#VALUE!",
+    "GettingData": "#GETTING_DATA",
+}
+
+
+def _error_text(detail: str) -> str:
+    """fastexcel's "Expected string but got 'Error(NA)'" -> "#N/A"."""
+    inner = detail.rsplit("Error(", 1)[-1].rstrip("')")
+    return _ERROR_NAMES.get(inner, f"#{inner}")
 
 
 def _corrupt(path: Path, exc: Exception, sheet: str | None = None) -> InputError:

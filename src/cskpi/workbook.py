@@ -70,6 +70,7 @@ class BadCells:
 
     listed: list[Problem] = field(default_factory=list)
     total: int = 0
+    skipped: int = 0  # rows left out under ``bad_values: skip``
 
     def problems(self) -> list[Problem]:
         extra = self.total - len(self.listed)
@@ -152,12 +153,16 @@ def read_sheet(
     file: str,
     required: set[str],
     wanted: set[str],
+    checked: set[str],
     bad_cells: BadCells,
 ) -> pd.DataFrame:
     """Turn one raw sheet into a typed frame of the ``wanted`` fields that exist.
 
     Only those columns are converted; rows that are blank in every field the dataset knows
-    are dropped (trailing formatting, spacer rows).
+    are dropped (trailing formatting, spacer rows). Unreadable cells in the ``checked``
+    fields (the ones standards evaluate) are errors, or, when the dataset says
+    ``bad_values: skip``, their rows are left out and counted; other fields are shown
+    as they are, never judged.
     """
     sheet = raw.name
     header_index, positions = locate_columns(
@@ -168,8 +173,10 @@ def read_sheet(
     everything = bool(keep.all())
     mask = pa.array(keep)
     rows = np.arange(start, start + len(keep))[keep] + 1  # 1-based sheet row numbers
+    position_of_row = {int(r): i for i, r in enumerate(rows)} if raw.errors else {}
 
     frame = pd.DataFrame(index=pd.RangeIndex(len(rows)))
+    unreadable = np.zeros(len(rows), dtype=bool)
     for fid in sorted(wanted & positions.keys()):
         col_spec = spec.columns[fid]
         source = raw.arrow(positions[fid], start=start)
@@ -177,28 +184,40 @@ def read_sheet(
             source = pc.filter(source, mask)
         values, bad = CONVERTERS[col_spec.type](source)
         frame[fid] = values.array
-        if bad.any():
-            where = np.flatnonzero(bad)
-            bad_cells.total += len(where)
-            for i in where[: max(0, MAX_LISTED_BAD_CELLS - len(bad_cells.listed))]:
-                kind = "date" if col_spec.type == "deadline" else col_spec.type
-                value = "***" if col_spec.personal else cell_text(source[int(i)].as_py())[:40]
-                bad_cells.listed.append(
-                    Problem(
-                        "input.bad_value",
-                        {
-                            "file": file,
-                            "sheet": sheet,
-                            "row": int(rows[i]),
-                            "column": column_letter(positions[fid]),
-                            "header": col_spec.header,
-                            "kind": Problem(f"kind.{kind}"),
-                            "value": value,
-                        },
-                    )
+        if fid not in checked:
+            continue
+        found = [(int(i), None) for i in np.flatnonzero(bad)]
+        found += [  # error values (#N/A) read as blank: they are not blank
+            (position_of_row[row + 1], text)
+            for (row, col), text in raw.errors.items()
+            if col == positions[fid] and row + 1 in position_of_row
+        ]
+        for i, error in sorted(found):
+            unreadable[i] = True
+            bad_cells.total += 1
+            if len(bad_cells.listed) >= MAX_LISTED_BAD_CELLS:
+                continue
+            kind = "date" if col_spec.type == "deadline" else col_spec.type
+            value = "***" if col_spec.personal else cell_text(source[i].as_py())[:40]
+            bad_cells.listed.append(
+                Problem(
+                    "input.bad_value" if error is None else "input.cell_error",
+                    {
+                        "file": file,
+                        "sheet": sheet,
+                        "row": int(rows[i]),
+                        "column": column_letter(positions[fid]),
+                        "header": col_spec.header,
+                        "kind": Problem(f"kind.{kind}"),
+                        "value": value if error is None else error,
+                    },
                 )
+            )
     frame[ROW] = rows.astype("int64")
     frame[SOURCE] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), [file])
+    if spec.bad_values == "skip" and unreadable.any():
+        bad_cells.skipped += int(unreadable.sum())
+        frame = frame[~unreadable].reset_index(drop=True)
     return frame
 
 
