@@ -8,6 +8,8 @@ memory stays bounded whatever the file claims.
 
 from __future__ import annotations
 
+import html
+import re
 import zipfile
 from pathlib import Path
 
@@ -60,3 +62,60 @@ def check_zip(path: Path) -> None:
         raise InputError(
             "input.corrupt", file=file, reason=str(exc) or type(exc).__name__
         ) from None
+
+
+UNCACHED = "formula"  # marker for a formula cell whose result was never saved
+SCAN_LIMIT = 20 * 1024**2  # compressed sheet size; larger sheets skip the scan (speed)
+_CELL = re.compile(  # a cell holding a formula and no (or an empty) value
+    rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*'
+    rb"(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+_SHEET = re.compile(r'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_REL = re.compile(r'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+_REL_REVERSED = re.compile(r'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ch - 64)
+    return index - 1
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the zip part holding it, from workbook.xml and its relationships."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    targets = dict(_REL.findall(rels)) | {i: t for t, i in _REL_REVERSED.findall(rels)}
+    parts = {}
+    for name, rid in _SHEET.findall(workbook):
+        target = targets.get(rid, "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        parts[html.unescape(name)] = part
+    return parts
+
+
+def uncached_formulas(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of formula cells with no saved result in one xlsx sheet.
+
+    Such a cell reads as blank, which would silently drop a value: it is reported instead.
+    Sheets over :data:`SCAN_LIMIT` compressed are not scanned (the read stays fast).
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = sheet_parts(archive).get(sheet)
+            if part is None or archive.getinfo(part).compress_size > SCAN_LIMIT:
+                return set()
+            found: set[tuple[int, int]] = set()
+            tail = b""
+            with archive.open(part) as handle:
+                while chunk := handle.read(1 << 20):
+                    data = tail + chunk
+                    if b"<f" in data:
+                        for match in _CELL.finditer(data):
+                            found.add((int(match.group(2)) - 1, _column_index(match.group(1))))
+                    cut = data.rfind(b"<c ")
+                    tail = data[cut:] if cut >= 0 else b""
+            return found
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return set()

@@ -77,10 +77,10 @@ _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
 
 
 def normalize_name(name: str) -> str:
-    """How headers and column names are compared: NFKC, without BOM or zero-width marks,
-    white space folded, case-folded."""
+    """How headers and column names are compared: NFKC, case-folded, without white space
+    (stray or full-width spaces: 团　队 is 团队), BOM or zero-width marks."""
     text = unicodedata.normalize("NFKC", name).translate(_INVISIBLE)
-    return " ".join(text.split()).casefold()
+    return "".join(text.split()).casefold()
 
 
 # --- tokens --------------------------------------------------------------------------------

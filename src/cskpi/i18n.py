@@ -186,6 +186,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{file}, sheet '{sheet}', row {row}, column {column} ('{header}'): the cell holds "
         "the error {value}.",
     },
+    "input.formula_uncached": {
+        "zh": "{file},工作表「{sheet}」,第 {row} 行,{column} 列(「{header}」):公式没有保存计算结果"
+        "(请在 Excel 中打开并保存该工作簿)。",
+        "en": "{file}, sheet '{sheet}', row {row}, column {column} ('{header}'): a formula with "
+        "no saved result (open and save the workbook in Excel).",
+    },
     "input.no_dataset": {
         "zh": "{file}:表头与规则手册中的任何数据表都不匹配,已跳过。",
         "en": "{file}: its headers match no dataset of the rulebook; skipped.",
@@ -199,7 +205,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "kind.yesno": {"zh": "是/否", "en": "yes/no"},
     "kind.number": {"zh": "数字", "en": "number"},
     "kind.text": {"zh": "文本", "en": "text"},
-    "kind.bool": {"zh": "真/假", "en": "true/false"},
+    "kind.bool": {"zh": "是/否", "en": "yes/no"},
     # --- rulebook errors -----------------------------------------------------------
     "rules.not_found": {
         "zh": "找不到规则手册「{name}」(内置:{known})。",

@@ -21,6 +21,7 @@ from typing import Protocol
 import pandas as pd
 import pyarrow as pa
 
+from cskpi.archive import UNCACHED, uncached_formulas
 from cskpi.errors import InputError
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
@@ -96,6 +97,7 @@ class ExcelSource:
         import fastexcel
 
         self.path = path
+        self._by_content = by_content
         self._errors = (fastexcel.FastExcelError,)
         try:
             # by_content: the suffix lies (an .xls saved as .xlsx): let calamine sniff the bytes
@@ -119,6 +121,9 @@ class ExcelSource:
             row, col = error.position
             if col < len(infos):  # cached error values (#N/A, #DIV/0!) of formulas
                 errors[(row, infos[col].absolute_index)] = _error_text(error.detail)
+        if not self._by_content and self.path.suffix.lower() in (".xlsx", ".xlsm"):
+            for cell in uncached_formulas(self.path, name):
+                errors.setdefault(cell, UNCACHED)
         return RawSheet(
             name=name, rows=batch.num_rows, _batch=batch, columns=columns, errors=errors
         )

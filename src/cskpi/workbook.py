@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cskpi.archive import UNCACHED
 from cskpi.errors import InputError, Problem
 from cskpi.expressions import normalize_name
 from cskpi.rulebook import DatasetSpec, Rulebook
@@ -199,9 +200,16 @@ def read_sheet(
                 continue
             kind = "date" if col_spec.type == "deadline" else col_spec.type
             value = "***" if col_spec.personal else cell_text(source[i].as_py())[:40]
+            key = (
+                "input.bad_value"
+                if error is None
+                else "input.formula_uncached"
+                if error == UNCACHED
+                else "input.cell_error"
+            )
             bad_cells.listed.append(
                 Problem(
-                    "input.bad_value" if error is None else "input.cell_error",
+                    key,
                     {
                         "file": file,
                         "sheet": sheet,

@@ -1,0 +1,239 @@
+"""Builds the hostile fixtures of the catalogue (issue "Hostile and broken input").
+
+Every fixture is generated here, in a temporary folder; none is a committed binary. Each
+builder takes a folder and returns the path to evaluate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import Workbook
+
+COMPLAINT_HEADERS = [
+    "投诉编号",
+    "投诉日期",
+    "团队",
+    "客服人员",
+    "承诺期限",
+    "解决日期",
+    "投诉内容",
+    "客户名称",
+    "联系电话",
+]
+ROW = [
+    "C1",
+    dt.datetime(2026, 10, 3, 9),
+    "一组",
+    "王芳",
+    dt.date(2026, 10, 6),
+    None,
+    "描述",
+    "张三",
+    "13800000000",
+]
+
+
+def age(path: Path, seconds: int = 300) -> Path:
+    """Written a while ago: an unreadable file is broken, not still being copied."""
+    past = time.time() - seconds
+    os.utime(path, (past, past))
+    return path
+
+
+def workbook(
+    folder: Path, rows: list[list[object]], name: str = "m.xlsx", sheet: str = "投诉记录"
+) -> Path:
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    path = folder / name
+    book.save(path)
+    return path
+
+
+def rewrite_zip(source: Path, target: Path, edit: Callable[[str, bytes], bytes]) -> Path:
+    """Copy an xlsx, passing every part through ``edit(name, data)``."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, edit(info.filename, src.read(info.filename)))
+    return age(target)
+
+
+def missing(folder: Path) -> Path:
+    return folder / "2026-10.xlsx"
+
+
+def zero_bytes(folder: Path) -> Path:
+    path = folder / "empty.xlsx"
+    path.write_bytes(b"")
+    return age(path)
+
+
+def truncated(folder: Path) -> Path:
+    good = workbook(folder, [COMPLAINT_HEADERS, ROW], "good.xlsx")
+    path = folder / "truncated.xlsx"
+    path.write_bytes(good.read_bytes()[:1500])
+    good.unlink()
+    return age(path)
+
+
+def xls_named_xlsx(folder: Path) -> Path:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("投诉记录")
+    for c, header in enumerate(COMPLAINT_HEADERS):
+        ws.write(0, c, header)
+    ws.write(1, 0, "C1")
+    ws.write(1, 1, "2026-10-03")
+    ws.write(1, 2, "一组")
+    path = folder / "old.xlsx"
+    book.save(str(path))
+    return age(path)
+
+
+def encrypted(folder: Path) -> Path:
+    """An OLE compound file with an EncryptedPackage stream, as Excel writes for a password."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    directory = "EncryptedPackage".encode("utf-16-le") + b"\x00" * 94
+    path = folder / "locked.xlsx"
+    path.write_bytes(header + directory + b"\x00" * 1024)
+    return age(path)
+
+
+def too_many_entries(folder: Path) -> Path:
+    path = folder / "entries.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for i in range(10_001):
+            archive.writestr(f"x/{i}", b"")
+    return age(path)
+
+
+def high_ratio(folder: Path) -> Path:
+    path = folder / "ratio.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (40 * 1024**2))
+    return age(path)
+
+
+def billion_laughs(folder: Path) -> Path:
+    good = workbook(folder, [COMPLAINT_HEADERS, ROW], "base.xlsx")
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            return bomb + (data.split(b"?>", 1)[1] if b"?>" in data else data)
+        return data
+
+    path = rewrite_zip(good, folder / "laughs.xlsx", edit)
+    good.unlink()
+    return path
+
+
+def formatted_to_last_row(folder: Path) -> Path:
+    book = Workbook()
+    ws = book.active
+    ws.title = "投诉记录"
+    ws.append(COMPLAINT_HEADERS)
+    ws.append(ROW)
+    ws.cell(row=1_048_576, column=1).number_format = "@"  # styled, empty, last row
+    path = folder / "formatted.xlsx"
+    book.save(path)
+    return path
+
+
+def wrong_dimension(folder: Path) -> Path:
+    good = workbook(folder, [COMPLAINT_HEADERS, ROW, ["C2", "2026-10-04", "二组"]], "dim.xlsx")
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name.startswith("xl/worksheets/"):
+            start = data.find(b"<dimension ref=")
+            end = data.find(b"/>", start)
+            return data[:start] + b'<dimension ref="A1:B2"' + data[end:]
+        return data
+
+    path = rewrite_zip(good, folder / "dimension.xlsx", edit)
+    good.unlink()
+    return path
+
+
+def merged_and_odd_headers(folder: Path) -> Path:
+    book = Workbook()
+    ws = book.active
+    ws.title = "投诉记录"
+    ws.append(["2026年10月投诉", None, None])
+    ws.merge_cells("A1:C1")
+    headers = ["\ufeff投诉编号", "投诉日期 ", "团　队", None, "承诺期限", "解决\u200b日期"]
+    ws.append(headers)
+    ws.append(["C1", "2026-10-03", "一组", "x", "2026-10-05", None])
+    path = folder / "headers.xlsx"
+    book.save(path)
+    return path
+
+
+def uncached_formula(folder: Path) -> Path:
+    book = Workbook()
+    ws = book.active
+    ws.title = "投诉记录"
+    ws.append(COMPLAINT_HEADERS)
+    ws.append(["C1", "=DATE(2026,10,3)", "一组", "王芳", "2026-10-06", None, "描述", "张三", "1"])
+    path = folder / "formula.xlsx"
+    book.save(path)
+    return path
+
+
+def cached_errors(folder: Path) -> Path:
+    book = Workbook()
+    ws = book.active
+    ws.title = "客户满意度"
+    ws.append(["问卷编号", "调查日期", "团队", "到达速度", "回答准确", "服务礼貌", "解决结果"])
+    ws.append(["S1", "2026-10-03", "一组", "#DIV/0!", 5, 5, "#N/A"])
+    path = folder / "errors.xlsx"
+    book.save(path)
+    return path
+
+
+def bad_values(folder: Path) -> Path:
+    book = Workbook()
+    ws = book.active
+    ws.title = "客户满意度"
+    ws.append(["问卷编号", "调查日期", "团队", "到达速度", "回答准确", "服务礼貌", "解决结果"])
+    ws.append(["S1", "2026-10-03", "一组", "5分", 5, 5, 5])
+    ws.append(["S2", "十月三日", "一组", 5, "N/A", 5, 5])
+    ws.append(["S3", "2026-10-04", "一组", 4, 4, 4, 4])
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    path = folder / "bad.xlsx"
+    book.save(path)
+    return path
+
+
+def csv_bytes(folder: Path, content: bytes, name: str = "complaints.csv") -> Path:
+    path = folder / name
+    path.write_bytes(content)
+    return age(path)
+
+
+def zipped(data: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in data.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
