@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from cskpi.errors import InputError
@@ -58,7 +59,7 @@ def check_zip(path: Path) -> None:
                     raise InputError("input.xml_entities", file=file, part=entry.filename)
     except zipfile.BadZipFile as exc:
         raise InputError("input.corrupt", file=file, reason=str(exc)) from None
-    except (OSError, EOFError, NotImplementedError, ValueError) as exc:
+    except (OSError, EOFError, NotImplementedError, ValueError, zlib.error) as exc:
         raise InputError(
             "input.corrupt", file=file, reason=str(exc) or type(exc).__name__
         ) from None
@@ -117,5 +118,5 @@ def uncached_formulas(path: Path, sheet: str) -> set[tuple[int, int]]:
                     cut = data.rfind(b"<c ")
                     tail = data[cut:] if cut >= 0 else b""
             return found
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return set()
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        return set()  # a damaged part: the reader reports the workbook itself

@@ -381,8 +381,6 @@ class _Parser:
             self.take()
             if self.peek().kind == "lparen":
                 raise _forbid("construct.call", tok.pos)
-            if tok.text.lower() in BOOL_WORDS and not tok.text.isdigit():
-                return Const(tok.text, "bool", tok.pos)
             return Name(tok.text, tok.pos)
         raise self.fail("expected.operand")
 
@@ -546,8 +544,36 @@ def check(node: Node, schema: Schema, *, top: bool = False) -> None:
                 check(item, schema)
 
 
+def bind_literals(node: Node, schema: Schema) -> Node:
+    """Names that are no column but a yes/no word (是, no, true...) become literals.
+
+    Done against the schema, so a column that happens to be called ``n`` or ``y`` stays
+    a column.
+    """
+    match node:
+        case Name(text=text, pos=pos, quoted=False) if (
+            normalize_name(text) not in schema.names
+            and text.lower() not in SPECIAL_NAMES
+            and text.lower() in BOOL_WORDS
+        ):
+            return Const(text, "bool", pos)
+        case Compare(op=op, left=left, right=right, pos=pos):
+            return Compare(op, bind_literals(left, schema), bind_literals(right, schema), pos)
+        case InList(operand=o, values=values, negate=negate, pos=pos):
+            return InList(bind_literals(o, schema), values, negate, pos)
+        case IsBlank(operand=o, negate=negate):
+            return IsBlank(bind_literals(o, schema), negate)
+        case Contains(operand=o, needle=needle, pos=pos):
+            return Contains(bind_literals(o, schema), needle, pos)
+        case Not(item=item):
+            return Not(bind_literals(item, schema))
+        case BoolOp(op=op, items=items):
+            return BoolOp(op, tuple(bind_literals(i, schema) for i in items))
+    return node
+
+
 def compile_expression(text: str, schema: Schema) -> Expression:
     """Parse and type-check ``text`` against a dataset's columns."""
-    tree = parse(text)
+    tree = bind_literals(parse(text), schema)
     check(tree, schema, top=True)
     return Expression(text, tree, schema)

@@ -115,9 +115,10 @@ def to_date(raw: pa.Array | pd.Series) -> Converted:
         rest = pd.Series(text.to_pandas())[todo]
         serial = pd.to_numeric(rest, errors="coerce")
         serial = serial[(serial >= 1) & (serial <= MAX_SERIAL)]
-        if not serial.empty:
-            stamps = EXCEL_EPOCH + pd.to_timedelta(serial.astype(float), unit="D")
-            values[serial.index] = stamps.dt.round("s").astype("datetime64[us]")
+        if not serial.empty:  # whole seconds, in numpy: no 2262 limit of nanosecond pandas
+            seconds = np.rint(serial.to_numpy(dtype=float) * 86_400).astype("int64")
+            stamps = np.datetime64(EXCEL_EPOCH, "s") + seconds.astype("timedelta64[s]")
+            values[serial.index] = stamps.astype("datetime64[us]")
     bad = values.isna().to_numpy() & ~blank
     return values, bad
 
