@@ -83,6 +83,7 @@ def test_sample_json_matches_the_hand_worked_scorecard():
         "warn": 1,
         "fail": 4,
         "no_data": 0,
+        "insufficient": 0,
         "required_failed": 4,
         "excellent": False,
         "exit_code": 1,

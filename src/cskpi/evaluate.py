@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from cskpi.appraisal import appraise
 from cskpi.errors import Problem, UsageError
 from cskpi.expressions import normalize_name
 from cskpi.interpreter import evaluate as evaluate_expression
-from cskpi.metrics import Condition, MetricInput, MetricValue, compute_metric
+from cskpi.metrics import Condition, MetricInput, MetricValue, compute_metric, wilson
 from cskpi.periods import Period, period_of, windows_for
 from cskpi.rulebook import Rulebook, Standard
 from cskpi.scorecard import Result, Scorecard, StandardInfo, Status
@@ -148,6 +149,12 @@ def _result(
     if measured is not None and frame is not None and keep_evidence:
         evidence = frame[measured.evidence]
     status = judge(value, std.comparison, std.target, std.warn_target)
+    sample = 0 if measured is None else measured.sample_size
+    interval = None
+    if std.metric == "share" and value is not None and sample:
+        interval = wilson(round(value * sample), sample)
+        if std.min_answers is not None and sample < std.min_answers:
+            status = "insufficient"
     budget = None
     if std.metric == "count" and std.comparison in ("<=", "<") and value is not None:
         budget = project(value, window, as_of)
@@ -175,6 +182,9 @@ def _result(
         evidence=evidence,
         projected=None if budget is None else budget.projected,
         days_left=None if budget is None else budget.days_left,
+        weight=std.weight,
+        ci_low=None if interval is None else interval[0],
+        ci_high=None if interval is None else interval[1],
     )
 
 
@@ -314,6 +324,7 @@ def evaluate(
             std, frames.get(std.dataset), period, as_of, group_field, groups, keep_evidence
         )
     return Scorecard(
+        appraisal=appraise(results, groups, rulebook.appraisal),
         standards=tuple(describe_standard(rulebook, std) for std in rulebook.standards),
         breakdowns=category_breakdowns(rulebook, frames, period, as_of),
         rulebook_id=rulebook.rulebook.id,

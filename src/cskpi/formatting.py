@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cskpi.i18n import Lang, message
+from cskpi.i18n import Lang, label, message
 from cskpi.scorecard import Result, Scorecard
 
 SYMBOL = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "="}
@@ -71,8 +71,46 @@ def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
             fail=s.counts["fail"],
             no_data=s.counts["no_data"],
             required_failed=s.required_failed,
+            insufficient=message("summary.insufficient", lang, n=s.counts["insufficient"])
+            if s.counts["insufficient"]
+            else "",
         )
     ]
+    for score in card.appraisal:
+        group = score.group if score.group is not None else label("label.overall", lang)
+        if score.grade is None:
+            lines.append(
+                message(
+                    "appraisal.line",
+                    lang,
+                    group=group,
+                    score="–",
+                    grade=message("appraisal.none", lang),
+                    lifted="",
+                )
+            )
+            continue
+        lifted = message("appraisal.lifted", lang) if score.lifted else ""
+        lines.append(
+            message(
+                "appraisal.line",
+                lang,
+                group=group,
+                score=f"{score.score:.1f}" if score.score is not None else "–",
+                grade=score.grade_name(lang),
+                lifted=lifted,
+            )
+        )
+    overall = next((a for a in card.appraisal if a.group is None), None)
+    if overall is not None and overall.left_out:
+        names = {r.standard: r.name(lang) for r in card.results}
+        lines.append(
+            message(
+                "appraisal.left_out",
+                lang,
+                standards=", ".join(names.get(s, s) for s in overall.left_out),
+            )
+        )
     for dataset, rows in card.skipped:
         lines.append(message("summary.skipped", lang, dataset=dataset, n=rows))
     if s.excellent:

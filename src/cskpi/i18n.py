@@ -17,6 +17,24 @@ CATALOG: dict[str, dict[str, str]] = {
     "status.warn": {"zh": "预警", "en": "warn"},
     "status.fail": {"zh": "未达标", "en": "fail"},
     "status.no_data": {"zh": "无数据", "en": "no data"},
+    "status.insufficient": {"zh": "样本不足", "en": "too few answers"},
+    "summary.insufficient": {"zh": " · 样本不足 {n}", "en": " · {n} too few answers"},
+    "appraisal.line": {
+        "zh": "考核得分({group}):{score} 分,等级 {grade}{lifted}。",
+        "en": "Appraisal ({group}): score {score}, grade {grade}{lifted}.",
+    },
+    "appraisal.lifted": {
+        "zh": "(优秀绩效:培养出可接替经理的员工且必达标准全部达标)",
+        "en": " (lifted: a successor trained and every required standard met)",
+    },
+    "appraisal.left_out": {
+        "zh": "无数据、未计入得分的标准:{standards}。",
+        "en": "Left out of the score for lack of data: {standards}.",
+    },
+    "appraisal.none": {"zh": "无法评分(没有可计分的数据)", "en": "no score (nothing to score)"},
+    "label.score": {"zh": "得分", "en": "Score"},
+    "label.grade": {"zh": "等级", "en": "Grade"},
+    "label.ci": {"zh": "95% 置信区间", "en": "95% interval"},
     "label.standard": {"zh": "绩效标准", "en": "Standard"},
     "label.period": {"zh": "期间", "en": "Period"},
     "label.actual": {"zh": "实际", "en": "Actual"},
@@ -75,10 +93,10 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "title.rules": {"zh": "规则手册 {rulebook}", "en": "Rulebook {rulebook}"},
     "summary.line": {
-        "zh": "共 {total} 项:达标 {pass_} · 预警 {warn} · 未达标 {fail} · 无数据 {no_data}"
+        "zh": "共 {total} 项:达标 {pass_} · 预警 {warn} · 未达标 {fail} · 无数据 {no_data}{insufficient}"
         "。必达标准未达标 {required_failed} 项。",
-        "en": "{total} results: {pass_} pass · {warn} warn · {fail} fail · {no_data} no data."
-        " Required standards failed: {required_failed}.",
+        "en": "{total} results: {pass_} pass · {warn} warn · {fail} fail · {no_data} no data"
+        "{insufficient}. Required standards failed: {required_failed}.",
     },
     "summary.excellent": {
         "zh": "优秀绩效:已达成(培养出可以替代经理的员工,且所有必达标准达标)。",
@@ -191,6 +209,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "(请在 Excel 中打开并保存该工作簿)。",
         "en": "{file}, sheet '{sheet}', row {row}, column {column} ('{header}'): a formula with "
         "no saved result (open and save the workbook in Excel).",
+    },
+    "input.calendar_range": {
+        "zh": "工作日历不包含 {date}(chinesecalendar 目前覆盖 2004–2026 年;请在规则手册的 calendar 中补充)。",
+        "en": "the working-day calendar does not cover {date} (chinesecalendar covers 2004-2026; "
+        "add the days to the rulebook's calendar).",
     },
     "input.no_dataset": {
         "zh": "{file}:表头与规则手册中的任何数据表都不匹配,已跳过。",

@@ -30,6 +30,7 @@ from cskpi.workbook import (
     fields_to_load,
     read_sheet,
 )
+from cskpi.workdays import calendar_from
 
 # Progress callback: (file, sheet, rows read or None when starting)
 Progress = Callable[[str, str, int | None], None]
@@ -173,10 +174,11 @@ def read_workbook(
                 raw,
                 spec,
                 file=file,
-                required=rulebook.required_fields(dataset_id),
+                required=rulebook.sheet_required(dataset_id),
                 wanted=fields_to_load(rulebook, dataset_id, group_fields, everything=all_columns),
                 checked=fields_to_load(rulebook, dataset_id, group_fields),
                 bad_cells=lenient if spec.bad_values == "skip" else bad_cells,
+                calendar=calendar_from(rulebook.calendar.holidays, rulebook.calendar.workdays),
             )
             if lenient.skipped:
                 result.skipped[dataset_id] = result.skipped.get(dataset_id, 0) + lenient.skipped

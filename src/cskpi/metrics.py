@@ -83,3 +83,18 @@ METRICS: dict[str, Callable[[MetricInput], MetricValue]] = {
 def compute_metric(name: str, m: MetricInput) -> MetricValue:
     """Run metric ``name``; unknown names are a programming error (the rulebook validates them)."""
     return METRICS[name](m)
+
+
+def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score interval (95% by default) for a share of ``successes`` out of ``n``.
+
+    "95% satisfied" from 11 answers and from 1,100 are different claims: this is the range
+    the true share probably lies in. It stays within [0, 1] even at 0 or n successes.
+    """
+    if n <= 0:
+        raise ValueError("n must be positive")
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)

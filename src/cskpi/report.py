@@ -31,8 +31,14 @@ from cskpi.trend import Trend
 from cskpi.workbook import ROW
 
 FORMATS = ("table", "json", "markdown", "csv")
-STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "no_data": "dim"}
-MARK = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–"}
+STYLE = {
+    "pass": "green",
+    "warn": "yellow",
+    "fail": "bold red",
+    "no_data": "dim",
+    "insufficient": "dim",
+}
+MARK = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–", "insufficient": "?"}
 
 
 def status_text(status: str, lang: Lang) -> str:
@@ -124,6 +130,10 @@ def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
         "evidence_count": result.evidence_count,
         "projected": None if result.projected is None else round(result.projected, 2),
         "days_left": None if result.days_left is None else round(result.days_left, 1),
+        "ci_low": None if result.ci_low is None else round(result.ci_low, 4),
+        "ci_high": None if result.ci_high is None else round(result.ci_high, 4),
+        "weight": result.weight,
+        "waived": result.waived,
     }
 
 
@@ -147,6 +157,17 @@ def scorecard_dict(card: Scorecard, lang: Lang, *, strict: bool = False) -> dict
         "warnings": [w.render(lang) for w in card.warnings],
         "skipped_rows": dict(card.skipped),
         "results": [result_dict(r, lang) for r in card.results],
+        "appraisal": [
+            {
+                "group": a.group,
+                "score": a.score,
+                "grade": a.grade,
+                "grade_name": a.grade_name(lang),
+                "lifted": a.lifted,
+                "left_out": list(a.left_out),
+            }
+            for a in card.appraisal
+        ],
         "summary": summary_dict(card.summary(), strict=strict),
     }
 

@@ -7,6 +7,7 @@ file and line, before any input workbook is opened.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from cskpi.expressions import (
     compile_expression,
     normalize_name,
 )
+from cskpi.workdays import parse_rule
 from cskpi.yamlfile import LineMap, load_yaml
 
 DEFAULT_RULEBOOK = "customer-service-supervisor"
@@ -66,6 +68,9 @@ class ColumnSpec(_Model):
     aliases: list[str] = []
     type: ColumnType = "text"
     personal: bool = False
+    # e.g. "received_at + 3 working days": used when the sheet has no such column, or the
+    # cell is blank (China's official calendar with its make-up working days)
+    derive: str | None = None
 
 
 class DatasetSpec(_Model):
@@ -115,6 +120,8 @@ class Standard(_Model):
     warn_target: StrictNumber | None = None
     level: Literal["required", "excellent"] = "required"
     weight: StrictNumber = Field(default=1.0, ge=0)
+    # shares from fewer answers are "insufficient" (shown, never failing); off by default
+    min_answers: int | None = Field(default=None, ge=1)
 
     _filter: Expression | None = PrivateAttr(default=None)
     _condition: Expression | None = PrivateAttr(default=None)
@@ -152,12 +159,48 @@ class RulebookInfo(_Model):
     source: str | None = None
 
 
+class Grade(_Model):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Names
+    min_score: StrictNumber = Field(ge=0, le=100)
+
+
+DEFAULT_GRADES = [
+    Grade(id="excellent", name=Names(zh="优秀", en="Excellent"), min_score=90),
+    Grade(id="good", name=Names(zh="良好", en="Good"), min_score=80),
+    Grade(id="pass", name=Names(zh="合格", en="Satisfactory"), min_score=60),
+    Grade(id="fail", name=Names(zh="不合格", en="Unsatisfactory"), min_score=0),
+]
+
+
+class Appraisal(_Model):
+    """How results become a score out of 100 and a grade (绩效考核).
+
+    A standard met earns its weight, a warning ``warn_credit`` of it, a failure nothing;
+    standards with no data (or too few answers) leave the denominator. Grades are bands on
+    the score, highest first; the first grade is also reached when every required standard
+    passes and every excellent-level standard is met (培养出可以替代经理的员工).
+    """
+
+    warn_credit: StrictNumber = Field(default=0.5, ge=0, le=1)
+    grades: list[Grade] = Field(default_factory=lambda: list(DEFAULT_GRADES), min_length=1)
+
+
+class Calendar(_Model):
+    """Extra days for the working-day calendar: local holidays, local make-up working days."""
+
+    holidays: list[dt.date] = []
+    workdays: list[dt.date] = []
+
+
 class Rulebook(_Model):
     """A whole rulebook file."""
 
     rulebook: RulebookInfo
     datasets: dict[str, DatasetSpec] = Field(min_length=1)
     standards: list[Standard] = Field(min_length=1)
+    appraisal: Appraisal = Appraisal()
+    calendar: Calendar = Calendar()
 
     def standard(self, standard_id: str) -> Standard:
         for std in self.standards:
@@ -166,12 +209,22 @@ class Rulebook(_Model):
         raise KeyError(standard_id)
 
     def required_fields(self, dataset_id: str) -> set[str]:
-        """Fields of ``dataset_id`` that some standard reads: missing ones are input errors."""
+        """Fields of ``dataset_id`` that some standard reads (with what derived ones need)."""
         out: set[str] = set()
         for std in self.standards:
             if std.dataset == dataset_id:
                 out |= std.fields
+        spec = self.datasets[dataset_id]
+        for fid in list(out):
+            rule = parse_rule(spec.columns[fid].derive or "")
+            if rule is not None:
+                out.add(rule.source)
         return out
+
+    def sheet_required(self, dataset_id: str) -> set[str]:
+        """Required fields the sheet itself must have: derived ones may be missing."""
+        spec = self.datasets[dataset_id]
+        return {f for f in self.required_fields(dataset_id) if not spec.columns[f].derive}
 
 
 @dataclass(frozen=True)
@@ -220,6 +273,9 @@ def resolve_rulebook(name_or_path: str | None) -> Path:
 
 _MODEL_AT: list[tuple[tuple[str, ...], type[BaseModel]]] = [
     (("rulebook",), RulebookInfo),
+    (("appraisal",), Appraisal),
+    (("appraisal", "grades", "*"), Grade),
+    (("calendar",), Calendar),
     (("datasets", "*", "columns", "*"), ColumnSpec),
     (("datasets", "*", "names"), Names),
     (("datasets", "*"), DatasetSpec),
@@ -302,6 +358,24 @@ def _check_references(model: Rulebook, file: str, lines: LineMap) -> list[Proble
         )
 
     for dataset_id, dataset in model.datasets.items():
+        for fid, column in dataset.columns.items():
+            if column.derive is None:
+                continue
+            rule = parse_rule(column.derive)
+            source = dataset.columns.get(rule.source) if rule else None
+            if rule is None or source is None or source.type not in ("date", "deadline"):
+                problems.append(
+                    Problem(
+                        "rules.invalid",
+                        {
+                            "file": file,
+                            "line": lines.line(("datasets", dataset_id, "columns", fid, "derive")),
+                            "path": f"datasets.{dataset_id}.columns.{fid}.derive",
+                            "detail": f"'{column.derive}' is not '<date column> + N working days' "
+                            "(or days, hours) over a date column of this dataset",
+                        },
+                    )
+                )
         for key in ("date_column", "category_column", "id_column"):
             name = getattr(dataset, key)
             if name is not None and name not in dataset.columns:

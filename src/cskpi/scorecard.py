@@ -14,8 +14,8 @@ import pandas as pd
 
 from cskpi.errors import ExitCode, Problem
 
-Status = Literal["pass", "warn", "fail", "no_data"]
-STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "no_data")
+Status = Literal["pass", "warn", "fail", "no_data", "insufficient"]
+STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "no_data", "insufficient")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,11 @@ class Result:
     # count limits evaluated before their window ends: where the current pace leads
     projected: float | None = None
     days_left: float | None = None
+    weight: float = 0.0
+    # shares: Wilson 95% interval of the true share, given this many answers
+    ci_low: float | None = None
+    ci_high: float | None = None
+    waived: int = 0  # rows left out by approved waivers
 
     @property
     def is_share(self) -> bool:
@@ -83,6 +88,22 @@ class StandardInfo:
 
 
 @dataclass(frozen=True)
+class GroupScore:
+    """The appraisal of one group (None = overall): weighted score out of 100 and grade."""
+
+    group: str | None
+    score: float | None
+    grade: str | None
+    grade_zh: str | None
+    grade_en: str | None
+    left_out: tuple[str, ...]  # standards with no data, left out of the denominator
+    lifted: bool = False  # raised to the top grade by the excellent-level standards
+
+    def grade_name(self, lang: str) -> str | None:
+        return self.grade_zh if lang == "zh" else self.grade_en
+
+
+@dataclass(frozen=True)
 class Scorecard:
     """All results of one run, and what they were computed from."""
 
@@ -100,6 +121,8 @@ class Scorecard:
     # per dataset with a category column: (category, count), largest first
     breakdowns: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
     skipped: tuple[tuple[str, int], ...] = ()  # dataset -> rows left out (bad_values: skip)
+    appraisal: tuple[GroupScore, ...] = ()
+    waivers: tuple[object, ...] = ()  # the approved waivers applied (cskpi.waivers.Waiver)
 
     def info(self, standard_id: str) -> StandardInfo | None:
         return next((s for s in self.standards if s.id == standard_id), None)

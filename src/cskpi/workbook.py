@@ -23,6 +23,7 @@ from cskpi.expressions import normalize_name
 from cskpi.rulebook import DatasetSpec, Rulebook
 from cskpi.sources import RawSheet
 from cskpi.values import CONVERTERS, cell_text
+from cskpi.workdays import WorkCalendar, derive_deadlines, parse_rule
 
 HEADER_SEARCH_ROWS = 30
 MAX_LISTED_BAD_CELLS = 20
@@ -156,6 +157,7 @@ def read_sheet(
     wanted: set[str],
     checked: set[str],
     bad_cells: BadCells,
+    calendar: WorkCalendar | None = None,
 ) -> pd.DataFrame:
     """Turn one raw sheet into a typed frame of the ``wanted`` fields that exist.
 
@@ -221,12 +223,25 @@ def read_sheet(
                     },
                 )
             )
+    _derive(frame, spec, wanted, calendar or WorkCalendar())
     frame[ROW] = rows.astype("int64")
     frame[SOURCE] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), [file])
     if spec.bad_values == "skip" and unreadable.any():
         bad_cells.skipped += int(unreadable.sum())
         frame = frame[~unreadable].reset_index(drop=True)
     return frame
+
+
+def _derive(
+    frame: pd.DataFrame, spec: DatasetSpec, wanted: set[str], calendar: WorkCalendar
+) -> None:
+    """Fill derived columns (deadlines from a receipt date) where the sheet has no value."""
+    for fid, col in spec.columns.items():
+        rule = parse_rule(col.derive or "")
+        if rule is None or fid not in wanted or rule.source not in frame.columns:
+            continue
+        derived = derive_deadlines(frame[rule.source], rule, calendar).array
+        frame[fid] = frame[fid].fillna(pd.Series(derived)) if fid in frame.columns else derived
 
 
 def fields_to_load(
