@@ -186,3 +186,100 @@ def test_interval_in_json_and_too_few_answers(score, tmp_path):
     assert card.summary().exit_code() == 0
     overall = next(a for a in card.appraisal if a.group is None)
     assert "satisfaction_speed" in overall.left_out
+
+
+def test_a_waived_overdue_complaint_turns_a_fail_into_a_pass(tmp_path):
+    import json
+
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from cskpi import cli
+    from tests.conftest import SAMPLE
+
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - record_id: C202610-004\n    standard: overdue_complaints_per_month\n"
+        "    reason: 配件厂家停产,非团队原因\n    approver: 周经理\n    approved_on: 2026-10-28\n"
+        "  - record_id: C202609-014\n    standard: all\n"
+        "    reason: 客户提供了错误的开票信息\n    approver: 周经理\n    approved_on: 2026-10-28\n"
+        "  - record_id: NO-SUCH-ID\n    reason: 录入错误\n    approver: 周经理\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "h.sqlite3"
+    out = tmp_path / "s.xlsx"
+    result = CliRunner().invoke(
+        cli.app,
+        [
+            "evaluate",
+            str(SAMPLE),
+            "--waivers",
+            str(waivers),
+            "-f",
+            "json",
+            "-o",
+            str(out),
+            "--history",
+            str(db),
+            "--lang",
+            "en",
+        ],
+    )
+    data = json.loads(result.stdout)
+    overdue = next(r for r in data["results"] if r["standard"] == "overdue_complaints_per_month")
+    # 3 overdue before (C202609-014, C202610-003, C202610-004); two are waived: 1 <= 1 passes
+    assert (overdue["actual"], overdue["status"], overdue["waived"]) == (1, "pass", 2)
+    assert len(data["waivers"]) == 3
+    assert any("waiver for record 'NO-SUCH-ID'" in w for w in data["warnings"])
+    ws = openpyxl.load_workbook(out)["Waivers"]
+    assert [c.value for c in ws[2]] == [
+        "C202610-004",
+        "overdue_complaints_per_month",
+        "配件厂家停产,非团队原因",
+        "周经理",
+        "2026-10-28",
+    ]
+    stored = json.loads(
+        CliRunner().invoke(cli.app, ["history", "--history", str(db), "-f", "json"]).stdout
+    )["waivers"]
+    assert {w["record_id"] for w in stored} == {"C202610-004", "C202609-014", "NO-SUCH-ID"}
+    assert stored[0]["period"] == "2026-10"
+
+
+def test_a_waiver_without_a_reason_is_refused(tmp_path):
+    from typer.testing import CliRunner
+
+    from cskpi import cli
+    from tests.conftest import SAMPLE
+
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("waivers:\n  - record_id: C1\n    approver: 周经理\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli.app,
+        ["evaluate", str(SAMPLE), "--waivers", str(waivers), "--lang", "en", "--no-history"],
+    )
+    assert result.exit_code == 3
+    assert f"{waivers}:2: the waiver lacks reason" in result.stderr
+
+
+def test_waivers_from_a_sheet(tmp_path):
+    from cskpi.waivers import load_waivers
+    from tests.conftest import write_workbook
+
+    path = write_workbook(
+        tmp_path / "w.xlsx",
+        {
+            "豁免": [
+                ["编号", "标准", "原因", "批准人", "日期"],
+                ["C1", "complaints_per_month", "重复录入", "周经理", D(2026, 10, 28)],
+            ]
+        },
+    )
+    (waiver,) = load_waivers(path, ["complaints_per_month"])
+    assert (waiver.record_id, waiver.standard, waiver.approver) == (
+        "C1",
+        "complaints_per_month",
+        "周经理",
+    )
+    assert waiver.approved_on == "2026-10-28"

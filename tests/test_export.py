@@ -53,7 +53,7 @@ def test_summary_equals_the_json_of_the_same_run(sample_export):
     assert len(body) == 14
     results = {(r["standard"], r["group"]): r for r in data["results"]}
     groups = ["一组", "二组", "三组"]
-    assert header[11:] == [f"{g} · {h}" for g in groups for h in ("Actual", "Status")]
+    assert header[13:] == [f"{g} · {h}" for g in groups for h in ("Actual", "Status")]
     for row in body:
         overall = results[(row["ID"].value, None)]
         assert row["Target"].value == pytest.approx(overall["target"])

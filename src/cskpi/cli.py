@@ -127,6 +127,10 @@ def evaluate(
     log_file: Annotated[
         Path | None, typer.Option("--log-file", help="Append one line per run to this file.")
     ] = None,
+    waivers: Annotated[
+        Path | None,
+        typer.Option("--waivers", help="Approved exclusions: YAML, or a workbook sheet 豁免."),
+    ] = None,
     lang: LangOpt = "zh",
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Only failures and the summary line.")
@@ -149,9 +153,16 @@ def evaluate(
             raise UsageError(
                 "usage.bad_format", value=output_format, known=", ".join(report.FORMATS)
             )
+        loaded = load_rulebook(rules)
+        approved = ()
+        if waivers is not None:
+            from cskpi.waivers import load_waivers
+
+            approved = tuple(load_waivers(waivers, [s.id for s in loaded.model.standards]))
         request = RunRequest(
             files=files,
-            rulebook=load_rulebook(rules),
+            rulebook=loaded,
+            waivers=approved,
             period=parse_period(period) if period else None,
             as_of=parse_as_of(as_of) if as_of else None,
             group_by=by,
@@ -301,22 +312,23 @@ def history_command(
         path = history_path or history.default_path()
         if output_format not in ("table", "json", "csv"):
             raise UsageError("usage.bad_format", value=output_format, known="table, json, csv")
-        rows = []
+        rows, waived = [], []
         if path.exists():
             conn = history.connect(path)
             try:
                 rows = history.load(conn, loaded.id, standard=standard, group_by=group_by)
+                waived = history.load_waivers(conn, loaded.id)
             finally:
                 conn.close()
         order = [s.id for s in loaded.model.standards]
         trend = build_trend(rows, last, order)
         names = {s.id: (s.name.zh if chosen == "zh" else s.name.en) for s in loaded.model.standards}
         if output_format == "json":
-            sys.stdout.write(report.render_history_json(trend) + "\n")
+            sys.stdout.write(report.render_history_json(trend, waived) + "\n")
         elif output_format == "csv":
             sys.stdout.write(report.render_history_csv(trend))
         else:
-            report.render_history(trend, names, _console(), chosen)
+            report.render_history(trend, names, _console(), chosen, waived)
     _finish(0)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,6 +23,7 @@ from cskpi.metrics import Condition, MetricInput, MetricValue, compute_metric, w
 from cskpi.periods import Period, period_of, windows_for
 from cskpi.rulebook import Rulebook, Standard
 from cskpi.scorecard import Result, Scorecard, StandardInfo, Status
+from cskpi.waivers import Waiver
 
 _COMPARE = {
     "<=": lambda a, b: a <= b,
@@ -200,6 +201,7 @@ def evaluate_standard(
     group_field: str | None,
     groups: tuple[str, ...],
     keep_evidence: bool = True,
+    waived: np.ndarray | None = None,
 ) -> list[Result]:
     """All results of one standard: each of its windows, overall and per group.
 
@@ -218,6 +220,10 @@ def evaluate_standard(
     results: list[Result] = []
     for window in windows:
         base = None if frame is None else _selection(std, frame, window, as_of)
+        waived_rows = None
+        if base is not None and waived is not None:
+            waived_rows = base.mask & waived  # selected, but excused by an approved waiver
+            base = replace(base, mask=base.mask & ~waived)
         targets: list[tuple[str | None, np.ndarray | None]] = [
             (None, None if base is None else base.mask)
         ]
@@ -232,7 +238,11 @@ def evaluate_standard(
                 if base is None or rows is None
                 else compute_metric(std.metric, replace(base, mask=rows))
             )
-            results.append(_result(std, window, group, measured, frame, as_of, keep_evidence))
+            result = _result(std, window, group, measured, frame, as_of, keep_evidence)
+            if waived_rows is not None:
+                excused = waived_rows if group is None else waived_rows & group_masks[group]
+                result = replace(result, waived=int(excused.sum()))
+            results.append(result)
     return results
 
 
@@ -300,6 +310,16 @@ def category_breakdowns(
     return tuple(out)
 
 
+def _waived(
+    frame: pd.DataFrame | None, id_field: str | None, standard: str, waivers: Sequence[Waiver]
+) -> np.ndarray | None:
+    """Rows of ``frame`` that an approved waiver excuses from ``standard``."""
+    ids = {w.record_id for w in waivers if w.covers(standard)}
+    if frame is None or not ids or id_field is None or id_field not in frame.columns:
+        return None
+    return frame[id_field].isin(ids).fillna(False).to_numpy(dtype=bool)
+
+
 def evaluate(
     rulebook: Rulebook,
     frames: Mapping[str, pd.DataFrame],
@@ -308,6 +328,7 @@ def evaluate(
     group_by: str | None = None,
     *,
     keep_evidence: bool = True,
+    waivers: Sequence[Waiver] = (),
 ) -> Scorecard:
     """Evaluate every standard of ``rulebook`` on ``frames`` for ``period``.
 
@@ -320,10 +341,19 @@ def evaluate(
     groups = collect_groups(frames, group_field) if group_field else ()
     results: list[Result] = []
     for std in rulebook.standards:
+        frame = frames.get(std.dataset)
         results += evaluate_standard(
-            std, frames.get(std.dataset), period, as_of, group_field, groups, keep_evidence
+            std,
+            frame,
+            period,
+            as_of,
+            group_field,
+            groups,
+            keep_evidence,
+            _waived(frame, rulebook.datasets[std.dataset].id_column, std.id, waivers),
         )
     return Scorecard(
+        waivers=tuple(waivers),
         appraisal=appraise(results, groups, rulebook.appraisal),
         standards=tuple(describe_standard(rulebook, std) for std in rulebook.standards),
         breakdowns=category_breakdowns(rulebook, frames, period, as_of),

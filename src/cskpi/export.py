@@ -156,7 +156,10 @@ def _write_summary(
         "label.level",
         "label.sample_size",
         "label.evidence",
+        "label.ci",
+        "label.waived",
     ]
+    first_group = len(columns)
     headers = [label(c, lang) for c in columns]
     for group in card.groups:
         headers += [
@@ -190,11 +193,32 @@ def _write_summary(
         ws.write_string(row, 8, label(f"level.{overall.level}", lang))
         ws.write_number(row, 9, overall.sample_size)
         ws.write_number(row, 10, overall.evidence_count)
+        if overall.ci_low is not None and overall.ci_high is not None:
+            ws.write_string(row, 11, f"{overall.ci_low:.1%} – {overall.ci_high:.1%}")
+        ws.write_number(row, 12, overall.waived)
         by_group = {r.group: r for r in results[1:]}
         for i, group in enumerate(card.groups):
             result = by_group.get(group)
             if result is not None:
-                _write_result(ws, fmt, row, 11 + 2 * i, result, lang)
+                _write_result(ws, fmt, row, first_group + 2 * i, result, lang)
+        row += 1
+    row += 1
+    by_group_score = {a.group: a for a in card.appraisal}
+    for key, value in (
+        ("label.score", lambda a: a.score),
+        ("label.grade", lambda a: a.grade_name(lang)),
+    ):
+        ws.write_string(row, 1, label(key, lang), fmt.bold)
+        for col, group in (
+            (6, None),
+            *((first_group + 2 * i, g) for i, g in enumerate(card.groups)),
+        ):
+            score = by_group_score.get(group)
+            shown = None if score is None else value(score)
+            if isinstance(shown, float):
+                ws.write_number(row, col, shown, fmt.numbers["float"])
+            elif shown is not None:
+                ws.write_string(row, col, shown, fmt.bold)
         row += 1
     row += 1
     for line in summary_lines(card, lang):
@@ -458,6 +482,31 @@ def _write_trend(
     ws.set_column(1, 2, 12)
 
 
+def _write_waivers(
+    book: xlsxwriter.Workbook, fmt: _Formats, card: Scorecard, lang: Lang, used: set[str]
+) -> None:
+    """The approved waivers, on their own sheet: what was excused, why, and by whom."""
+    if not card.waivers:
+        return
+    ws = book.add_worksheet(sheet_name(label("sheet.waivers", lang), used))
+    keys = ("label.id", "label.standard", "label.reason", "label.approver", "label.date")
+    for col, key in enumerate(keys):
+        ws.write_string(0, col, label(key, lang), fmt.header)
+    for row, waiver in enumerate(card.waivers, start=1):
+        values = (
+            waiver.record_id,
+            waiver.standard,
+            waiver.reason,
+            waiver.approver,
+            waiver.approved_on,
+        )
+        for col, value in enumerate(values):
+            ws.write_string(row, col, safe_text(value))
+    ws.set_column(0, 1, 24)
+    ws.set_column(2, 2, 48)
+    ws.autofilter(0, 0, len(card.waivers), len(keys) - 1)
+
+
 def write_xlsx(
     card: Scorecard,
     path: Path,
@@ -496,4 +545,5 @@ def write_xlsx(
     if trend is not None:
         _write_trend(book, fmt, card, trend, lang, used)
     _write_categories(book, fmt, card, lang, used)
+    _write_waivers(book, fmt, card, lang, used)
     book.close()

@@ -20,8 +20,11 @@ def format_value(value: float | None, *, share: bool) -> str:
 
 
 def format_actual(result: Result) -> str:
-    """The value, and for a count limit still running, where the pace leads: '2 → 6.2'."""
+    """The value; a share with its 95% interval ('92.5% (80-97)'); a running count limit
+    with where the pace leads ('2 → 6.2')."""
     text = format_value(result.actual, share=result.is_share)
+    if result.ci_low is not None and result.ci_high is not None:
+        text += f" ({result.ci_low * 100:.0f}–{result.ci_high * 100:.0f})"
     if result.projected is not None:
         text += f" → {result.projected:.1f}"
     return text

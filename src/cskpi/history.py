@@ -169,7 +169,32 @@ def record(
                 now,
             ),
         )
+    for waiver in card.waivers:  # kept, so later months show what was excused and why
+        conn.execute(
+            "INSERT OR REPLACE INTO waivers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                card.rulebook_id,
+                card.period,
+                waiver.record_id,
+                waiver.standard,
+                waiver.reason,
+                waiver.approver,
+                waiver.approved_on,
+                run_id,
+            ),
+        )
     return run_id
+
+
+def load_waivers(conn: sqlite3.Connection, rulebook: str) -> list[dict[str, str]]:
+    """Every waiver stored with past runs, newest period first."""
+    rows = conn.execute(
+        "SELECT period, record_id, standard, reason, approver, approved_on FROM waivers"
+        " WHERE rulebook = ? ORDER BY period DESC, record_id",
+        (rulebook,),
+    )
+    keys = ("period", "record_id", "standard", "reason", "approver", "approved_on")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
 @dataclass(frozen=True)

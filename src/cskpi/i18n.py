@@ -64,6 +64,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{standard} ({period}): {n} rows behind it",
     },
     "label.more_rows": {"zh": "……另有 {n} 条", "en": "... and {n} more"},
+    "title.waivers": {"zh": "豁免记录", "en": "Waivers on record"},
+    "label.reason": {"zh": "原因", "en": "Reason"},
+    "label.approver": {"zh": "批准人", "en": "Approver"},
+    "label.date": {"zh": "日期", "en": "Date"},
+    "label.waived": {"zh": "豁免", "en": "Waived"},
+    "sheet.waivers": {"zh": "豁免", "en": "Waivers"},
     "label.trend": {"zh": "趋势", "en": "Trend"},
     "label.streak": {"zh": "连续未达标", "en": "Fail streak"},
     "title.history": {"zh": "历史记录", "en": "History"},
@@ -214,6 +220,28 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "工作日历不包含 {date}(chinesecalendar 目前覆盖 2004–2026 年;请在规则手册的 calendar 中补充)。",
         "en": "the working-day calendar does not cover {date} (chinesecalendar covers 2004-2026; "
         "add the days to the rulebook's calendar).",
+    },
+    "waivers.incomplete": {
+        "zh": "{where}:豁免缺少 {fields}(每条豁免都需要编号、原因和批准人)。",
+        "en": "{where}: the waiver lacks {fields} (each needs a record id, a reason and an "
+        "approver).",
+    },
+    "waivers.unknown_standard": {
+        "zh": "{where}:豁免指向未知的标准「{standard}」(可用:all, {known})。",
+        "en": "{where}: the waiver names an unknown standard '{standard}' (known: all, {known}).",
+    },
+    "waivers.shape": {
+        "zh": "{file}:豁免文件应为 waivers: 列表。",
+        "en": "{file}: a waivers file holds a list under 'waivers:'.",
+    },
+    "waivers.no_sheet": {
+        "zh": "{file}:没有「豁免」工作表(现有:{present})。",
+        "en": "{file}: no sheet named 豁免 / waivers (sheets present: {present}).",
+    },
+    "waivers.unknown_id": {
+        "zh": "豁免的记录编号「{id}」(标准 {standard})在输入数据中不存在,未生效。",
+        "en": "waiver for record '{id}' (standard {standard}) matches no row of the input; "
+        "it has no effect.",
     },
     "input.no_dataset": {
         "zh": "{file}:表头与规则手册中的任何数据表都不匹配,已跳过。",

@@ -157,6 +157,16 @@ def scorecard_dict(card: Scorecard, lang: Lang, *, strict: bool = False) -> dict
         "warnings": [w.render(lang) for w in card.warnings],
         "skipped_rows": dict(card.skipped),
         "results": [result_dict(r, lang) for r in card.results],
+        "waivers": [
+            {
+                "record_id": w.record_id,
+                "standard": w.standard,
+                "reason": w.reason,
+                "approver": w.approver,
+                "approved_on": w.approved_on,
+            }
+            for w in card.waivers
+        ],
         "appraisal": [
             {
                 "group": a.group,
@@ -304,8 +314,35 @@ def _trend_value(row: HistoryRow) -> str:
     return format_value(row.actual, share=row.metric == "share")
 
 
-def render_history(trend: Trend, names: dict[str, str], console: Console, lang: Lang) -> None:
+def render_history(
+    trend: Trend,
+    names: dict[str, str],
+    console: Console,
+    lang: Lang,
+    waivers: list[dict[str, str]] | None = None,
+) -> None:
     """Periods across, standards down; the cell colour is the stored status."""
+    if waivers:
+        table = Table(title=message("title.waivers", lang), header_style="bold")
+        for key in (
+            "label.period",
+            "label.id",
+            "label.standard",
+            "label.reason",
+            "label.approver",
+            "label.date",
+        ):
+            table.add_column(label(key, lang))
+        for w in waivers:
+            table.add_row(
+                w["period"],
+                w["record_id"],
+                names.get(w["standard"], w["standard"]),
+                w["reason"],
+                w["approver"],
+                w["approved_on"],
+            )
+        console.print(table)
     if not trend.lines:
         console.print(message("history.empty", lang))
         return
@@ -349,8 +386,10 @@ def history_dicts(trend: Trend) -> list[dict[str, Any]]:
     ]
 
 
-def render_history_json(trend: Trend) -> str:
-    return json.dumps({"results": history_dicts(trend)}, ensure_ascii=False, indent=2)
+def render_history_json(trend: Trend, waivers: list[dict[str, str]] | None = None) -> str:
+    return json.dumps(
+        {"results": history_dicts(trend), "waivers": waivers or []}, ensure_ascii=False, indent=2
+    )
 
 
 def render_history_csv(trend: Trend) -> str:

@@ -20,6 +20,7 @@ from cskpi.privacy import mask_datasets
 from cskpi.rulebook import LoadedRulebook
 from cskpi.scorecard import Scorecard
 from cskpi.trend import build_trend
+from cskpi.waivers import Waiver, unknown_ids
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class RunRequest:
     group_by: str | None = None
     show_personal: bool = False
     evidence: bool = False  # rows will be shown (export, --evidence): load every column
+    waivers: tuple[Waiver, ...] = ()
 
 
 def personal_fields(rulebook: LoadedRulebook) -> dict[str, set[str]]:
@@ -70,11 +72,23 @@ def run_evaluation(request: RunRequest, progress: Progress | None = None) -> Sco
     if request.as_of is not None and request.as_of < period.start:
         raise UsageError("usage.as_of_before_period", as_of=str(request.as_of), period=period.label)
     card = evaluate(
-        model, frames, period, request.as_of, request.group_by, keep_evidence=request.evidence
+        model,
+        frames,
+        period,
+        request.as_of,
+        request.group_by,
+        keep_evidence=request.evidence,
+        waivers=request.waivers,
     )
+    ids = {
+        str(v)
+        for name, frame in frames.items()
+        if (column := model.datasets[name].id_column) and column in frame.columns
+        for v in frame[column].dropna().unique()
+    }
     return replace(
         card,
-        warnings=tuple(data.warnings),
+        warnings=tuple(data.warnings) + tuple(unknown_ids(request.waivers, ids)),
         inputs=tuple((f.path, f.sha256) for f in data.files),
         skipped=tuple(data.skipped.items()),
     )
