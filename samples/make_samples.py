@@ -281,6 +281,98 @@ def build(path: Path) -> None:
     wb.save(path)
 
 
+def build_manager(path: Path) -> None:
+    """October 2026 for rules/customer-service-manager.yaml. Worked out by hand:
+
+    customer_contacts_per_month  64 >= 60  pass (50 电访, 8 信访, 6 上门; 2 September ones excluded)
+    contact_methods_used          3 >= 3   pass
+    call_record_checks            3 >= 4   fail
+    repairs_on_time             80% >= 90% fail (8 of 10 done within 2 working days; one late,
+                                                 one not done; the 30 September order is
+                                                 September's, due 9 October after the holiday)
+    collections_on_time         95% >= 95% pass (19 of 20 paid by the due date)
+    collections_accurate        95% >= 98% fail (19 of 20 paid in full; one short by 100)
+    new_customers_per_month       3 >= 2   pass
+    """
+    wb = Workbook()
+    wb.remove(wb.active)
+    methods = ["电访"] * 50 + ["信访"] * 8 + ["上门"] * 6
+    contacts = [
+        (
+            f"L{i:03d}",
+            D(2026, 10, 1 + i % 28, 10),
+            TEAMS[i % 3],
+            STAFF[i % 10][0],
+            m,
+            f"客户{i % 17}",
+        )
+        for i, m in enumerate(methods)
+    ]
+    contacts += [
+        ("L900", D(2026, 9, 29, 10), "一组", "王芳", "电访", "客户1"),
+        ("L901", D(2026, 9, 30, 10), "二组", "李娜", "上门", "客户2"),
+    ]
+    _sheet(
+        wb, "客户联系", ["编号", "联系日期", "团队", "客服人员", "联系方式", "客户名称"], contacts
+    )
+    _sheet(
+        wb,
+        "电访检查",
+        ["编号", "检查日期", "团队", "被检查客服", "需要修改"],
+        [
+            ("K1", dt.date(2026, 10, 9), "一组", "王芳", "否"),
+            ("K2", dt.date(2026, 10, 16), "二组", "李娜", "是"),
+            ("K3", dt.date(2026, 10, 23), "三组", "赵磊", "否"),
+        ],
+    )
+    repairs = [
+        (
+            f"R{i:02d}",
+            D(2026, 10, 12, 9),
+            TEAMS[i % 3],
+            "孙师傅",
+            D(2026, 10, 13, 15),
+            f"客户{i}",
+            f"1390000{i:04d}",
+        )
+        for i in range(8)
+    ]
+    repairs += [
+        ("R08", D(2026, 10, 12, 9), "二组", "孙师傅", D(2026, 10, 16, 11), "客户8", "13900000008"),
+        ("R09", D(2026, 10, 12, 9), "三组", "孙师傅", None, "客户9", "13900000009"),
+        ("R90", D(2026, 9, 30, 9), "一组", "孙师傅", D(2026, 10, 9, 10), "客户90", "13900000090"),
+    ]
+    _sheet(
+        wb,
+        "上门维修",
+        ["工单编号", "报修日期", "团队", "维修人员", "完成日期", "客户名称", "联系电话"],
+        repairs,
+    )
+    collections = []
+    for i in range(20):
+        due = dt.date(2026, 10, 5 + i)
+        paid = due - dt.timedelta(days=1) if i != 7 else due + dt.timedelta(days=3)
+        amount = 1000 + 50 * i
+        collections.append(
+            (f"F{i:03d}", due, paid, amount, amount - 100 if i == 12 else amount, TEAMS[i % 3])
+        )
+    _sheet(
+        wb, "收款", ["单号", "应收日期", "实收日期", "应收金额", "实收金额", "团队"], collections
+    )
+    _sheet(
+        wb,
+        "新客户",
+        ["客户编号", "签约日期", "团队", "客户名称"],
+        [
+            ("N1", dt.date(2026, 10, 8), "一组", "华东商贸"),
+            ("N2", dt.date(2026, 10, 19), "二组", "宏达物业"),
+            ("N3", dt.date(2026, 10, 27), "一组", "鑫源科技"),
+        ],
+    )
+    wb.save(path)
+
+
 if __name__ == "__main__":
     build(HERE / "2026-10.xlsx")
-    print(HERE / "2026-10.xlsx")
+    build_manager(HERE / "manager-2026-10.xlsx")
+    print(HERE / "2026-10.xlsx", HERE / "manager-2026-10.xlsx")

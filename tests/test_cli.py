@@ -288,3 +288,6 @@ def test_committed_sample_matches_its_generator(tmp_path):
     fresh = tmp_path / "fresh.xlsx"
     make_samples.build(fresh)
     assert sheet_cells(fresh) == sheet_cells(SAMPLE)
+    manager = tmp_path / "manager.xlsx"
+    make_samples.build_manager(manager)
+    assert sheet_cells(manager) == sheet_cells(ROOT / "samples" / "manager-2026-10.xlsx")

@@ -131,6 +131,12 @@ def evaluate(
         Path | None,
         typer.Option("--waivers", help="Approved exclusions: YAML, or a workbook sheet 豁免."),
     ] = None,
+    explain_columns: Annotated[
+        bool, typer.Option("--explain-columns", help="Show which header matched which field.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say what was read, sheet by sheet.")
+    ] = False,
     lang: LangOpt = "zh",
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Only failures and the summary line.")
@@ -182,6 +188,11 @@ def evaluate(
             prefix = label("warning.prefix", chosen)
             for warning in card.warnings:
                 _stderr(f"{prefix}: {warning.render(chosen)}")
+        if verbose:
+            for line in report.column_lines(card, chosen):
+                _stderr(line)
+        if explain_columns:
+            report.render_columns(card, _console(), chosen)
         _print_card(card, output_format, chosen, quiet=quiet, strict=strict, evidence=evidence)
         code = int(card.summary().exit_code(strict=strict))
         if log_file is not None:
@@ -428,6 +439,77 @@ def rules_list(
             _console().print(table)
         else:
             raise UsageError("usage.bad_format", value=output_format, known="table, json")
+    _finish(0)
+
+
+@app.command()
+def template(
+    path: Annotated[Path, typer.Argument(help="The workbook to create (.xlsx).")],
+    rules: RulesOpt = None,
+    teams: Annotated[
+        str, typer.Option("--teams", help="Team names for the drop-down, comma-separated.")
+    ] = "一组,二组,三组",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """Create a blank input workbook with every sheet, drop-downs and examples (生成模板)."""
+    with boundary(lang, debug):
+        from cskpi.atomic import check_writable, write_atomic
+        from cskpi.template import write_template
+
+        _lang(lang)
+        if path.exists() and not force:
+            raise UsageError("usage.exists", file=str(path))
+        check_writable(path)
+        model = _loaded(rules).model
+        names = [t.strip() for t in teams.replace("，", ",").split(",") if t.strip()]
+        write_atomic(path, lambda tmp: write_template(model, tmp, teams=names or ["一组"]))
+        print(message("template.written", _lang(lang), file=str(path)))
+    _finish(0)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Where to put the files.")] = Path(),
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """Start a project: the default rulebook to edit, a sample month, a crontab line (初始化)."""
+    with boundary(lang, debug):
+        from cskpi.setup import init_folder
+
+        for path in init_folder(folder):
+            print(message("init.written", _lang(lang), file=str(path)))
+    _finish(0)
+
+
+@rules_app.command("explain")
+def rules_explain(
+    standard: Annotated[str, typer.Argument(help="A standard id (see `cskpi rules list`).")],
+    rules: RulesOpt = None,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """Explain in plain words how a standard is computed (说明标准的计算方法)."""
+    with boundary(lang, debug):
+        chosen = _lang(lang)
+        import difflib
+
+        from cskpi.errors import RulebookError
+        from cskpi.explain import explain_standard
+
+        model = _loaded(rules).model
+        known = [s.id for s in model.standards]
+        if standard not in known:
+            near = difflib.get_close_matches(standard, known, n=1)
+            from cskpi.errors import Problem
+
+            hint = Problem("expr.did_you_mean", {"near": near[0]}) if near else ""
+            raise RulebookError(
+                "rules.unknown_standard", standard=standard, hint=hint, known=", ".join(known)
+            )
+        print("\n".join(explain_standard(model, model.standard(standard), chosen)))
     _finish(0)
 
 

@@ -70,6 +70,79 @@ CATALOG: dict[str, dict[str, str]] = {
     "label.date": {"zh": "日期", "en": "Date"},
     "label.waived": {"zh": "豁免", "en": "Waived"},
     "sheet.waivers": {"zh": "豁免", "en": "Waivers"},
+    "explain.data": {
+        "zh": "数据:工作表「{sheet}」,读取列:{columns}。",
+        "en": "Data: sheet {sheet}; columns read: {columns}.",
+    },
+    "explain.period.month": {
+        "zh": "期间:按「{column}」落在每个自然月内的记录(到评估时间为止)。",
+        "en": "Period: rows whose {column} falls in each calendar month (up to the as-of time).",
+    },
+    "explain.period.quarter": {
+        "zh": "期间:按「{column}」落在自然季度内的记录(到评估时间为止)。",
+        "en": "Period: rows whose {column} falls in the calendar quarter (up to the as-of time).",
+    },
+    "explain.period.year": {
+        "zh": "期间:按「{column}」落在自然年内的记录(到评估时间为止)。",
+        "en": "Period: rows whose {column} falls in the calendar year (up to the as-of time).",
+    },
+    "explain.snapshot": {
+        "zh": "期间:不按日期筛选,表中所有记录都计入(快照)。",
+        "en": "Period: none; every row of the sheet counts (a snapshot).",
+    },
+    "explain.filter": {
+        "zh": "计入的记录:满足 {filter} 的记录;无法判断(空白)的不计入。",
+        "en": "Rows counted: those where {filter} holds; rows where it cannot be told (blank) "
+        "are not counted.",
+    },
+    "explain.count": {"zh": "指标:记录条数。", "en": "Metric: the number of rows."},
+    "explain.share": {
+        "zh": "指标:满足 {condition} 的比例;分母是作答的记录,空白答案不计入。",
+        "en": "Metric: the share of rows where {condition} holds, among the rows that answered "
+        "(blank answers are left out).",
+    },
+    "explain.min_answers": {
+        "zh": "少于 {n} 个答案时结果为「样本不足」,不判定达标与否。",
+        "en": "With fewer than {n} answers the result is 'too few answers', neither pass nor fail.",
+    },
+    "explain.column_metric": {
+        "zh": "指标:「{column}」的 {metric}。",
+        "en": "Metric: the {metric} of {column}.",
+    },
+    "explain.target": {
+        "zh": "目标:{target}。级别:{level},权重 {weight}。",
+        "en": "Target: {target}. Level: {level}, weight {weight}.",
+    },
+    "explain.warn": {
+        "zh": "预警:达到目标但未达到 {warn} 时显示预警。",
+        "en": "Warning: shown when the target is met but {warn} is not.",
+    },
+    "explain.source": {"zh": "原文:{source}", "en": "Source (Chinese original): {source}"},
+    "rules.unknown_standard": {
+        "zh": "规则手册中没有标准「{standard}」{hint}(可用:{known})。",
+        "en": "no standard '{standard}' in the rulebook{hint} (known: {known}).",
+    },
+    "usage.exists": {
+        "zh": "{file} 已存在;不会覆盖(需要时加 --force)。",
+        "en": "{file} already exists; not overwriting it (add --force to replace it).",
+    },
+    "usage.init_exists": {
+        "zh": "{folder} 中已有 {files};不会覆盖任何文件。",
+        "en": "{folder} already has {files}; nothing was overwritten.",
+    },
+    "template.written": {"zh": "已生成模板:{file}", "en": "template written: {file}"},
+    "init.written": {"zh": "已创建:{file}", "en": "created: {file}"},
+    "title.columns": {"zh": "表头匹配", "en": "Header matches"},
+    "label.sheet": {"zh": "工作表", "en": "Sheet"},
+    "label.field": {"zh": "字段", "en": "Field"},
+    "label.header": {"zh": "表头", "en": "Header"},
+    "label.column": {"zh": "列", "en": "Column"},
+    "columns.missing": {"zh": "未找到(最接近:{closest})", "en": "not found (closest: {closest})"},
+    "columns.closest": {"zh": "最接近「{closest}」", "en": "closest '{closest}'"},
+    "columns.line": {
+        "zh": "{file} › {sheet}:匹配 {found}/{total} 个字段;未找到:{missing}",
+        "en": "{file} › {sheet}: {found} of {total} fields matched; not found: {missing}",
+    },
     "label.trend": {"zh": "趋势", "en": "Trend"},
     "label.streak": {"zh": "连续未达标", "en": "Fail streak"},
     "title.history": {"zh": "历史记录", "en": "History"},

@@ -26,6 +26,7 @@ from cskpi.workbook import (
     HEADER_SEARCH_ROWS,
     SOURCE,
     BadCells,
+    ColumnMatch,
     _find_sheet,
     fields_to_load,
     read_sheet,
@@ -52,6 +53,7 @@ class Datasets:
     warnings: list[Problem] = field(default_factory=list)
     files: list[InputFile] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # dataset -> rows left out
+    matches: list[ColumnMatch] = field(default_factory=list)  # header -> field, per sheet
 
 
 def _sha256(path: Path) -> str:
@@ -179,6 +181,8 @@ def read_workbook(
                 checked=fields_to_load(rulebook, dataset_id, group_fields),
                 bad_cells=lenient if spec.bad_values == "skip" else bad_cells,
                 calendar=calendar_from(rulebook.calendar.holidays, rulebook.calendar.workdays),
+                matches=result.matches,
+                dataset_id=dataset_id,
             )
             if lenient.skipped:
                 result.skipped[dataset_id] = result.skipped.get(dataset_id, 0) + lenient.skipped

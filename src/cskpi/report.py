@@ -437,3 +437,53 @@ class ReadProgress:
         elif key in self.tasks:
             text = message("progress.read", self.lang, file=file, sheet=sheet, rows=f"{rows:,}")
             self.progress.update(self.tasks[key], description=text, completed=1, total=1)
+
+
+def render_columns(card: Scorecard, console: Console, lang: Lang) -> None:
+    """Which header of each sheet matched which field; fields not found, with the nearest."""
+    table = Table(title=message("title.columns", lang), header_style="bold")
+    for key in (
+        "label.input_file",
+        "label.sheet",
+        "label.dataset",
+        "label.field",
+        "label.header",
+        "label.column",
+    ):
+        table.add_column(label(key, lang))
+    for match in card.columns:
+        header: Text | str = match.header or Text(
+            message("columns.missing", lang, closest=match.closest or "–"), style="yellow"
+        )
+        table.add_row(
+            match.file, match.sheet, match.dataset, match.field, header, match.column or ""
+        )
+    console.print(table)
+
+
+def column_lines(card: Scorecard, lang: Lang) -> list[str]:
+    """One line per sheet: how many fields matched, and the missing ones (verbose output)."""
+    sheets: dict[tuple[str, str], list] = {}
+    for match in card.columns:
+        sheets.setdefault((match.file, match.sheet), []).append(match)
+    lines = []
+    for (file, sheet), matches in sheets.items():
+        missing = [
+            f"{m.field} ({message('columns.closest', lang, closest=m.closest)})"
+            if m.closest
+            else m.field
+            for m in matches
+            if m.header is None
+        ]
+        lines.append(
+            message(
+                "columns.line",
+                lang,
+                file=file,
+                sheet=sheet,
+                found=sum(m.header is not None for m in matches),
+                total=len(matches),
+                missing=", ".join(missing) or "–",
+            )
+        )
+    return lines

@@ -91,6 +91,7 @@ def run_evaluation(request: RunRequest, progress: Progress | None = None) -> Sco
         warnings=tuple(data.warnings) + tuple(unknown_ids(request.waivers, ids)),
         inputs=tuple((f.path, f.sha256) for f in data.files),
         skipped=tuple(data.skipped.items()),
+        columns=tuple(data.matches),
     )
 
 

@@ -123,6 +123,7 @@ class Scorecard:
     skipped: tuple[tuple[str, int], ...] = ()  # dataset -> rows left out (bad_values: skip)
     appraisal: tuple[GroupScore, ...] = ()
     waivers: tuple[object, ...] = ()  # the approved waivers applied (cskpi.waivers.Waiver)
+    columns: tuple[object, ...] = ()  # header matches per sheet (cskpi.workbook.ColumnMatch)
 
     def info(self, standard_id: str) -> StandardInfo | None:
         return next((s for s in self.standards if s.id == standard_id), None)

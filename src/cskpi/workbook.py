@@ -66,6 +66,19 @@ def _find_header(rows: list[list[str | None]], lookup: dict[str, str]) -> int | 
     return best
 
 
+@dataclass(frozen=True)
+class ColumnMatch:
+    """Which header of which sheet became which field (for --explain-columns)."""
+
+    file: str
+    sheet: str
+    dataset: str
+    field: str
+    header: str | None  # None: not found
+    column: str | None  # the column letter
+    closest: str | None = None  # for a field not found: the nearest header in the sheet
+
+
 @dataclass
 class BadCells:
     """Unreadable cells across a whole run: the first few described, all of them counted."""
@@ -158,6 +171,8 @@ def read_sheet(
     checked: set[str],
     bad_cells: BadCells,
     calendar: WorkCalendar | None = None,
+    matches: list[ColumnMatch] | None = None,
+    dataset_id: str = "",
 ) -> pd.DataFrame:
     """Turn one raw sheet into a typed frame of the ``wanted`` fields that exist.
 
@@ -171,6 +186,26 @@ def read_sheet(
     header_index, positions = locate_columns(
         raw.head(HEADER_SEARCH_ROWS), spec, file=file, sheet=sheet, required=required
     )
+    if matches is not None:
+        head_row = raw.head(header_index + 1)[header_index]
+        present = [c.strip() for c in head_row if c and c.strip()]
+        for fid, column in spec.columns.items():
+            if fid in positions:
+                matches.append(
+                    ColumnMatch(
+                        file,
+                        sheet,
+                        dataset_id,
+                        fid,
+                        str(head_row[positions[fid]]).strip(),
+                        column_letter(positions[fid]),
+                    )
+                )
+            else:
+                near = difflib.get_close_matches(column.header, present, n=1, cutoff=0.4)
+                matches.append(
+                    ColumnMatch(file, sheet, dataset_id, fid, None, None, near[0] if near else None)
+                )
     start = header_index + 1
     keep = _rows_with_data(raw, list(positions.values()), start)
     everything = bool(keep.all())

@@ -1,0 +1,184 @@
+"""From first install: template, init, explanations, header matching report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import openpyxl
+from typer.testing import CliRunner
+
+from cskpi import cli
+from cskpi.explain import explain_standard
+from cskpi.rulebook import load_rulebook
+from tests.conftest import COMPLAINT_HEADERS, ROOT, complaint, write_workbook
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(cli.app, [str(a) for a in args])
+
+
+def test_template_round_trip(tmp_path):
+    path = tmp_path / "month.xlsx"
+    assert invoke("template", path, "--teams", "北区,南区").exit_code == 0
+    book = openpyxl.load_workbook(path)
+    model = load_rulebook().model
+    assert book.sheetnames == ["说明", *[spec.sheets[0] for spec in model.datasets.values()]]
+    ws = book["投诉记录"]
+    assert [c.value for c in ws[1]] == [
+        c.header for c in model.datasets["complaints"].columns.values()
+    ]
+    validations = {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation}
+    assert '"北区,南区"' in validations.values()
+    rating = {str(v.sqref): v.formula1 for v in book["客户满意度"].data_validations.dataValidation}
+    assert any("非常满意" in (f or "") for f in rating.values())
+    assert any(
+        "是,否" in (v.formula1 or "") for v in book["员工名册"].data_validations.dataValidation
+    )
+    assert "说明" in book["说明"]["A1"].value
+    # the example rows evaluate as they are: every standard has data and none fails
+    result = invoke("evaluate", path, "-f", "json", "--no-history")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {r["status"] for r in data["results"]} <= {"pass", "warn"}
+    assert invoke("template", path).exit_code == 2  # never overwrites
+    assert invoke("template", path, "--force").exit_code == 0
+
+
+def test_init_copies_and_refuses_to_overwrite(tmp_path):
+    folder = tmp_path / "cs"
+    result = invoke("init", folder, "--lang", "en")
+    assert result.exit_code == 0
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["2026-10.xlsx", "crontab.txt", "customer-service-supervisor.yaml"]
+    assert (folder / "customer-service-supervisor.yaml").read_bytes() == (
+        ROOT / "rules" / "customer-service-supervisor.yaml"
+    ).read_bytes()
+    line = (folder / "crontab.txt").read_text(encoding="utf-8")
+    assert "--period previous" in line and str(folder.resolve()) in line
+    before = (folder / "crontab.txt").read_bytes()
+    again = invoke("init", folder, "--lang", "en")
+    assert again.exit_code == 2
+    assert "already has customer-service-supervisor.yaml, 2026-10.xlsx, crontab.txt" in (
+        again.stderr
+    )
+    assert (folder / "crontab.txt").read_bytes() == before
+    assert (
+        invoke(
+            "evaluate",
+            folder / "2026-10.xlsx",
+            "--rules",
+            folder / "customer-service-supervisor.yaml",
+            "--no-history",
+        ).exit_code
+        == 1
+    )
+
+
+def test_explain_every_default_standard_in_both_languages():
+    model = load_rulebook().model
+    for std in model.standards:
+        for lang in ("zh", "en"):
+            lines = explain_standard(model, std, lang)
+            text = "\n".join(lines)
+            assert std.id in lines[0]
+            assert model.datasets[std.dataset].sheets[0] in text
+            assert ("目标" if lang == "zh" else "Target") in text
+            assert std.source in text
+    overdue = "\n".join(
+        explain_standard(model, model.standard("overdue_complaints_per_month"), "en")
+    )
+    assert "resolved_at is blank or resolved_at > promised_by" in overdue
+    assert "Target: ≤ 1. Level: required, weight 15." in overdue
+    successor = "\n".join(explain_standard(model, model.standard("successor_ready"), "zh"))
+    assert "快照" in successor and "优秀" in successor
+
+
+def test_rules_explain_command():
+    ok = invoke("rules", "explain", "satisfaction_speed", "--lang", "en")
+    assert ok.exit_code == 0 and "Target: ≥ 95%" in ok.stdout
+    typo = invoke("rules", "explain", "satisfaction_sped", "--lang", "en")
+    assert typo.exit_code == 2
+    assert "(did you mean 'satisfaction_speed'?)" in typo.stderr
+
+
+def test_renamed_header_is_caught_with_the_closest_match(tmp_path):
+    headers = [h if h != "客服人员" else "客服人员姓名" for h in COMPLAINT_HEADERS]
+    path = write_workbook(
+        tmp_path / "m.xlsx", {"投诉记录": [headers, complaint("C1", "2026-10-03")]}
+    )
+    result = invoke(
+        "evaluate", path, "--explain-columns", "--verbose", "--no-history", "--lang", "en"
+    )
+    assert "not found (closest: 客服人员姓名)" in result.stdout
+    assert (
+        f"{path} › 投诉记录: 8 of 10 fields matched; not found: agent (closest "
+        "'客服人员姓名')" in result.stderr
+    )
+
+
+def test_bundled_rulebook_by_name():
+    result = invoke("rules", "check", "customer-service-manager", "--lang", "en")
+    assert result.exit_code == 0, result.output
+
+
+def test_python_m_works_from_a_clean_interpreter():
+    done = subprocess.run(
+        [sys.executable, "-m", "cskpi", "rules", "explain", "complaints_per_month", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0 and "Customer complaints per month" in done.stdout
+
+
+MANAGER_EXPECTED = {  # worked out by hand in samples/make_samples.py (build_manager)
+    "customer_contacts_per_month": (64, "pass"),
+    "contact_methods_used": (3, "pass"),
+    "call_record_checks": (3, "fail"),
+    "repairs_on_time": (0.8, "fail"),
+    "collections_on_time": (0.95, "pass"),
+    "collections_accurate": (0.95, "fail"),
+    "new_customers_per_month": (3, "pass"),
+}
+
+
+def test_manager_rulebook_on_its_sample_month():
+    import pytest
+
+    result = invoke(
+        "evaluate",
+        ROOT / "samples" / "manager-2026-10.xlsx",
+        "--rules",
+        "customer-service-manager",
+        "-f",
+        "json",
+        "--no-history",
+    )
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    got = {r["standard"]: (pytest.approx(r["actual"]), r["status"]) for r in data["results"]}
+    assert got == MANAGER_EXPECTED
+    assert data["appraisal"][0]["score"] == 55.0
+
+
+def test_template_follows_the_manager_rulebook(tmp_path):
+    path = tmp_path / "m.xlsx"
+    assert invoke("template", path, "--rules", "customer-service-manager").exit_code == 0
+    assert openpyxl.load_workbook(path).sheetnames == [
+        "说明",
+        "客户联系",
+        "电访检查",
+        "上门维修",
+        "收款",
+        "新客户",
+    ]
+    result = invoke(
+        "evaluate", path, "--rules", "customer-service-manager", "-f", "json", "--no-history"
+    )
+    statuses = {r["standard"]: r["status"] for r in json.loads(result.stdout)["results"]}
+    assert statuses["repairs_on_time"] == "pass"  # the example order is done the next day
