@@ -310,6 +310,13 @@ def read_inputs(
             progress=progress,
             all_columns=all_columns,
         )
+    for dataset_id, frame in list(data.frames.items()):
+        last = rulebook.datasets[dataset_id].keep_last
+        if last is not None and {last.key, last.by} <= set(frame.columns):
+            order = frame.sort_values([last.key, last.by], kind="stable")
+            data.frames[dataset_id] = (
+                order.drop_duplicates(last.key, keep="last").sort_index().reset_index(drop=True)
+            )
     return data
 
 

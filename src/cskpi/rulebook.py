@@ -71,6 +71,14 @@ class ColumnSpec(_Model):
     # e.g. "received_at + 3 working days": used when the sheet has no such column, or the
     # cell is blank (China's official calendar with its make-up working days)
     derive: str | None = None
+    # date formats to try first (strptime codes), for exports that write 7/29/2013 or
+    # 29-02-2016 01:16; the usual formats follow
+    formats: list[str] = []
+
+
+class KeepLast(_Model):
+    key: str
+    by: str
 
 
 class DatasetSpec(_Model):
@@ -83,6 +91,10 @@ class DatasetSpec(_Model):
     id_column: str | None = None  # a row's id: rows read twice (two files) count once
     # unreadable values in evaluated columns: fail the run (exit 3), or skip those rows
     bad_values: Literal["fail", "skip"] = "fail"
+    # cell texts that mean "nothing here" in this export, such as "?" or "N/A"
+    missing: list[str] = []
+    # an event log (one row per update): keep only the row with the highest `by` per `key`
+    keep_last: KeepLast | None = None
     columns: dict[str, ColumnSpec] = Field(min_length=1)
 
     def lookup(self) -> dict[str, str]:
@@ -376,6 +388,21 @@ def _check_references(model: Rulebook, file: str, lines: LineMap) -> list[Proble
                         },
                     )
                 )
+        if dataset.keep_last is not None:
+            for part in ("key", "by"):
+                name = getattr(dataset.keep_last, part)
+                if name not in dataset.columns:
+                    problems.append(
+                        Problem(
+                            "rules.invalid",
+                            {
+                                "file": file,
+                                "line": lines.line(("datasets", dataset_id, "keep_last", part)),
+                                "path": f"datasets.{dataset_id}.keep_last.{part}",
+                                "detail": f"'{name}' is not a column id of this dataset",
+                            },
+                        )
+                    )
         for key in ("date_column", "category_column", "id_column"):
             name = getattr(dataset, key)
             if name is not None and name not in dataset.columns:

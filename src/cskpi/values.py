@@ -9,7 +9,7 @@ loader can name every bad cell by row and column instead of guessing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -93,10 +93,11 @@ def to_text(raw: pa.Array | pd.Series) -> Converted:
     return _strings(text), np.zeros(len(blank), dtype=bool)
 
 
-def to_date(raw: pa.Array | pd.Series) -> Converted:
-    """Excel dates, Excel serial numbers, or text in one of :data:`DATE_FORMATS`.
+def to_date(raw: pa.Array | pd.Series, formats: Sequence[str] = ()) -> Converted:
+    """Excel dates, Excel serial numbers, or text in ``formats`` or :data:`DATE_FORMATS`.
 
-    Formats are tried column-wise, each only while some cell is still unread.
+    Formats are tried column-wise, each only while some cell is still unread; a column's
+    own ``formats`` come first (7/29/2013 is read month first only if the rulebook says so).
     """
     text, blank = _clean(raw)
     out = pa.nulls(len(text), pa.timestamp("us"))
@@ -104,7 +105,7 @@ def to_date(raw: pa.Array | pd.Series) -> Converted:
     for attempt in range(2):
         if attempt == 1 and todo.any():  # stray double spaces, for what is left
             text = pc.replace_substring_regex(text, r"\s+", " ")
-        for fmt in DATE_FORMATS:
+        for fmt in (*formats, *DATE_FORMATS):
             if not todo.any():
                 break
             parsed = pc.strptime(text, format=fmt, unit="us", error_is_null=True)
@@ -123,9 +124,9 @@ def to_date(raw: pa.Array | pd.Series) -> Converted:
     return values, bad
 
 
-def to_deadline(raw: pa.Array | pd.Series) -> Converted:
+def to_deadline(raw: pa.Array | pd.Series, formats: Sequence[str] = ()) -> Converted:
     """A date where no time of day (or exactly 00:00) means the end of that day."""
-    values, bad = to_date(raw)
+    values, bad = to_date(raw, formats)
     midnight = values.notna() & (values == values.dt.normalize())
     end_of_day = values + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     return values.where(~midnight, end_of_day), bad
@@ -174,7 +175,7 @@ def to_number(raw: pa.Array | pd.Series) -> Converted:
     return values, values.isna().to_numpy() & ~blank
 
 
-CONVERTERS: dict[str, Callable[[pa.Array | pd.Series], Converted]] = {
+CONVERTERS: dict[str, Callable[..., Converted]] = {
     "text": to_text,
     "date": to_date,
     "deadline": to_deadline,

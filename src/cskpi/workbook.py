@@ -220,7 +220,13 @@ def read_sheet(
         source = raw.arrow(positions[fid], start=start)
         if not everything:
             source = pc.filter(source, mask)
-        values, bad = CONVERTERS[col_spec.type](source)
+        if spec.missing:  # "?" or "N/A" in this export means blank
+            absent = pc.is_in(pc.utf8_trim_whitespace(source), value_set=pa.array(spec.missing))
+            source = pc.if_else(absent, pa.scalar(None, pa.string()), source)
+        if col_spec.formats and col_spec.type in ("date", "deadline"):
+            values, bad = CONVERTERS[col_spec.type](source, col_spec.formats)
+        else:
+            values, bad = CONVERTERS[col_spec.type](source)
         frame[fid] = values.array
         if fid not in checked:
             continue
@@ -294,4 +300,6 @@ def fields_to_load(
     wanted = rulebook.required_fields(dataset_id)
     wanted |= {f for f in extra if f in spec.columns}
     wanted |= {f for f in (spec.date_column, spec.id_column, spec.category_column) if f}
+    if spec.keep_last is not None:
+        wanted |= {spec.keep_last.key, spec.keep_last.by}
     return wanted
