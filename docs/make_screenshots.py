@@ -45,7 +45,7 @@ def main() -> None:
                     "pdftoppm",
                     "-png",
                     "-r",
-                    "70",
+                    "110",
                     "-f",
                     "1",
                     "-l",
