@@ -367,6 +367,16 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{file}:{line}:标准「{standard}」的 {key}:{detail}",
         "en": "{file}:{line}: standard '{standard}', {key}: {detail}",
     },
+    "rules.unknown_key": {"zh": "未知的键「{key}」{hint}", "en": "unknown key '{key}'{hint}"},
+    "rules.allowed_keys": {"zh": "(可用:{known})", "en": " (allowed: {known})"},
+    "rules.missing_key": {"zh": "缺少必填的键「{key}」", "en": "the key '{key}' is required"},
+    "rules.not_allowed": {
+        "zh": "不允许的值 {value},应为 {allowed}",
+        "en": "{value} is not allowed; expected {allowed}",
+    },
+    "rules.not_a_number": {"zh": "应为数字,实际是 {value}", "en": "expected a number, got {value}"},
+    "format.zip": {"zh": "zip 压缩包(也许是工作簿?)", "en": "a zip archive (a workbook?)"},
+    "format.binary": {"zh": "未知的二进制文件", "en": "an unknown binary file"},
     "rules.unknown_dataset": {
         "zh": "未知的数据表「{dataset}」(已定义:{known})",
         "en": "unknown dataset '{dataset}' (defined: {known})",

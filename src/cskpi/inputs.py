@@ -92,14 +92,14 @@ def sniff(path: Path) -> str:
         return "excel" if suffix == ".xls" else "excel-by-content"
     if sample.startswith(b"PK\x03\x04"):
         if suffix in TABLE_SUFFIXES:
-            raise InputError("input.wrong_format", file=file, kind="a zip archive (a workbook?)")
+            raise InputError("input.wrong_format", file=file, kind=Problem("format.zip"))
         check_zip(path)
         return "excel" if suffix != ".xls" else "excel-by-content"
     if sample.startswith(b"PAR1"):
         return "parquet"
     if suffix in TABLE_SUFFIXES or _looks_like_text(sample):  # a CSV's bad bytes: named later
         return "table"
-    raise InputError("input.wrong_format", file=file, kind="an unknown binary file")
+    raise InputError("input.wrong_format", file=file, kind=Problem("format.binary"))
 
 
 def _looks_like_text(sample: bytes) -> bool:

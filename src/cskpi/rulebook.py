@@ -324,18 +324,26 @@ def _pydantic_problems(exc: ValidationError, file: str, lines: LineMap, data: An
     problems = []
     for err in exc.errors():
         loc = tuple(err["loc"])
-        detail = err["msg"]
+        detail: Problem | str = err["msg"]  # pydantic's own wording (English) for the rest
         if err["type"] == "extra_forbidden":
             model = _model_at(loc[:-1])
             known = sorted(model.model_fields) if model else []
             near = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            detail = f"unknown key '{loc[-1]}'" + (
-                f" (did you mean '{near[0]}'?)" if near else f" (allowed: {', '.join(known)})"
+            hint = (
+                Problem("expr.did_you_mean", {"near": near[0]})
+                if near
+                else Problem("rules.allowed_keys", {"known": ", ".join(known)})
             )
+            detail = Problem("rules.unknown_key", {"key": loc[-1], "hint": hint})
+        elif err["type"] == "missing":
+            detail = Problem("rules.missing_key", {"key": loc[-1]})
         elif err["type"] == "literal_error":
-            detail = f"{detail}, got {err['input']!r}"
+            detail = Problem(
+                "rules.not_allowed",
+                {"value": repr(err["input"]), "allowed": err["ctx"].get("expected", "")},
+            )
         elif err["type"] in ("float_type", "float_parsing"):
-            detail = f"expected a number, got {err['input']!r}"
+            detail = Problem("rules.not_a_number", {"value": repr(err["input"])})
         problems.append(
             Problem(
                 "rules.invalid",
