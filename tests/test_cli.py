@@ -208,7 +208,8 @@ def test_rulebook_typo_exits_2_naming_the_line(tmp_path):
     result = invoke("evaluate", SAMPLE, "--rules", bad, "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr.startswith(
-        f"error: {bad}:{line}: standards[0:complaints_per_month].metric: 'cnt' is not allowed; expected "
+        f"error: {bad}:{line}: standards[0:complaints_per_month].metric: "
+        "'cnt' is not allowed; expected "
     )
     check = invoke("rules", "check", bad)
     assert check.exit_code == 2
