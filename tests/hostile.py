@@ -16,6 +16,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from tests.conftest import COMPLAINT_HEADERS, write_workbook
+
 COMPLAINT_HEADERS = [
     "投诉编号",
     "投诉日期",
@@ -50,17 +52,7 @@ def age(path: Path, seconds: int = 300) -> Path:
 def workbook(
     folder: Path, rows: list[list[object]], name: str = "m.xlsx", sheet: str = "投诉记录"
 ) -> Path:
-    book = Workbook()
-    ws = book.active
-    ws.title = sheet
-    for row in rows:
-        ws.append(row)
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    path = folder / name
-    book.save(path)
-    return path
+    return write_workbook(folder / name, {sheet: rows})
 
 
 def rewrite_zip(source: Path, target: Path, edit: Callable[[str, bytes], bytes]) -> Path:

@@ -385,58 +385,14 @@ def rules_list(
     with boundary(lang, debug):
         chosen = _lang(lang)
         loaded = _loaded(rules)
-        rows = [
-            {
-                "id": s.id,
-                "name": s.name.zh if chosen == "zh" else s.name.en,
-                "dataset": s.dataset,
-                "period": s.period if s.date_column else "snapshot",
-                "metric": s.metric,
-                "comparison": s.comparison,
-                "target": s.target,
-                "level": s.level,
-                "weight": s.weight,
-            }
-            for s in loaded.model.standards
-        ]
         if output_format == "json":
-            import json
+            from cskpi.rulelist import rules_json
 
-            print(
-                json.dumps(
-                    {"rulebook": loaded.id, "path": str(loaded.path), "standards": rows},
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
+            print(rules_json(loaded, chosen))
         elif output_format == "table":
-            from rich.table import Table
+            from cskpi.rulelist import render_rules
 
-            title = message(
-                "title.rules", chosen, rulebook=getattr(loaded.model.rulebook.name, chosen)
-            )
-            table = Table(title=title, header_style="bold")
-            for key in (
-                "label.id",
-                "label.standard",
-                "label.dataset",
-                "label.period",
-                "label.metric",
-                "label.target",
-                "label.level",
-            ):
-                table.add_column(label(key, chosen))
-            for row in rows:
-                table.add_row(
-                    row["id"],
-                    row["name"],
-                    row["dataset"],
-                    row["period"],
-                    row["metric"],
-                    f"{row['comparison']} {row['target']:g}",
-                    label(f"level.{row['level']}", chosen),
-                )
-            _console().print(table)
+            render_rules(loaded.model, _console(), chosen)
         else:
             raise UsageError("usage.bad_format", value=output_format, known="table, json")
     _finish(0)

@@ -170,11 +170,8 @@ def _write_summary(
         ws.write_string(header_row, col, text, fmt.header)
         widths.see(col, text)
     widths.widths[2] = 50  # the description wraps
-    rows: dict[tuple[str, str], list[Result]] = {}
-    for result in card.results:
-        rows.setdefault((result.standard, result.period), []).append(result)
     row = header_row + 1
-    for (std_id, period), results in rows.items():
+    for std_id, period, results in card.rows():
         overall = results[0]
         info = card.info(std_id)
         cells: list[tuple[Any, Any]] = [
@@ -365,14 +362,11 @@ def _write_chart(
 ) -> None:
     """Actual against target per standard: shares on one chart, the rest on another."""
     ws = book.add_worksheet(sheet_name(label("sheet.chart", lang), used))
-    rows: dict[tuple[str, str], list[Result]] = {}
-    for result in card.results:
-        rows.setdefault((result.standard, result.period), []).append(result)
     series_names = [label("label.target", lang), label("label.overall", lang), *card.groups]
     row = 0
     anchor = 1
     for share in (True, False):
-        block = [results for results in rows.values() if results[0].is_share == share]
+        block = [results for _s, _p, results in card.rows() if results[0].is_share == share]
         if not block:
             continue
         ws.write_string(row, 0, label("label.standard", lang))

@@ -61,6 +61,16 @@ def as_of_text(card: Scorecard) -> str:
     return card.as_of.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def scorecard_title(card: Scorecard, lang: Lang) -> str:
+    return message(
+        "title.scorecard",
+        lang,
+        period=card.period,
+        as_of=as_of_text(card),
+        rulebook=card.rulebook_name(lang),
+    )
+
+
 def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
     """The counts, the excellent mark (优秀绩效) when earned, and the verdict."""
     s = card.summary()

@@ -228,29 +228,6 @@ def load(
         query += " AND standard = ?"
         params.append(standard)
     rows = []
-    for (
-        std,
-        gb,
-        group,
-        period,
-        status,
-        actual,
-        target,
-        comparison,
-        metric,
-        recorded_at,
-    ) in conn.execute(query, params):
-        rows.append(
-            Row(
-                std,
-                group if gb else None,
-                period,
-                status,
-                actual,
-                target,
-                comparison,
-                metric,
-                recorded_at,
-            )
-        )
+    for standard, grouping, group, *rest in conn.execute(query, params):
+        rows.append(Row(standard, group if grouping else None, *rest))
     return rows

@@ -17,11 +17,11 @@ from rich.table import Table
 from rich.text import Text
 
 from cskpi.formatting import (
-    as_of_text,
     budget_lines,
     format_actual,
     format_target,
     format_value,
+    scorecard_title,
     summary_lines,
 )
 from cskpi.history import Row as HistoryRow
@@ -45,23 +45,9 @@ def status_text(status: str, lang: Lang) -> str:
     return label(f"status.{status}", lang)
 
 
-def _rows(card: Scorecard) -> list[tuple[str, str, list[Result]]]:
-    """Results grouped into table rows: (standard, window) -> [overall, *groups]."""
-    rows: dict[tuple[str, str], list[Result]] = {}
-    for result in card.results:
-        rows.setdefault((result.standard, result.period), []).append(result)
-    return [(std, period, results) for (std, period), results in rows.items()]
-
-
 def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool = False) -> None:
     """The terminal scorecard. Wide (CJK) characters are measured by rich, so columns line up."""
-    title = message(
-        "title.scorecard",
-        lang,
-        period=card.period,
-        as_of=as_of_text(card),
-        rulebook=card.rulebook_name(lang),
-    )
+    title = scorecard_title(card, lang)
     table = Table(title=None if quiet else title, show_lines=False, header_style="bold")
     table.add_column(label("label.standard", lang))
     table.add_column(label("label.period", lang), no_wrap=True)
@@ -74,7 +60,7 @@ def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool =
         table.add_column(label("label.actual", lang), justify="right", no_wrap=True)
         table.add_column(label("label.status", lang), no_wrap=True)
     shown = 0
-    for _std, period, results in _rows(card):
+    for _std, period, results in card.rows():
         if quiet and not any(r.status == "fail" for r in results):
             continue
         first = results[0]
@@ -224,20 +210,14 @@ def render_markdown(card: Scorecard, lang: Lang) -> str:
         head += [label("label.overall", lang), *card.groups]
     else:
         head += [label("label.actual", lang), label("label.status", lang)]
-    title = message(
-        "title.scorecard",
-        lang,
-        period=card.period,
-        as_of=as_of_text(card),
-        rulebook=card.rulebook_name(lang),
-    )
+    title = scorecard_title(card, lang)
     lines = [
         f"## {title}",
         "",
         "| " + " | ".join(map(_md_escape, head)) + " |",
         "|" + "---|" * len(head),
     ]
-    for _std, period, results in _rows(card):
+    for _std, period, results in card.rows():
         first = results[0]
         cells = [first.name(lang), period, format_target(first)]
         if card.group_by:

@@ -125,6 +125,13 @@ class Scorecard:
     waivers: tuple[object, ...] = ()  # the approved waivers applied (cskpi.waivers.Waiver)
     columns: tuple[object, ...] = ()  # header matches per sheet (cskpi.workbook.ColumnMatch)
 
+    def rows(self) -> list[tuple[str, str, list[Result]]]:
+        """Results grouped as every output shows them: (standard, window) -> [overall, *groups]."""
+        grouped: dict[tuple[str, str], list[Result]] = {}
+        for result in self.results:
+            grouped.setdefault((result.standard, result.period), []).append(result)
+        return [(std, period, results) for (std, period), results in grouped.items()]
+
     def info(self, standard_id: str) -> StandardInfo | None:
         return next((s for s in self.standards if s.id == standard_id), None)
 
