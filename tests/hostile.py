@@ -18,17 +18,6 @@ from openpyxl import Workbook
 
 from tests.conftest import COMPLAINT_HEADERS, write_workbook
 
-COMPLAINT_HEADERS = [
-    "投诉编号",
-    "投诉日期",
-    "团队",
-    "客服人员",
-    "承诺期限",
-    "解决日期",
-    "投诉内容",
-    "客户名称",
-    "联系电话",
-]
 ROW = [
     "C1",
     dt.datetime(2026, 10, 3, 9),
