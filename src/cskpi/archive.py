@@ -66,7 +66,7 @@ def check_zip(path: Path) -> None:
 
 
 UNCACHED = "formula"  # marker for a formula cell whose result was never saved
-SCAN_LIMIT = 20 * 1024**2  # compressed sheet size; larger sheets skip the scan (speed)
+SCAN_LIMIT = 1024**2  # compressed sheet size (~20,000 rows); larger sheets are not scanned (speed)
 _CELL = re.compile(  # a cell holding a formula and no (or an empty) value
     rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*'
     rb"(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
