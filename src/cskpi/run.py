@@ -80,19 +80,27 @@ def run_evaluation(request: RunRequest, progress: Progress | None = None) -> Sco
         keep_evidence=request.evidence,
         waivers=request.waivers,
     )
-    ids = {
-        str(v)
-        for name, frame in frames.items()
-        if (column := model.datasets[name].id_column) and column in frame.columns
-        for v in frame[column].dropna().unique()
-    }
     return replace(
         card,
-        warnings=tuple(data.warnings) + tuple(unknown_ids(request.waivers, ids)),
+        warnings=tuple(data.warnings) + tuple(_unknown_waivers(request, frames)),
         inputs=tuple((f.path, f.sha256) for f in data.files),
         skipped=tuple(data.skipped.items()),
         columns=tuple(data.matches),
     )
+
+
+def _unknown_waivers(request: RunRequest, frames: dict[str, pd.DataFrame]) -> list:
+    """Warnings for waivers whose record id is in no dataset (only looked up when asked)."""
+    wanted = {w.record_id for w in request.waivers}
+    if not wanted:
+        return []
+    model = request.rulebook.model
+    found: set[str] = set()
+    for name, frame in frames.items():
+        column = model.datasets[name].id_column
+        if column and column in frame.columns:
+            found |= set(frame[column][frame[column].isin(wanted).fillna(False)].astype(str))
+    return unknown_ids(request.waivers, found)
 
 
 @dataclass(frozen=True)
