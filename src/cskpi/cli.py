@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from cskpi.errors import CskpiError, ExitCode, UsageError
+from cskpi.errors import CskpiError, ExitCode, UsageError, render_error
 from cskpi.i18n import LANGS, Lang, label, message
 
 if TYPE_CHECKING:
@@ -62,8 +62,7 @@ def boundary(lang: str, debug: bool) -> Iterator[None]:
     except CskpiError as exc:
         if debug:
             traceback.print_exc()
-        prefix = label("error.prefix", shown)
-        _stderr("\n".join(f"{prefix}: {line}" for line in exc.render(shown).splitlines()))
+        _stderr(render_error(exc, shown))
         raise typer.Exit(int(exc.exit_code)) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from cskpi.i18n import Lang, message
+from cskpi.i18n import Lang, label, message
 
 
 class ExitCode(IntEnum):
@@ -55,6 +55,12 @@ class CskpiError(Exception):
 
     def render(self, lang: Lang, *, redact: bool = False) -> str:
         return "\n".join(p.render(lang, redact=redact) for p in self.problems)
+
+
+def render_error(exc: CskpiError, lang: Lang) -> str:
+    """The lines a user sees for an error, each behind the localised 'error:' prefix."""
+    prefix = label("error.prefix", lang)
+    return "\n".join(f"{prefix}: {line}" for line in exc.render(lang).splitlines())
 
 
 class UsageError(CskpiError):
