@@ -357,9 +357,7 @@ def _write_column(
             write_string(row, col, text)
 
 
-def _write_chart(
-    book: xlsxwriter.Workbook, card: Scorecard, lang: Lang, summary: str, used: set[str]
-) -> None:
+def _write_chart(book: xlsxwriter.Workbook, card: Scorecard, lang: Lang, used: set[str]) -> None:
     """Actual against target per standard: shares on one chart, the rest on another."""
     ws = book.add_worksheet(sheet_name(label("sheet.chart", lang), used))
     series_names = [label("label.target", lang), label("label.overall", lang), *card.groups]
@@ -401,7 +399,6 @@ def _write_chart(
         anchor += 22
         row += 2
     ws.set_column(0, 0, 40)
-    del summary
 
 
 def _write_categories(
@@ -522,7 +519,7 @@ def write_xlsx(
     )
     fmt = _Formats(book)
     used: set[str] = set()
-    summary = _write_summary(book, fmt, card, lang, generated_at, used)
+    _write_summary(book, fmt, card, lang, generated_at, used)
     windows: dict[str, set[str]] = {}
     for result in card.results:
         windows.setdefault(result.standard, set()).add(result.period)
@@ -535,7 +532,7 @@ def write_xlsx(
         statuses = {r.status for r in card.results if (r.standard, r.period) == key}
         if statuses & {"fail", "warn"}:
             _write_evidence(book, fmt, card, overall, len(windows[key[0]]) > 1, lang, used)
-    _write_chart(book, card, lang, summary, used)
+    _write_chart(book, card, lang, used)
     if trend is not None:
         _write_trend(book, fmt, card, trend, lang, used)
     _write_categories(book, fmt, card, lang, used)
