@@ -66,7 +66,7 @@ def check_zip(path: Path) -> None:
 
 
 UNCACHED = "formula"  # marker for a formula cell whose result was never saved
-SCAN_LIMIT = 1024**2  # compressed sheet size (~20,000 rows); larger sheets are not scanned (speed)
+SCAN_LIMIT = 2 * 1024**3  # compressed sheet size; beyond it (far past Excel's row limit) no scan
 _CELL = re.compile(  # a cell holding a formula and no (or an empty) value
     rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*'
     rb"(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
@@ -100,7 +100,8 @@ def uncached_formulas(path: Path, sheet: str) -> set[tuple[int, int]]:
     """(row, column), 0-based, of formula cells with no saved result in one xlsx sheet.
 
     Such a cell reads as blank, which would silently drop a value: it is reported instead.
-    Sheets over :data:`SCAN_LIMIT` compressed are not scanned (the read stays fast).
+    The XML is streamed in 1 MB chunks (bounded memory); the caller runs this beside the
+    parser, on the other core.
     """
     try:
         with zipfile.ZipFile(path) as archive:

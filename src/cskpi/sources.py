@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -98,6 +99,7 @@ class ExcelSource:
 
         self.path = path
         self._by_content = by_content
+        self._pool: ThreadPoolExecutor | None = None
         self._errors = (fastexcel.FastExcelError,)
         try:
             # by_content: the suffix lies (an .xls saved as .xlsx): let calamine sniff the bytes
@@ -109,6 +111,11 @@ class ExcelSource:
         return list(self._reader.sheet_names)
 
     def sheet(self, name: str) -> RawSheet:
+        # Formula cells with no saved result read as blank: find them in the sheet's XML on
+        # the other core while fastexcel parses (it releases the GIL), so it costs no time.
+        scan = None
+        if not self._by_content and self.path.suffix.lower() in (".xlsx", ".xlsm"):
+            scan = self._scanner().submit(uncached_formulas, self.path, name)
         try:
             sheet = self._reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
             batch, cell_errors = sheet.to_arrow_with_errors()
@@ -121,15 +128,22 @@ class ExcelSource:
             row, col = error.position
             if col < len(infos):  # cached error values (#N/A, #DIV/0!) of formulas
                 errors[(row, infos[col].absolute_index)] = _error_text(error.detail)
-        if not self._by_content and self.path.suffix.lower() in (".xlsx", ".xlsm"):
-            for cell in uncached_formulas(self.path, name):
-                errors.setdefault(cell, UNCACHED)
+        for cell in scan.result() if scan is not None else ():
+            errors.setdefault(cell, UNCACHED)
         return RawSheet(
             name=name, rows=batch.num_rows, _batch=batch, columns=columns, errors=errors
         )
 
+    def _scanner(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cskpi-scan")
+        return self._pool
+
     def close(self) -> None:
         self._reader = None  # type: ignore[assignment]
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 _ERROR_NAMES = {
