@@ -39,7 +39,7 @@ def test_wheel_ships_the_bundled_rulebooks(tmp_path):
     assert "cskpi/rules/customer-service-supervisor.yaml" in names
     assert "cskpi/cli.py" in names
     entry = [n for n in names if n.endswith("entry_points.txt")]
-    assert "cskpi = cskpi.cli:main" in zipfile.ZipFile(wheel).read(entry[0]).decode()
+    assert "cskpi = cskpi.entry:main" in zipfile.ZipFile(wheel).read(entry[0]).decode()
 
 
 FORBIDDEN = re.compile(r"(^|[^_.\w])(eval|exec)\(|\.query\(|pd\.eval|numexpr|yaml\.load\(")

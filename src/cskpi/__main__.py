@@ -1,5 +1,5 @@
 """``python -m cskpi``."""
 
-from cskpi.cli import main
+from cskpi.entry import main
 
 main()

@@ -266,13 +266,9 @@ def _logged(log_file: Path | None, files: list[str], period: str | None) -> Iter
 
 
 def _console():
-    from rich.console import Console
+    from cskpi.rulelist import console
 
-    console = Console(highlight=False, soft_wrap=False)
-    if not console.is_terminal:
-        # A file or a pipe has no width: do not squeeze the table to 80 columns.
-        console = Console(highlight=False, soft_wrap=False, width=max(console.width, 140))
-    return console
+    return console()
 
 
 def _print_card(
@@ -389,9 +385,9 @@ def rules_list(
 
             print(rules_json(loaded, chosen))
         elif output_format == "table":
-            from cskpi.rulelist import render_rules
+            from cskpi.rulelist import rules_table
 
-            render_rules(loaded.model, _console(), chosen)
+            print(rules_table(loaded.model, chosen))
         else:
             raise UsageError("usage.bad_format", value=output_format, known="table, json")
     _finish(0)
@@ -469,9 +465,7 @@ def rules_explain(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
-            reconfigure(encoding="utf-8", errors="replace")
-    app()
+    """Console-script entry point (see :mod:`cskpi.entry`)."""
+    from cskpi.entry import main as entry
+
+    entry()

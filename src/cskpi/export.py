@@ -17,8 +17,8 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from cskpi.formatting import SYMBOL, as_of_text, display_width, summary_lines
-from cskpi.i18n import Lang, label, message
+from cskpi.formatting import SYMBOL, as_of_text, summary_lines
+from cskpi.i18n import Lang, display_width, label, message
 from cskpi.scorecard import Result, Scorecard, StandardInfo
 from cskpi.trend import Trend
 from cskpi.workbook import ROW, SOURCE

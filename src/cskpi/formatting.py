@@ -131,10 +131,3 @@ def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
     verdict = "summary.verdict_fail" if s.required_failed else "summary.verdict_ok"
     lines.append(message(verdict, lang))
     return lines
-
-
-def display_width(text: str) -> int:
-    """Terminal/Excel columns a text needs: CJK and full-width characters count twice."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

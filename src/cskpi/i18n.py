@@ -579,3 +579,10 @@ def label(key: str, lang: Lang) -> str:
 def pick(names: dict[str, str], lang: Lang) -> str:
     """Choose the text for ``lang`` from a rulebook's {zh, en} pair, falling back to the other."""
     return names.get(lang) or next(iter(names.values()), "")
+
+
+def display_width(text: str) -> int:
+    """Terminal/Excel columns a text needs: CJK and full-width characters count twice."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

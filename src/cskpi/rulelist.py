@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cskpi.i18n import Lang, label, message, pick
+from cskpi.i18n import Lang, display_width, label, message, pick
 from cskpi.rulebook import LoadedRulebook, Rulebook
 
 
@@ -41,31 +41,52 @@ def rules_json(loaded: LoadedRulebook, lang: Lang) -> str:
     )
 
 
-def render_rules(model: Rulebook, console: Any, lang: Lang) -> None:
-    """One row per standard, in a rich table (wide Chinese text lines up)."""
-    from rich.table import Table
+def rules_table(model: Rulebook, lang: Lang) -> str:
+    """One row per standard as plain text; wide (CJK) characters count twice, so it lines up.
+
+    Plain text rather than rich: `cskpi rules list` should answer at once.
+    """
+    heads = [
+        label(k, lang)
+        for k in (
+            "label.id",
+            "label.standard",
+            "label.dataset",
+            "label.period",
+            "label.metric",
+            "label.target",
+            "label.level",
+        )
+    ]
+    rows = [
+        [
+            r["id"],
+            r["name"],
+            r["dataset"],
+            r["period"],
+            r["metric"],
+            f"{r['comparison']} {r['target']:g}",
+            label(f"level.{r['level']}", lang),
+        ]
+        for r in standard_rows(model, lang)
+    ]
+    widths = [max(display_width(row[i]) for row in [heads, *rows]) for i in range(len(heads))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c + " " * (w - display_width(c)) for c, w in zip(cells, widths, strict=True)
+        ).rstrip()
 
     title = message("title.rules", lang, rulebook=pick(model.rulebook.name.model_dump(), lang))
-    table = Table(title=title, header_style="bold")
-    for key in (
-        "label.id",
-        "label.standard",
-        "label.dataset",
-        "label.period",
-        "label.metric",
-        "label.target",
-        "label.level",
-    ):
-        table.add_column(label(key, lang))
-    for row in standard_rows(model, lang):
-        target = f"{row['comparison']} {row['target']:g}"
-        table.add_row(
-            row["id"],
-            row["name"],
-            row["dataset"],
-            row["period"],
-            row["metric"],
-            target,
-            label(f"level.{row['level']}", lang),
-        )
-    console.print(table)
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([title, "", line(heads), rule, *(line(r) for r in rows)])
+
+
+def console() -> Any:
+    """A rich console; not squeezed to 80 columns when writing to a file or a pipe."""
+    from rich.console import Console
+
+    terminal = Console(highlight=False, soft_wrap=False)
+    if terminal.is_terminal:
+        return terminal
+    return Console(highlight=False, soft_wrap=False, width=max(terminal.width, 140))
