@@ -496,7 +496,7 @@ def coerce_const(const: Const, target: ValueType, op: str = "==") -> object:
     return unicodedata.normalize("NFKC", const.value).strip()
 
 
-def check(node: Node, schema: Schema, *, top: bool = False) -> None:
+def check(node: Node, schema: Schema) -> None:
     """Raise :class:`ExpressionError` unless ``node`` is a well-typed condition."""
     match node:
         case Name():
@@ -575,5 +575,5 @@ def bind_literals(node: Node, schema: Schema) -> Node:
 def compile_expression(text: str, schema: Schema) -> Expression:
     """Parse and type-check ``text`` against a dataset's columns."""
     tree = bind_literals(parse(text), schema)
-    check(tree, schema, top=True)
+    check(tree, schema)
     return Expression(text, tree, schema)
