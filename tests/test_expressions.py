@@ -7,13 +7,15 @@ import pytest
 
 from cskpi.expressions import (
     MAX_DEPTH,
-    ColumnRef,
     ExpressionError,
-    Schema,
-    compile_expression,
     normalize_name,
 )
 from cskpi.interpreter import evaluate
+from cskpi.typecheck import (
+    ColumnRef,
+    Schema,
+    compile_expression,
+)
 
 SCHEMA = Schema(
     "complaints",

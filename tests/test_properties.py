@@ -15,13 +15,15 @@ from hypothesis import strategies as st
 
 from cskpi.errors import CskpiError
 from cskpi.expressions import (
-    ColumnRef,
     ExpressionError,
-    Schema,
-    compile_expression,
     normalize_name,
 )
 from cskpi.interpreter import evaluate as evaluate_expression
+from cskpi.typecheck import (
+    ColumnRef,
+    Schema,
+    compile_expression,
+)
 from cskpi.values import EXCEL_EPOCH, to_date
 
 SCHEMA = Schema(

@@ -16,14 +16,16 @@ from cskpi.expressions import (
     Compare,
     Const,
     Contains,
-    Expression,
     InList,
     IsBlank,
     Name,
     Node,
     Not,
-    Schema,
     ValueType,
+)
+from cskpi.typecheck import (
+    Expression,
+    Schema,
     coerce_const,
     type_of,
 )

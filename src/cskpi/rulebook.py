@@ -17,14 +17,16 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from cskpi.errors import Problem, RulebookError
 from cskpi.expressions import (
-    ColumnRef,
-    Expression,
     ExpressionError,
     Name,
-    Schema,
     ValueType,
-    compile_expression,
     normalize_name,
+)
+from cskpi.typecheck import (
+    ColumnRef,
+    Expression,
+    Schema,
+    compile_expression,
 )
 from cskpi.workdays import parse_rule
 from cskpi.yamlfile import LineMap, load_yaml
