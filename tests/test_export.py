@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cskpi import cli
-from cskpi.export import MAX_CELL, TRUNCATED, safe_text, sheet_name
 from cskpi.i18n import label
 from cskpi.privacy import mask_value
+from cskpi.xlsxcells import MAX_CELL, TRUNCATED, safe_text, sheet_name
 from tests.conftest import COMPLAINT_HEADERS, SAMPLE, D, complaint, sheet_cells, write_workbook
 
 runner = CliRunner()

@@ -8,8 +8,6 @@ Text that came from the input is always written as a string, never as a formula 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,78 +15,19 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from cskpi.charts import write_chart, write_trend
 from cskpi.formatting import SYMBOL, as_of_text, summary_lines
-from cskpi.i18n import Lang, display_width, label, message
+from cskpi.i18n import Lang, display_width, label
 from cskpi.scorecard import Result, Scorecard, StandardInfo
 from cskpi.trend import Trend
 from cskpi.workbook import ROW, SOURCE
-
-MAX_CELL = 32_767
-END_OF_DAY = pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-TRUNCATED = "…[truncated]"
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-FILLS = {
-    "pass": ("#C6EFCE", "#006100"),
-    "warn": ("#FFEB9C", "#9C5700"),
-    "fail": ("#FFC7CE", "#9C0006"),
-    "no_data": ("#D9D9D9", "#404040"),
-}
-
-
-def safe_text(value: object) -> str:
-    """Input text as it may be stored: control characters removed, over-long text cut."""
-    text = _ILLEGAL.sub("", str(value))
-    if len(text) > MAX_CELL:
-        text = text[: MAX_CELL - len(TRUNCATED)] + TRUNCATED
-    return text
-
-
-def sheet_name(base: str, used: set[str]) -> str:
-    """A valid, unique sheet name of at most 31 characters derived from ``base``."""
-    name = _SHEET_BAD.sub("_", base).strip("'") or "sheet"
-    name = name[:31]
-    candidate, n = name, 2
-    while candidate.lower() in used:
-        suffix = f"~{n}"
-        candidate = name[: 31 - len(suffix)] + suffix
-        n += 1
-    used.add(candidate.lower())
-    return candidate
-
-
-@dataclass
-class _Formats:
-    book: xlsxwriter.Workbook
-
-    def __post_init__(self) -> None:
-        add = self.book.add_format
-        self.title = add({"bold": True, "font_size": 14})
-        self.bold = add({"bold": True})
-        self.header = add(
-            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
-        )
-        self.text = add({"valign": "top"})
-        self.wrap = add({"text_wrap": True, "valign": "top"})
-        self.date = add({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"})
-        self.day = add({"num_format": "yyyy-mm-dd", "valign": "top"})
-        self.numbers = {
-            "share": add({"num_format": "0.0%", "valign": "top"}),
-            "int": add({"num_format": "0", "valign": "top"}),
-            "float": add({"num_format": "0.00", "valign": "top"}),
-        }
-        self.status = {
-            status: add({"bg_color": bg, "font_color": fg, "bold": True, "valign": "top"})
-            for status, (bg, fg) in FILLS.items()
-        }
-        self.status_number = {
-            (status, kind): add(
-                {"bg_color": bg, "font_color": fg, "num_format": fmt, "valign": "top"}
-            )
-            for status, (bg, fg) in FILLS.items()
-            for kind, fmt in (("share", "0.0%"), ("int", "0"), ("float", "0.00"))
-        }
+from cskpi.xlsxcells import (
+    Formats,
+    Widths,
+    safe_text,
+    sheet_name,
+    write_column,
+)
 
 
 def _kind(result: Result, value: float | None) -> str:
@@ -97,25 +36,9 @@ def _kind(result: Result, value: float | None) -> str:
     return "int" if value is None or float(value).is_integer() else "float"
 
 
-class _Widths:
-    """Column widths that fit CJK text (a wide character takes two columns)."""
-
-    def __init__(self, cap: int = 60) -> None:
-        self.cap = cap
-        self.widths: dict[int, int] = {}
-
-    def see(self, col: int, text: object) -> None:
-        width = min(self.cap, display_width(str(text)) + 2)
-        self.widths[col] = max(self.widths.get(col, 8), width)
-
-    def apply(self, sheet: Worksheet) -> None:
-        for col, width in self.widths.items():
-            sheet.set_column(col, col, width)
-
-
 def _write_summary(
     book: xlsxwriter.Workbook,
-    fmt: _Formats,
+    fmt: Formats,
     card: Scorecard,
     lang: Lang,
     generated_at: dt.datetime,
@@ -123,7 +46,7 @@ def _write_summary(
 ) -> str:
     name = sheet_name(label("sheet.summary", lang), used)
     ws = book.add_worksheet(name)
-    widths = _Widths()
+    widths = Widths()
     ws.write_string(
         0, 0, safe_text(label("sheet.summary", lang) + " · " + card.rulebook_name(lang)), fmt.title
     )
@@ -231,7 +154,7 @@ def _write_summary(
 
 
 def _write_result(
-    ws: Worksheet, fmt: _Formats, row: int, col: int, result: Result, lang: Lang
+    ws: Worksheet, fmt: Formats, row: int, col: int, result: Result, lang: Lang
 ) -> None:
     if result.actual is None:
         ws.write_blank(row, col, None, fmt.status["no_data"])
@@ -255,7 +178,7 @@ def _days_late(evidence: pd.DataFrame, info: StandardInfo, as_of: pd.Timestamp) 
 
 def _write_evidence(
     book: xlsxwriter.Workbook,
-    fmt: _Formats,
+    fmt: Formats,
     card: Scorecard,
     result: Result,
     multi_window: bool,
@@ -277,7 +200,7 @@ def _write_evidence(
     late = _days_late(evidence, info, card.as_of)
     if late is not None:
         columns.append((label("label.days_late", lang), "int", late))
-    widths = _Widths(cap=50)
+    widths = Widths(cap=50)
     ws.write_string(0, 0, safe_text(f"{result.name(lang)} · {result.period}"), fmt.title)
     header_row = 1
     for col, (title, _type, _values) in enumerate(columns):
@@ -285,7 +208,7 @@ def _write_evidence(
         widths.see(col, title)
     n = len(evidence)
     for col, (_title, kind, series) in enumerate(columns):
-        _write_column(ws, fmt, header_row + 1, col, series, kind, lang, widths)
+        write_column(ws, fmt, header_row + 1, col, series, kind, lang, widths)
     ws.autofilter(header_row, 0, header_row + max(n, 1), len(columns) - 1)
     ws.freeze_panes(header_row + 1, 0)
     widths.apply(ws)
@@ -295,114 +218,8 @@ def _write_evidence(
     return ws.name
 
 
-def excel_serials(series: pd.Series) -> pd.Series:
-    """Datetimes as Excel serial numbers, computed for the whole column at once."""
-    return (series - EXCEL_EPOCH) / pd.Timedelta(days=1)
-
-
-def safe_texts(series: pd.Series) -> pd.Series:
-    """:func:`safe_text` for a whole column, vectorised."""
-    text = series.astype("string").str.replace(_ILLEGAL, "", regex=True)
-    long = text.str.len() > MAX_CELL
-    if long.any():
-        text = text.where(~long, text.str.slice(0, MAX_CELL - len(TRUNCATED)) + TRUNCATED)
-    return text
-
-
-def _write_column(
-    ws: Worksheet,
-    fmt: _Formats,
-    first_row: int,
-    col: int,
-    series: pd.Series,
-    kind: str,
-    lang: Lang,
-    widths: _Widths,
-) -> None:
-    """One column of evidence, typed: dates as dates, numbers as numbers, text as text.
-
-    Values are prepared for the whole column first (serial numbers, cleaned text), so the
-    per-cell loop only writes: it is what a 50,000-row export spends its time on.
-    """
-    dtype = series.dtype
-    present = series.notna().to_numpy(dtype=bool)
-    rows = [first_row + i for i in range(len(series))]
-    write_number, write_string = ws.write_number, ws.write_string
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        widths.see(col, "2026-10-31 23:59")
-        day = series.dt.normalize()
-        whole_day = ((series == day) | (series == day + END_OF_DAY)).to_numpy(dtype=bool)
-        # a date, or a deadline's end of day (which Excel would round up to the next day)
-        serials = excel_serials(series.where(~whole_day, day)).tolist()
-        for row, value, ok, is_day in zip(rows, serials, present, whole_day, strict=True):
-            if ok:
-                write_number(row, col, value, fmt.day if is_day else fmt.date)
-        return
-    if pd.api.types.is_bool_dtype(dtype):
-        yes, no = label("value.yes", lang), label("value.no", lang)
-        for row, value, ok in zip(rows, series.tolist(), present, strict=True):
-            if ok:
-                write_string(row, col, yes if value else no)
-        return
-    if kind == "int" or pd.api.types.is_numeric_dtype(dtype):
-        for row, value, ok in zip(rows, series.astype("float64").tolist(), present, strict=True):
-            if ok:
-                write_number(row, col, value)
-        return
-    texts = safe_texts(series)
-    for text in texts.head(200).dropna():
-        widths.see(col, text)
-    for row, text, ok in zip(rows, texts.tolist(), present, strict=True):
-        if ok:
-            write_string(row, col, text)
-
-
-def _write_chart(book: xlsxwriter.Workbook, card: Scorecard, lang: Lang, used: set[str]) -> None:
-    """Actual against target per standard: shares on one chart, the rest on another."""
-    ws = book.add_worksheet(sheet_name(label("sheet.chart", lang), used))
-    series_names = [label("label.target", lang), label("label.overall", lang), *card.groups]
-    row = 0
-    anchor = 1
-    for share in (True, False):
-        block = [results for _s, _p, results in card.rows() if results[0].is_share == share]
-        if not block:
-            continue
-        ws.write_string(row, 0, label("label.standard", lang))
-        for i, name in enumerate(series_names):
-            ws.write_string(row, 1 + i, name)
-        first = row + 1
-        for results in block:
-            row += 1
-            overall = results[0]
-            ws.write_string(row, 0, safe_text(f"{overall.name(lang)} ({overall.period})"))
-            ws.write_number(row, 1, overall.target)
-            by_group = {r.group: r for r in results}
-            for i, group in enumerate((None, *card.groups)):
-                result = by_group.get(group)
-                if result is not None and result.actual is not None:
-                    ws.write_number(row, 2 + i, result.actual)
-        chart = book.add_chart({"type": "column"})
-        for i, name in enumerate(series_names):
-            chart.add_series(
-                {
-                    "name": name,
-                    "categories": [ws.name, first, 0, row, 0],
-                    "values": [ws.name, first, 1 + i, row, 1 + i],
-                    **({"fill": {"color": "#A6A6A6"}} if i == 0 else {}),
-                }
-            )
-        chart.set_title({"name": label("chart.share" if share else "chart.count", lang)})
-        if share:
-            chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
-        chart.set_size({"width": 960, "height": 420})
-        ws.insert_chart(anchor, len(series_names) + 2, chart)
-        anchor += 22
-        row += 2
-    ws.set_column(0, 0, 40)
-
-
 def _write_categories(
-    book: xlsxwriter.Workbook, fmt: _Formats, card: Scorecard, lang: Lang, used: set[str]
+    book: xlsxwriter.Workbook, fmt: Formats, card: Scorecard, lang: Lang, used: set[str]
 ) -> None:
     for _dataset, counts in card.breakdowns:
         ws = book.add_worksheet(sheet_name(label("sheet.categories", lang), used))
@@ -419,62 +236,8 @@ def _write_categories(
         ws.autofilter(0, 0, len(counts), 2)
 
 
-def _write_trend(
-    book: xlsxwriter.Workbook,
-    fmt: _Formats,
-    card: Scorecard,
-    trend: Trend,
-    lang: Lang,
-    used: set[str],
-) -> None:
-    """The last periods of each standard (overall) with a line chart against the target."""
-    lines = [line for line in trend.lines if line.group is None]
-    if not lines:
-        return
-    ws = book.add_worksheet(sheet_name(label("sheet.trend", lang), used))
-    names = {r.standard: r.name(lang) for r in card.results}
-    row = 0
-    for line in lines:
-        name = names.get(line.standard, line.standard)
-        share = any(r.metric == "share" for r in line.cells.values())
-        kind = "share" if share else "float"
-        ws.write_string(row, 0, safe_text(name), fmt.bold)
-        for col, key in enumerate(("label.period", "label.actual", "label.target")):
-            ws.write_string(row + 1, col, label(key, lang), fmt.header)
-        first = row + 2
-        periods = [p for p in trend.periods if p in line.cells]
-        for i, period in enumerate(periods):
-            stored = line.cells[period]
-            ws.write_string(first + i, 0, period)
-            if stored.actual is not None:
-                ws.write_number(
-                    first + i, 1, stored.actual, fmt.status_number[(stored.status, kind)]
-                )
-            ws.write_number(first + i, 2, stored.target, fmt.numbers[kind])
-        last = first + len(periods) - 1
-        chart = book.add_chart({"type": "line"})
-        for col in (1, 2):
-            chart.add_series(
-                {
-                    "name": [ws.name, row + 1, col],
-                    "categories": [ws.name, first, 0, last, 0],
-                    "values": [ws.name, first, col, last, col],
-                    "marker": {"type": "circle"},
-                    **({"line": {"dash_type": "dash", "color": "#A6A6A6"}} if col == 2 else {}),
-                }
-            )
-        chart.set_title({"name": message("chart.trend", lang, standard=name)})
-        if share:
-            chart.set_y_axis({"num_format": "0%"})
-        chart.set_size({"width": 640, "height": 260})
-        ws.insert_chart(row, 4, chart)
-        row = max(last + 3, row + 14)
-    ws.set_column(0, 0, 24)
-    ws.set_column(1, 2, 12)
-
-
 def _write_waivers(
-    book: xlsxwriter.Workbook, fmt: _Formats, card: Scorecard, lang: Lang, used: set[str]
+    book: xlsxwriter.Workbook, fmt: Formats, card: Scorecard, lang: Lang, used: set[str]
 ) -> None:
     """The approved waivers, on their own sheet: what was excused, why, and by whom."""
     if not card.waivers:
@@ -517,7 +280,7 @@ def write_xlsx(
             "remove_timezone": True,
         },
     )
-    fmt = _Formats(book)
+    fmt = Formats(book)
     used: set[str] = set()
     _write_summary(book, fmt, card, lang, generated_at, used)
     windows: dict[str, set[str]] = {}
@@ -532,9 +295,9 @@ def write_xlsx(
         statuses = {r.status for r in card.results if (r.standard, r.period) == key}
         if statuses & {"fail", "warn"}:
             _write_evidence(book, fmt, card, overall, len(windows[key[0]]) > 1, lang, used)
-    _write_chart(book, card, lang, used)
+    write_chart(book, card, lang, used)
     if trend is not None:
-        _write_trend(book, fmt, card, trend, lang, used)
+        write_trend(book, fmt, card, trend, lang, used)
     _write_categories(book, fmt, card, lang, used)
     _write_waivers(book, fmt, card, lang, used)
     book.close()
