@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -45,6 +44,34 @@ def status_text(status: str, lang: Lang) -> str:
     return label(f"status.{status}", lang)
 
 
+def _row_cells(
+    card: Scorecard, period: str, results: list[Result], lang: Lang
+) -> list[tuple[str, str | None]]:
+    """One scorecard row as (text, status for colouring) pairs, for the table and Markdown."""
+    first = results[0]
+    name = first.name(lang)
+    if first.level == "excellent":
+        name += f" ({label('level.excellent', lang)})"
+    cells: list[tuple[str, str | None]] = [
+        (name, None),
+        (period, None),
+        (format_target(first), None),
+    ]
+    if card.group_by:
+        by_group = {r.group: r for r in results}
+        for group in (None, *card.groups):
+            r = by_group.get(group)
+            cells.append(
+                ("", None) if r is None else (f"{format_actual(r)} {MARK[r.status]}", r.status)
+            )
+    else:
+        cells += [
+            (format_actual(first), None),
+            (f"{MARK[first.status]} {status_text(first.status, lang)}", first.status),
+        ]
+    return cells
+
+
 def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool = False) -> None:
     """The terminal scorecard. Wide (CJK) characters are measured by rich, so columns line up."""
     title = scorecard_title(card, lang)
@@ -63,32 +90,12 @@ def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool =
     for _std, period, results in card.rows():
         if quiet and not any(r.status == "fail" for r in results):
             continue
-        first = results[0]
-        name = first.name(lang)
-        if first.level == "excellent":
-            name += f" ({label('level.excellent', lang)})"
-        cells: list[Text | str] = [name, period, format_target(first)]
-        if card.group_by:
-            by_group = {r.group: r for r in results}
-            for group in (None, *card.groups):
-                r = by_group.get(group)
-                cells.append(
-                    Text("")
-                    if r is None
-                    else Text(
-                        f"{format_actual(r)} {MARK[r.status]}",
-                        style=STYLE[r.status],
-                    )
-                )
-        else:
-            cells.append(format_actual(first))
-            cells.append(
-                Text(
-                    f"{MARK[first.status]} {status_text(first.status, lang)}",
-                    style=STYLE[first.status],
-                )
+        table.add_row(
+            *(
+                Text(text, style=STYLE[status]) if status else text
+                for text, status in _row_cells(card, period, results, lang)
             )
-        table.add_row(*cells)
+        )
         shown += 1
     if shown:
         console.print(table)
@@ -205,31 +212,18 @@ def _md_escape(text: str) -> str:
 
 def render_markdown(card: Scorecard, lang: Lang) -> str:
     head = [label("label.standard", lang), label("label.period", lang), label("label.target", lang)]
-    groups: Iterable[str | None] = (None, *card.groups) if card.group_by else (None,)
     if card.group_by:
         head += [label("label.overall", lang), *card.groups]
     else:
         head += [label("label.actual", lang), label("label.status", lang)]
-    title = scorecard_title(card, lang)
     lines = [
-        f"## {title}",
+        f"## {scorecard_title(card, lang)}",
         "",
         "| " + " | ".join(map(_md_escape, head)) + " |",
         "|" + "---|" * len(head),
     ]
     for _std, period, results in card.rows():
-        first = results[0]
-        cells = [first.name(lang), period, format_target(first)]
-        if card.group_by:
-            by_group = {r.group: r for r in results}
-            for group in groups:
-                r = by_group.get(group)
-                cells.append("" if r is None else f"{format_actual(r)} {MARK[r.status]}")
-        else:
-            cells += [
-                format_actual(first),
-                f"{MARK[first.status]} {status_text(first.status, lang)}",
-            ]
+        cells = [text for text, _status in _row_cells(card, period, results, lang)]
         lines.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
     lines += ["", *summary_lines(card, lang), ""]
     return "\n".join(lines)

@@ -259,11 +259,3 @@ def _as_text(series: pd.Series) -> pd.Series:
     if pd.api.types.is_bool_dtype(series):
         return series.map({True: "true", False: "false"}).astype("string")
     return series.astype("string")
-
-
-def open_source(path: Path) -> Source:
-    """The reader for ``path``'s real format (callers sniff the bytes first)."""
-    suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        return ExcelSource(path)
-    return TableSource(path)

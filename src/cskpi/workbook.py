@@ -183,11 +183,10 @@ def read_sheet(
     as they are, never judged.
     """
     sheet = raw.name
-    header_index, positions = locate_columns(
-        raw.head(HEADER_SEARCH_ROWS), spec, file=file, sheet=sheet, required=required
-    )
+    head = raw.head(HEADER_SEARCH_ROWS)
+    header_index, positions = locate_columns(head, spec, file=file, sheet=sheet, required=required)
     if matches is not None:
-        head_row = raw.head(header_index + 1)[header_index]
+        head_row = head[header_index]
         present = [c.strip() for c in head_row if c and c.strip()]
         for fid, column in spec.columns.items():
             if fid in positions:
