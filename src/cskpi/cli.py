@@ -276,12 +276,8 @@ def _print_card(
 ) -> None:
     from cskpi import report
 
-    if output_format == "json":
-        sys.stdout.write(report.render_json(card, lang, strict=strict) + "\n")
-    elif output_format == "csv":
-        sys.stdout.write(report.render_csv(card, lang))
-    elif output_format == "markdown":
-        sys.stdout.write(report.render_markdown(card, lang))
+    if output_format != "table":
+        sys.stdout.write(report.render_text(card, output_format, lang, strict=strict))
     else:
         console = _console()
         report.render_table(card, console, lang, quiet=quiet)

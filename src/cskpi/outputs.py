@@ -47,10 +47,4 @@ def write_output(
         # The workbook lists the rows behind failures (agents, complaint text): owner-only.
         write_atomic(output, lambda tmp: write_xlsx(card, tmp, lang, trend=trend), private=True)
         return
-    if kind == "json":
-        text = report.render_json(card, lang, strict=strict) + "\n"
-    elif kind == "csv":
-        text = report.render_csv(card, lang)
-    else:
-        text = report.render_markdown(card, lang)
-    write_text_atomic(output, text, private=private)
+    write_text_atomic(output, report.render_text(card, kind, lang, strict=strict), private=private)

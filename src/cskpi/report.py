@@ -206,6 +206,15 @@ def render_csv(card: Scorecard, lang: Lang) -> str:
     return buffer.getvalue()
 
 
+def render_text(card: Scorecard, output_format: str, lang: Lang, *, strict: bool = False) -> str:
+    """The scorecard as JSON, CSV or Markdown text (for stdout and for --output alike)."""
+    if output_format == "json":
+        return render_json(card, lang, strict=strict) + "\n"
+    if output_format == "csv":
+        return render_csv(card, lang)
+    return render_markdown(card, lang)
+
+
 def _md_escape(text: str) -> str:
     return text.replace("|", "\\|")
 
