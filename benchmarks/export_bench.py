@@ -21,8 +21,8 @@ import openpyxl
 import pandas as pd
 import xlsxwriter
 
-from cskpi.export import write_xlsx
-from cskpi.scorecard import Result, Scorecard, StandardInfo
+from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo
+from cskpi.present.excel import write_xlsx
 
 COLUMNS = (
     ("complaint_id", "投诉编号"),

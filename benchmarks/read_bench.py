@@ -44,7 +44,7 @@ def plain_openpyxl(path: Path) -> None:
 def cskpi_evaluate(path: Path) -> None:
     from typer.testing import CliRunner
 
-    from cskpi import cli
+    from cskpi.cli import app as cli
 
     result = CliRunner().invoke(
         cli.app,

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from cskpi.report import render_table
-from cskpi.rulebook import load_rulebook
-from cskpi.run import RunOptions, RunRequest, execute
+from cskpi.present.terminal import render_table
+from cskpi.rulebook.models import load_rulebook
+from cskpi.runs.run import RunOptions, RunRequest, execute
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE.parent / "samples" / "2026-10.xlsx"

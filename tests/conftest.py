@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from cskpi.evaluate import evaluate
-from cskpi.inputs import read_workbook
-from cskpi.periods import parse_period
-from cskpi.rulebook import LoadedRulebook, load_rulebook
-from cskpi.scorecard import Result, Scorecard
+from cskpi.evaluate.engine import evaluate
+from cskpi.evaluate.periods import parse_period
+from cskpi.evaluate.scorecard import Result, Scorecard
+from cskpi.read.inputs import read_workbook
+from cskpi.rulebook.models import LoadedRulebook, load_rulebook
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "2026-10.xlsx"

@@ -7,11 +7,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cskpi.appraisal import score_group
-from cskpi.metrics import wilson
-from cskpi.rulebook import Appraisal, load_rulebook
-from cskpi.scorecard import Result
-from cskpi.workdays import WorkCalendar, parse_rule
+from cskpi.evaluate.appraisal import score_group
+from cskpi.evaluate.metrics import wilson
+from cskpi.evaluate.scorecard import Result
+from cskpi.evaluate.workdays import WorkCalendar
+from cskpi.rulebook.derive import parse_rule
+from cskpi.rulebook.models import Appraisal, load_rulebook
 from tests.conftest import COMPLAINT_HEADERS, ROOT, SURVEY_HEADERS, D, pick
 
 RULES = (ROOT / "rules" / "customer-service-supervisor.yaml").read_text(encoding="utf-8")
@@ -84,7 +85,7 @@ def test_scores_per_team_on_the_sample():
 
     from typer.testing import CliRunner
 
-    from cskpi import cli
+    from cskpi.cli import app as cli
     from tests.conftest import SAMPLE
 
     out = (
@@ -126,9 +127,9 @@ def test_parse_rule():
 
 
 def test_derived_deadline_makes_a_complaint_overdue(make_book, tmp_path):
-    from cskpi.evaluate import evaluate
-    from cskpi.inputs import read_workbook
-    from cskpi.periods import parse_period
+    from cskpi.evaluate.engine import evaluate
+    from cskpi.evaluate.periods import parse_period
+    from cskpi.read.inputs import read_workbook
 
     text = RULES.replace(
         "promised_by: {header: 承诺期限, aliases: [deadline, 承诺解决日期], type: deadline}",
@@ -172,9 +173,9 @@ def test_interval_in_json_and_too_few_answers(score, tmp_path):
     text = RULES.replace("    condition: speed\n", "    condition: speed\n    min_answers: 20\n")
     rules = tmp_path / "min.yaml"
     rules.write_text(text, encoding="utf-8")
-    from cskpi.evaluate import evaluate
-    from cskpi.inputs import read_workbook
-    from cskpi.periods import parse_period
+    from cskpi.evaluate.engine import evaluate
+    from cskpi.evaluate.periods import parse_period
+    from cskpi.read.inputs import read_workbook
     from tests.conftest import write_workbook
 
     model = load_rulebook(rules).model
@@ -194,7 +195,7 @@ def test_a_waived_overdue_complaint_turns_a_fail_into_a_pass(tmp_path):
     import openpyxl
     from typer.testing import CliRunner
 
-    from cskpi import cli
+    from cskpi.cli import app as cli
     from tests.conftest import SAMPLE
 
     waivers = tmp_path / "waivers.yaml"
@@ -250,7 +251,7 @@ def test_a_waived_overdue_complaint_turns_a_fail_into_a_pass(tmp_path):
 def test_a_waiver_without_a_reason_is_refused(tmp_path):
     from typer.testing import CliRunner
 
-    from cskpi import cli
+    from cskpi.cli import app as cli
     from tests.conftest import SAMPLE
 
     waivers = tmp_path / "w.yaml"
@@ -264,7 +265,7 @@ def test_a_waiver_without_a_reason_is_refused(tmp_path):
 
 
 def test_waivers_from_a_sheet(tmp_path):
-    from cskpi.waivers import load_waivers
+    from cskpi.read.waivers import load_waivers
     from tests.conftest import write_workbook
 
     path = write_workbook(

@@ -12,8 +12,8 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from cskpi import cli
-from cskpi.report import CSV_FIELDS
+from cskpi.cli import app as cli
+from cskpi.present.terminal import CSV_FIELDS
 from tests.conftest import (
     COMPLAINT_HEADERS,
     ROOT,
@@ -235,12 +235,12 @@ def test_no_dated_rows_asks_for_a_period(tmp_path):
 
 
 def test_internal_errors_exit_4_without_traceback_unless_debug(monkeypatch):
-    import cskpi.run
+    import cskpi.runs.run
 
     def boom(*_args, **_kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(cskpi.run, "evaluate", boom)
+    monkeypatch.setattr(cskpi.runs.run, "evaluate", boom)
     result = invoke("evaluate", SAMPLE, "--lang", "en")
     assert result.exit_code == 4
     assert "internal error: RuntimeError: kaboom (run with --debug" in result.stderr

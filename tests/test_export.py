@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from cskpi import cli
+from cskpi.cli import app as cli
 from cskpi.i18n import label
-from cskpi.privacy import mask_value
-from cskpi.xlsxcells import MAX_CELL, TRUNCATED, safe_text, sheet_name
+from cskpi.present.privacy import mask_value
+from cskpi.present.xlsxcells import MAX_CELL, TRUNCATED, safe_text, sheet_name
 from tests.conftest import COMPLAINT_HEADERS, SAMPLE, D, complaint, sheet_cells, write_workbook
 
 runner = CliRunner()
@@ -225,12 +225,12 @@ def test_failed_write_leaves_previous_scorecard_and_no_temp_file(tmp_path, monke
     out = tmp_path / "scorecard.xlsx"
     assert invoke("evaluate", SAMPLE, "-o", out).exit_code == 1
     before = hashlib.sha256(out.read_bytes()).hexdigest()
-    import cskpi.export
+    import cskpi.present.excel
 
     def disk_full(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cskpi.export, "write_xlsx", disk_full)
+    monkeypatch.setattr(cskpi.present.excel, "write_xlsx", disk_full)
     result = invoke("evaluate", SAMPLE, "-o", out, "--lang", "en")
     assert result.exit_code == 4
     assert f"{out}: cannot write the output (No space left on device)." in result.stderr
@@ -261,8 +261,8 @@ def test_unknown_output_suffix_is_a_usage_error(tmp_path):
 
 def test_writer_keeps_leading_tab_cr_and_formula_text_as_strings(tmp_path):
     """The writer itself, without the loader's trimming in between."""
-    from cskpi.export import write_xlsx
-    from cskpi.scorecard import Result, Scorecard, StandardInfo
+    from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo
+    from cskpi.present.excel import write_xlsx
 
     evidence = pd.DataFrame(
         {

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cskpi.expressions import (
+from cskpi.evaluate.interpreter import evaluate
+from cskpi.i18n import message
+from cskpi.language.syntax import (
     MAX_DEPTH,
     ExpressionError,
     normalize_name,
 )
-from cskpi.interpreter import evaluate
-from cskpi.typecheck import (
+from cskpi.language.typecheck import (
     ColumnRef,
     Schema,
     compile_expression,
@@ -87,7 +88,8 @@ def test_evaluation_is_three_valued(text, expected):
 def refused(text: str) -> str:
     with pytest.raises(ExpressionError) as info:
         compile_expression(text, SCHEMA)
-    return str(info.value)
+    note = info.value.problem
+    return message(note.key, "en", **note.params)
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from cskpi import cli
-from cskpi.evaluate import evaluate
-from cskpi.inputs import read_inputs, read_workbook
-from cskpi.periods import parse_period
+from cskpi.cli import app as cli
+from cskpi.evaluate.engine import evaluate
+from cskpi.evaluate.periods import parse_period
+from cskpi.read.inputs import read_inputs, read_workbook
 from tests.conftest import (
     COMPLAINT_HEADERS,
     SAMPLE,

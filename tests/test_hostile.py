@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cskpi import archive, cli
+from cskpi.cli import app as cli
+from cskpi.read import archive
 from tests import hostile
 from tests.conftest import ROOT
 
@@ -109,8 +110,8 @@ def test_xls_saved_as_xlsx_is_read_by_its_content(tmp_path):
 
 @pytest.mark.parametrize("build", [hostile.formatted_to_last_row, hostile.wrong_dimension])
 def test_true_rows_are_used_whatever_the_sheet_declares(tmp_path, build):
-    from cskpi.inputs import read_workbook
-    from cskpi.rulebook import load_rulebook
+    from cskpi.read.inputs import read_workbook
+    from cskpi.rulebook.models import load_rulebook
 
     frame = read_workbook(build(tmp_path), load_rulebook().model).frames["complaints"]
     expected = ["C1"] if build is hostile.formatted_to_last_row else ["C1", "C2"]
@@ -118,8 +119,8 @@ def test_true_rows_are_used_whatever_the_sheet_declares(tmp_path, build):
 
 
 def test_merged_title_empty_bom_full_width_and_zero_width_headers(tmp_path):
-    from cskpi.inputs import read_workbook
-    from cskpi.rulebook import load_rulebook
+    from cskpi.read.inputs import read_workbook
+    from cskpi.rulebook.models import load_rulebook
 
     frame = read_workbook(hostile.merged_and_odd_headers(tmp_path), load_rulebook().model).frames[
         "complaints"
@@ -184,8 +185,8 @@ def test_personal_cells_never_appear_in_messages(tmp_path):
 
 
 def test_ids_and_phones_keep_leading_zeros(tmp_path):
-    from cskpi.inputs import read_workbook
-    from cskpi.rulebook import load_rulebook
+    from cskpi.read.inputs import read_workbook
+    from cskpi.rulebook.models import load_rulebook
 
     row = ["000123", "2026-10-03", "一组", "王芳", None, None, "x", "y", "01088886666"]
     path = hostile.workbook(tmp_path, [hostile.COMPLAINT_HEADERS, row])

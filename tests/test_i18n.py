@@ -45,7 +45,7 @@ def test_every_key_the_code_uses_is_in_the_catalog():
 
 
 def test_status_and_level_labels_exist_for_every_value():
-    from cskpi.scorecard import STATUSES
+    from cskpi.evaluate.scorecard import STATUSES
 
     for status in STATUSES:
         assert f"status.{status}" in CATALOG

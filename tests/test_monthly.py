@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from cskpi import cli, periods
-from cskpi.evaluate import project
-from cskpi.periods import parse_period
+from cskpi.cli import app as cli
+from cskpi.evaluate import periods
+from cskpi.evaluate.engine import project
+from cskpi.evaluate.periods import parse_period
 from tests.conftest import COMPLAINT_HEADERS, SAMPLE, D, complaint, pick, write_workbook
 
 runner = CliRunner()
@@ -82,12 +83,12 @@ def test_no_history_writes_nothing_and_a_failed_run_records_nothing(tmp_path):
 
 def test_failed_export_rolls_back_the_history(tmp_path, monkeypatch):
     db = tmp_path / "h.sqlite3"
-    import cskpi.export
+    import cskpi.present.excel
 
     def broken(*_a, **_k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cskpi.export, "write_xlsx", broken)
+    monkeypatch.setattr(cskpi.present.excel, "write_xlsx", broken)
     result = invoke("evaluate", SAMPLE, "--history", db, "-o", tmp_path / "s.xlsx")
     assert result.exit_code == 4
     with sqlite3.connect(db) as conn:
@@ -103,8 +104,8 @@ def test_streak_counts_consecutive_failures(tmp_path):
     path = write_workbook(tmp_path / "y.xlsx", {"投诉记录": rows})
     for month in ("2026-07", "2026-08", "2026-09", "2026-10"):
         invoke("evaluate", path, "--period", month, "--history", db)
-    from cskpi import history
-    from cskpi.trend import build_trend
+    from cskpi.evaluate.trend import build_trend
+    from cskpi.runs import history
 
     conn = history.connect(db)
     trend = build_trend(

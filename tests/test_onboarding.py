@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from cskpi import cli
-from cskpi.explain import explain_standard
-from cskpi.rulebook import load_rulebook
+from cskpi.cli import app as cli
+from cskpi.present.explain import explain_standard
+from cskpi.rulebook.models import load_rulebook
 from tests.conftest import COMPLAINT_HEADERS, ROOT, complaint, write_workbook
 
 runner = CliRunner()
@@ -181,39 +181,3 @@ def test_template_follows_the_manager_rulebook(tmp_path):
     )
     statuses = {r["standard"]: r["status"] for r in json.loads(result.stdout)["results"]}
     assert statuses["repairs_on_time"] == "pass"  # the example order is done the next day
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["rules", "check", "customer-service-supervisor", "customer-service-manager"],
-        ["rules", "check", "no-such-rulebook", "--lang", "en"],
-        ["rules", "list", "--lang", "en"],
-        ["rules", "list", "-f", "json", "--rules", "customer-service-manager"],
-    ],
-)
-def test_the_fast_path_answers_like_the_full_command_line(args, capsys):
-    from cskpi.entry import run_quick
-
-    code = run_quick(args)
-    fast = capsys.readouterr()
-    full = invoke(*args)
-    assert code == full.exit_code
-    assert fast.out == full.stdout
-    assert fast.err == full.stderr
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["rules", "list", "--help"],
-        ["rules", "check"],
-        ["rules", "list", "--bogus"],
-        ["evaluate", "x.xlsx"],
-        ["rules", "check", "x", "--lang", "fr"],
-    ],
-)
-def test_anything_unusual_goes_to_the_full_command_line(args):
-    from cskpi.entry import run_quick
-
-    assert run_quick(args) is None

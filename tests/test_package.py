@@ -37,9 +37,9 @@ def test_wheel_ships_the_bundled_rulebooks(tmp_path):
     (wheel,) = tmp_path.glob("cskpi-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "cskpi/rules/customer-service-supervisor.yaml" in names
-    assert "cskpi/cli.py" in names
+    assert "cskpi/cli/app.py" in names
     entry = [n for n in names if n.endswith("entry_points.txt")]
-    assert "cskpi = cskpi.entry:main" in zipfile.ZipFile(wheel).read(entry[0]).decode()
+    assert "cskpi = cskpi.cli:main" in zipfile.ZipFile(wheel).read(entry[0]).decode()
 
 
 FORBIDDEN = re.compile(r"(^|[^_.\w])(eval|exec)\(|\.query\(|pd\.eval|numexpr|yaml\.load\(")

@@ -14,17 +14,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cskpi.errors import CskpiError
-from cskpi.expressions import (
+from cskpi.evaluate.interpreter import evaluate as evaluate_expression
+from cskpi.language.syntax import (
     ExpressionError,
     normalize_name,
 )
-from cskpi.interpreter import evaluate as evaluate_expression
-from cskpi.typecheck import (
+from cskpi.language.typecheck import (
     ColumnRef,
     Schema,
     compile_expression,
 )
-from cskpi.values import EXCEL_EPOCH, to_date
+from cskpi.read.values import EXCEL_EPOCH, to_date
 
 SCHEMA = Schema(
     "d",
@@ -135,10 +135,10 @@ def test_expressions_agree_with_a_row_by_row_reference(data, condition):
     )
 )
 def test_shares_stay_in_0_1_and_group_counts_add_up(answers):
-    from cskpi.evaluate import evaluate
-    from cskpi.periods import parse_period
-    from cskpi.rulebook import load_rulebook
-    from cskpi.values import to_rating
+    from cskpi.evaluate.engine import evaluate
+    from cskpi.evaluate.periods import parse_period
+    from cskpi.read.values import to_rating
+    from cskpi.rulebook.models import load_rulebook
 
     model = load_rulebook().model
     n = len(answers)
@@ -230,8 +230,8 @@ VALID = _valid_xlsx()
     )
 )
 def test_any_bytes_load_or_raise_the_projects_own_error(tmp_path_factory, content):
-    from cskpi.inputs import read_workbook
-    from cskpi.rulebook import load_rulebook
+    from cskpi.read.inputs import read_workbook
+    from cskpi.rulebook.models import load_rulebook
     from tests.conftest import make_old
 
     path = tmp_path_factory.mktemp("fuzz") / "f.xlsx"

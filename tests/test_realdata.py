@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from cskpi import cli
+from cskpi.cli import app as cli
 from tests.conftest import ROOT
 
 runner = CliRunner()

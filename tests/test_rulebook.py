@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cskpi.errors import RulebookError
-from cskpi.rulebook import bundled_dir, bundled_names, load_rulebook
+from cskpi.rulebook.models import bundled_dir, bundled_names, load_rulebook
 from tests.conftest import ROOT
 
 DEFAULT = ROOT / "rules" / "customer-service-supervisor.yaml"

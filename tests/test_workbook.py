@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from cskpi.errors import InputError, NotReadyError
-from cskpi.inputs import read_workbook
-from cskpi.workbook import column_letter
+from cskpi.read.inputs import read_workbook
+from cskpi.read.sheets import column_letter
 from tests.conftest import COMPLAINT_HEADERS, SURVEY_HEADERS, D, complaint, make_old
 
 

@@ -1,5 +1,5 @@
 """``python -m cskpi``."""
 
-from cskpi.entry import main
+from cskpi.cli import main
 
 main()

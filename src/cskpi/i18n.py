@@ -6,6 +6,7 @@ translation and the terminal, JSON and error text all speak the chosen language.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -564,11 +565,16 @@ CATALOG: dict[str, dict[str, str]] = {
 def message(key: str, lang: Lang, /, **params: object) -> str:
     """Render catalog entry ``key`` in ``lang``; nested problems render in the same language."""
     entry = CATALOG[key]
-    rendered = {
-        name: value.render(lang) if hasattr(value, "render") else value
-        for name, value in params.items()
-    }
+    rendered = {name: _render(value, lang) for name, value in params.items()}
     return entry[lang].format(**rendered)
+
+
+def _render(value: object, lang: Lang) -> object:
+    """A nested problem or note (anything with a catalog ``key`` and ``params``) as text."""
+    key, params = getattr(value, "key", None), getattr(value, "params", None)
+    if isinstance(key, str) and isinstance(params, Mapping):
+        return message(key, lang, **params)
+    return value
 
 
 def label(key: str, lang: Lang) -> str:

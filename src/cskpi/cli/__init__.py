@@ -1,0 +1,23 @@
+"""The command line (typer): parse arguments, call the core, render, return an exit code.
+
+:func:`main` is the console-script entry point. It sets up UTF-8 output and imports the typer
+application only then, so importing :mod:`cskpi.cli` stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    """Console-script entry point: UTF-8 output whatever the locale, then the command."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+            reconfigure(encoding="utf-8", errors="replace")
+    # pydantic looks for plugins in every installed package's metadata (13 ms); cskpi uses none
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from cskpi.cli.app import app
+
+    app()

@@ -1,0 +1,461 @@
+"""The command line: parse arguments, call the core, render, return an exit code.
+
+One error boundary (:func:`boundary`) turns every :class:`CskpiError` into one message and its
+exit code; anything unexpected becomes exit 4 with a hint to use ``--debug``.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from cskpi.errors import CskpiError, ExitCode, UsageError, render_error
+from cskpi.i18n import LANGS, Lang, label, message
+
+if TYPE_CHECKING:
+    from cskpi.rulebook.models import LoadedRulebook
+
+app = typer.Typer(
+    name="cskpi",
+    help="Customer-service performance standards, checked every month (客服绩效标准评估).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: importing rich's markdown costs 90 ms at every start
+)
+rules_app = typer.Typer(
+    help="Check and list rulebooks (规则手册).", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(rules_app, name="rules")
+
+LangOpt = Annotated[str, typer.Option("--lang", help="Output language: zh or en.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")]
+RulesOpt = Annotated[
+    str | None,
+    typer.Option("--rules", "-r", help="Rulebook: a bundled name or a YAML path."),
+]
+
+
+def _lang(value: str) -> Lang:
+    if value not in LANGS:
+        raise UsageError("usage.bad_lang", value=value)
+    return value  # type: ignore[return-value]
+
+
+def _stderr(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+@contextmanager
+def boundary(lang: str, debug: bool) -> Iterator[None]:
+    """The one place errors become messages and exit codes."""
+    shown: Lang = lang if lang in LANGS else "zh"  # type: ignore[assignment]
+    try:
+        yield
+    except CskpiError as exc:
+        if debug:
+            traceback.print_exc()
+        _stderr(render_error(exc, shown))
+        raise typer.Exit(int(exc.exit_code)) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        detail = f"{type(exc).__name__}: {exc}"
+        _stderr(
+            f"{label('error.prefix', shown)}: {message('internal.error', shown, detail=detail)}"
+        )
+        raise typer.Exit(int(ExitCode.OUTPUT)) from None
+
+
+def _finish(code: int) -> NoReturn:
+    raise typer.Exit(code)
+
+
+@app.command()
+def evaluate(
+    files: Annotated[
+        list[str],
+        typer.Argument(help="Input workbook(s), or a template like 'data/{period}.xlsx'."),
+    ],
+    rules: RulesOpt = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", "-p", help="2026-10, 2026Q3, 2026 or previous; default: latest month."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Evaluate as of this date (default: end of the period)."),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Add one result per team, agent or any column.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
+    ] = "table",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Also write the scorecard to .xlsx/.json/.csv/.md."),
+    ] = None,
+    evidence: Annotated[
+        bool, typer.Option("--evidence", help="List the rows behind each failure (table).")
+    ] = False,
+    show_personal: Annotated[
+        bool, typer.Option("--show-personal", help="Do not mask customer names and phones.")
+    ] = False,
+    history_path: Annotated[
+        Path | None,
+        typer.Option("--history", help="History database (default: the user's data folder)."),
+    ] = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Do not record this run.")
+    ] = False,
+    lock_timeout: Annotated[
+        float, typer.Option("--lock-timeout", help="Seconds to wait for another run's lock.")
+    ] = 60.0,
+    log_file: Annotated[
+        Path | None, typer.Option("--log-file", help="Append one line per run to this file.")
+    ] = None,
+    waivers: Annotated[
+        Path | None,
+        typer.Option("--waivers", help="Approved exclusions: YAML, or a workbook sheet 豁免."),
+    ] = None,
+    explain_columns: Annotated[
+        bool, typer.Option("--explain-columns", help="Show which header matched which field.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say what was read, sheet by sheet.")
+    ] = False,
+    lang: LangOpt = "zh",
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only failures and the summary line.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Standards with no data fail the run (exit 1).")
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Evaluate input workbooks against a rulebook and print the scorecard (评估绩效)."""
+    with boundary(lang, debug), _logged(log_file, files, period):
+        chosen = _lang(lang)
+        from cskpi.evaluate.periods import parse_as_of, parse_period
+        from cskpi.present import terminal as report
+        from cskpi.rulebook.models import load_rulebook
+        from cskpi.runs.history import default_path
+        from cskpi.runs.run import RunOptions, RunRequest, execute
+
+        if output_format not in report.FORMATS:
+            raise UsageError(
+                "usage.bad_format", value=output_format, known=", ".join(report.FORMATS)
+            )
+        loaded = load_rulebook(rules)
+        approved = ()
+        if waivers is not None:
+            from cskpi.read.waivers import load_waivers
+
+            approved = tuple(load_waivers(waivers, [s.id for s in loaded.model.standards]))
+        request = RunRequest(
+            files=files,
+            rulebook=loaded,
+            waivers=approved,
+            period=parse_period(period) if period else None,
+            as_of=parse_as_of(as_of) if as_of else None,
+            group_by=by,
+            show_personal=show_personal,
+            evidence=evidence or (output is not None and output.suffix.lower() == ".xlsx"),
+        )
+        options = RunOptions(
+            output=output,
+            lang=chosen,
+            strict=strict,
+            history=None if no_history else (history_path or default_path()),
+            lock_timeout=lock_timeout,
+        )
+        with _progress(files, chosen, quiet) as progress:
+            card = execute(request, options, progress)
+        if not quiet and output_format == "table":
+            prefix = label("warning.prefix", chosen)
+            for warning in card.warnings:
+                _stderr(f"{prefix}: {warning.render(chosen)}")
+        if verbose:
+            for line in report.column_lines(card, chosen):
+                _stderr(line)
+        if explain_columns:
+            report.render_columns(card, _console(), chosen)
+        _print_card(card, output_format, chosen, quiet=quiet, strict=strict, evidence=evidence)
+        code = int(card.summary().exit_code(strict=strict))
+        if log_file is not None:
+            from cskpi.present.formatting import summary_lines
+            from cskpi.runs.runlog import append_log, log_line
+
+            append_log(
+                log_file,
+                log_line(
+                    period=card.period,
+                    inputs=[p for p, _h in card.inputs],
+                    exit_code=code,
+                    summary=summary_lines(card, "en")[0],
+                ),
+            )
+    _finish(code)
+
+
+PROGRESS_BYTES = 2_000_000  # about a second of reading: smaller inputs show no progress
+
+
+@contextmanager
+def _progress(files: list[str], lang: Lang, quiet: bool) -> Iterator[object]:
+    """A progress display on stderr for large reads; nothing when quiet or not a terminal."""
+    large = sum(Path(f).stat().st_size for f in files if Path(f).is_file()) > PROGRESS_BYTES
+    if quiet or not large or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+
+    from cskpi.present.terminal import ReadProgress
+
+    with ReadProgress(Console(stderr=True), lang) as progress:
+        yield progress
+
+
+@contextmanager
+def _logged(log_file: Path | None, files: list[str], period: str | None) -> Iterator[None]:
+    """Log a failed run (message only, never cell contents) before the boundary reports it."""
+    try:
+        yield
+    except CskpiError as exc:
+        if log_file is not None:
+            from cskpi.runs.runlog import append_log, log_line
+
+            append_log(
+                log_file,
+                log_line(
+                    period=period,
+                    inputs=files,
+                    exit_code=int(exc.exit_code),
+                    error=exc.render("en", redact=True),
+                ),
+            )
+        raise
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if log_file is not None:
+            from cskpi.runs.runlog import append_log, log_line
+
+            append_log(
+                log_file,
+                log_line(
+                    period=period,
+                    inputs=files,
+                    exit_code=int(ExitCode.OUTPUT),
+                    error=f"internal error: {type(exc).__name__}",
+                ),
+            )
+        raise
+
+
+def _console():
+    from cskpi.present.rulelist import console
+
+    return console()
+
+
+def _print_card(
+    card, output_format: str, lang: Lang, *, quiet: bool, strict: bool, evidence: bool = False
+) -> None:
+    from cskpi.present import terminal as report
+
+    if output_format != "table":
+        sys.stdout.write(report.render_text(card, output_format, lang, strict=strict))
+    else:
+        console = _console()
+        report.render_table(card, console, lang, quiet=quiet)
+        if evidence:
+            report.render_evidence(card, console, lang)
+
+
+@app.command("history")
+def history_command(
+    rules: RulesOpt = None,
+    standard: Annotated[
+        str | None, typer.Option("--standard", "-s", help="Only this standard id.")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Show this grouping's groups.")] = None,
+    last: Annotated[int, typer.Option("--last", help="How many periods.")] = 12,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = "table",
+    history_path: Annotated[
+        Path | None, typer.Option("--history", help="History database.")
+    ] = None,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """Results of past runs: periods across, standards down, trend and failure streak (历史)."""
+    with boundary(lang, debug):
+        chosen = _lang(lang)
+        from cskpi.evaluate.engine import resolve_group_field
+        from cskpi.evaluate.trend import build_trend
+        from cskpi.present import terminal as report
+        from cskpi.runs import history
+
+        loaded = _loaded(rules)
+        group_by = resolve_group_field(loaded.model, by) if by else None
+        path = history_path or history.default_path()
+        if output_format not in ("table", "json", "csv"):
+            raise UsageError("usage.bad_format", value=output_format, known="table, json, csv")
+        rows, waived = [], []
+        if path.exists():
+            conn = history.connect(path)
+            try:
+                rows = history.load(conn, loaded.id, standard=standard, group_by=group_by)
+                waived = history.load_waivers(conn, loaded.id)
+            finally:
+                conn.close()
+        order = [s.id for s in loaded.model.standards]
+        trend = build_trend(rows, last, order)
+        names = {s.id: (s.name.zh if chosen == "zh" else s.name.en) for s in loaded.model.standards}
+        if output_format == "json":
+            sys.stdout.write(report.render_history_json(trend, waived) + "\n")
+        elif output_format == "csv":
+            sys.stdout.write(report.render_history_csv(trend))
+        else:
+            report.render_history(trend, names, _console(), chosen, waived)
+    _finish(0)
+
+
+def _loaded(rules: str | None) -> LoadedRulebook:
+    from cskpi.rulebook.models import load_rulebook
+
+    return load_rulebook(rules)
+
+
+@rules_app.command("check")
+def rules_check(
+    paths: Annotated[list[str], typer.Argument(help="Rulebook YAML file(s) or bundled names.")],
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """Validate rulebooks; every problem is listed with its file and line (校验规则手册)."""
+    failed = False
+    for path in paths:
+        try:
+            with boundary(lang, debug):
+                loaded = _loaded(path)
+                print(
+                    message(
+                        "rules.ok",
+                        _lang(lang),
+                        file=str(loaded.path),
+                        n=len(loaded.model.standards),
+                    )
+                )
+        except typer.Exit:
+            failed = True
+    _finish(int(ExitCode.USAGE) if failed else 0)
+
+
+@rules_app.command("list")
+def rules_list(
+    rules: RulesOpt = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """List the standards of a rulebook (列出绩效标准)."""
+    with boundary(lang, debug):
+        chosen = _lang(lang)
+        loaded = _loaded(rules)
+        if output_format == "json":
+            from cskpi.present.rulelist import rules_json
+
+            print(rules_json(loaded, chosen))
+        elif output_format == "table":
+            from cskpi.present.rulelist import rules_table
+
+            print(rules_table(loaded.model, chosen))
+        else:
+            raise UsageError("usage.bad_format", value=output_format, known="table, json")
+    _finish(0)
+
+
+@app.command()
+def template(
+    path: Annotated[Path, typer.Argument(help="The workbook to create (.xlsx).")],
+    rules: RulesOpt = None,
+    teams: Annotated[
+        str, typer.Option("--teams", help="Team names for the drop-down, comma-separated.")
+    ] = "一组,二组,三组",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """Create a blank input workbook with every sheet, drop-downs and examples (生成模板)."""
+    with boundary(lang, debug):
+        from cskpi.atomic import check_writable, write_atomic
+        from cskpi.present.template import write_template
+
+        _lang(lang)
+        if path.exists() and not force:
+            raise UsageError("usage.exists", file=str(path))
+        check_writable(path)
+        model = _loaded(rules).model
+        names = [t.strip() for t in teams.replace("，", ",").split(",") if t.strip()]
+        write_atomic(path, lambda tmp: write_template(model, tmp, teams=names or ["一组"]))
+        print(message("template.written", _lang(lang), file=str(path)))
+    _finish(0)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Where to put the files.")] = Path(),
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """Start a project: the default rulebook to edit, a sample month, a crontab line (初始化)."""
+    with boundary(lang, debug):
+        from cskpi.runs.setup import init_folder
+
+        for path in init_folder(folder):
+            print(message("init.written", _lang(lang), file=str(path)))
+    _finish(0)
+
+
+@rules_app.command("explain")
+def rules_explain(
+    standard: Annotated[str, typer.Argument(help="A standard id (see `cskpi rules list`).")],
+    rules: RulesOpt = None,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """Explain in plain words how a standard is computed (说明标准的计算方法)."""
+    with boundary(lang, debug):
+        chosen = _lang(lang)
+        import difflib
+
+        from cskpi.errors import RulebookError
+        from cskpi.present.explain import explain_standard
+
+        model = _loaded(rules).model
+        known = [s.id for s in model.standards]
+        if standard not in known:
+            near = difflib.get_close_matches(standard, known, n=1)
+            from cskpi.errors import Problem
+
+            hint = Problem("expr.did_you_mean", {"near": near[0]}) if near else ""
+            raise RulebookError(
+                "rules.unknown_standard", standard=standard, hint=hint, known=", ".join(known)
+            )
+        print("\n".join(explain_standard(model, model.standard(standard), chosen)))
+    _finish(0)

@@ -1,0 +1,58 @@
+"""What the core is given: typed datasets and the facts about how they were read.
+
+Value types both the readers and the presenters need live here, below both, so neither has to
+import the other: the evidence frame's bookkeeping columns, header matches, approved waivers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from cskpi.errors import Problem
+
+ROW = "_row"  # Excel row number of each data row, kept for messages and evidence
+SOURCE = "_source"  # which file a row came from
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """Which header of which sheet became which field (for --explain-columns)."""
+
+    file: str
+    sheet: str
+    dataset: str
+    field: str
+    header: str | None  # None: not found
+    column: str | None  # the column letter
+    closest: str | None = None  # for a field not found: the nearest header in the sheet
+
+
+@dataclass(frozen=True)
+class Waiver:
+    record_id: str
+    standard: str  # a standard id, or "all"
+    reason: str
+    approver: str
+    approved_on: str  # ISO date
+
+    def covers(self, standard: str) -> bool:
+        return self.standard in ("all", standard)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str
+    sha256: str
+
+
+@dataclass
+class Datasets:
+    """What was read: one typed frame per dataset found, plus warnings and input fingerprints."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    files: list[InputFile] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # dataset -> rows left out
+    matches: list[ColumnMatch] = field(default_factory=list)  # header -> field, per sheet

@@ -1,0 +1,368 @@
+"""The pure core: (datasets, rulebook, period, as-of, grouping) -> Scorecard.
+
+Knows nothing of files or terminals, so every number it produces can be tested on a few
+hand-made rows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from cskpi.errors import Problem, UsageError
+from cskpi.evaluate.appraisal import appraise
+from cskpi.evaluate.datasets import Waiver
+from cskpi.evaluate.interpreter import evaluate as evaluate_expression
+from cskpi.evaluate.metrics import Condition, MetricInput, MetricValue, compute_metric, wilson
+from cskpi.evaluate.periods import Period, period_of, windows_for
+from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo, Status
+from cskpi.language.syntax import normalize_name
+from cskpi.rulebook.models import Rulebook, Standard
+
+_COMPARE = {
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "==": lambda a, b: math.isclose(a, b),
+}
+
+
+def judge(
+    actual: float | None, comparison: str, target: float, warn_target: float | None = None
+) -> Status:
+    """pass / warn / fail / no_data for one value.
+
+    ``warn`` means the target is met but the stricter ``warn_target`` is not.
+    """
+    if actual is None:
+        return "no_data"
+    value = round(actual, 9)  # 19/20 must equal 0.95, not 0.9499999
+    if not _COMPARE[comparison](value, target):
+        return "fail"
+    if warn_target is not None and not _COMPARE[comparison](value, warn_target):
+        return "warn"
+    return "pass"
+
+
+def resolve_group_field(rulebook: Rulebook, name: str) -> str:
+    """Map ``--by team`` / ``--by 团队`` to a field id known to some dataset."""
+    wanted = normalize_name(name)
+    known: set[str] = set()
+    for spec in rulebook.datasets.values():
+        lookup = spec.lookup()
+        if wanted in lookup:
+            return lookup[wanted]
+        known |= set(spec.columns)
+    near = difflib.get_close_matches(wanted, sorted(known), n=1)
+    hint = Problem("expr.did_you_mean", {"near": near[0]}) if near else ""
+    raise UsageError("usage.unknown_group", value=name, hint=hint, known=", ".join(sorted(known)))
+
+
+def latest_period(rulebook: Rulebook, frames: Mapping[str, pd.DataFrame]) -> Period | None:
+    """The latest month with data in any dataset's own date column (None: no dated rows)."""
+    latest: pd.Timestamp | None = None
+    for dataset_id, frame in frames.items():
+        column = rulebook.datasets[dataset_id].date_column
+        if column and column in frame.columns and frame[column].notna().any():
+            top = frame[column].max()
+            latest = top if latest is None or top > latest else latest
+    return None if latest is None else period_of(latest, "month")
+
+
+_CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
+_NUMBER_RUN = re.compile(r"\d+|[零一二三四五六七八九十]+")
+
+
+def _cn_number(run: str) -> int:
+    """一 -> 1, 十二 -> 12, 二十三 -> 23 (enough for team names)."""
+    if "十" not in run:
+        return int("".join(str(_CN_DIGITS[ch]) for ch in run))
+    tens, _, ones = run.partition("十")
+    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Team 2 before Team 10, 二组 before 三组 before 十组."""
+    key: list[tuple[int, int | str]] = []
+    pos = 0
+    for match in _NUMBER_RUN.finditer(text):
+        if match.start() > pos:
+            key.append((1, text[pos : match.start()]))
+        run = match.group()
+        key.append((0, int(run) if run.isdigit() else _cn_number(run)))
+        pos = match.end()
+    if pos < len(text):
+        key.append((1, text[pos:]))
+    return tuple(key)
+
+
+def collect_groups(frames: Mapping[str, pd.DataFrame], group_field: str) -> tuple[str, ...]:
+    """Every group value in every loaded dataset that has the field, in natural order
+    (a team with no rows in one sheet still gets a result there)."""
+    values: dict[str, None] = {}
+    for frame in frames.values():
+        if group_field in frame.columns:
+            values |= dict.fromkeys(str(v) for v in frame[group_field].dropna().unique())
+    return tuple(sorted(values, key=natural_key))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much of a count limit is used, and where the current pace leads."""
+
+    projected: float
+    days_left: float
+
+
+def project(count: float, window: Period, as_of: pd.Timestamp) -> Budget | None:
+    """Projection at the current pace: count x days in the window / days elapsed.
+
+    Days elapsed are counted from the window's start to the as-of time, at least one day,
+    so a run on the first morning does not multiply one complaint by thirty. None when the
+    window is already complete.
+    """
+    if as_of >= window.last_instant:
+        return None
+    day = pd.Timedelta(days=1)
+    elapsed = max((as_of - window.start) / day, 1.0)
+    total = (window.end - window.start) / day
+    return Budget(projected=count * total / elapsed, days_left=(window.end - as_of) / day)
+
+
+def _result(
+    std: Standard,
+    window: Period,
+    group: str | None,
+    measured: MetricValue | None,
+    frame: pd.DataFrame | None,
+    as_of: pd.Timestamp,
+    keep_evidence: bool,
+) -> Result:
+    value = None if measured is None else measured.value
+    evidence = None
+    if measured is not None and frame is not None and keep_evidence:
+        evidence = frame[measured.evidence]
+    status = judge(value, std.comparison, std.target, std.warn_target)
+    sample = 0 if measured is None else measured.sample_size
+    interval = None
+    if std.metric == "share" and value is not None and sample:
+        interval = wilson(round(value * sample), sample)
+        if std.min_answers is not None and sample < std.min_answers:
+            status = "insufficient"
+    budget = None
+    if std.metric == "count" and std.comparison in ("<=", "<") and value is not None:
+        budget = project(value, window, as_of)
+        if (
+            budget is not None
+            and status == "pass"
+            and judge(budget.projected, std.comparison, std.target) == "fail"
+        ):
+            status = "warn"  # within the limit so far, but the pace breaks it
+    return Result(
+        standard=std.id,
+        name_zh=std.name.zh,
+        name_en=std.name.en,
+        group=group,
+        period=window.label,
+        status=status,
+        actual=value,
+        comparison=std.comparison,
+        target=std.target,
+        warn_target=std.warn_target,
+        level=std.level,
+        metric=std.metric,
+        sample_size=0 if measured is None else measured.sample_size,
+        evidence_count=0 if measured is None else int(measured.evidence.sum()),
+        evidence=evidence,
+        projected=None if budget is None else budget.projected,
+        days_left=None if budget is None else budget.days_left,
+        weight=std.weight,
+        ci_low=None if interval is None else interval[0],
+        ci_high=None if interval is None else interval[1],
+    )
+
+
+def _bool(series: pd.Series) -> np.ndarray:
+    return series.fillna(False).to_numpy(dtype=bool)
+
+
+def evaluate_standard(
+    std: Standard,
+    frame: pd.DataFrame | None,
+    period: Period,
+    as_of: pd.Timestamp,
+    group_field: str | None,
+    groups: tuple[str, ...],
+    keep_evidence: bool = True,
+    waived: np.ndarray | None = None,
+) -> list[Result]:
+    """All results of one standard: each of its windows, overall and per group.
+
+    Rows are selected with masks over the whole dataset; evidence rows are materialised
+    only when an output will show them.
+    """
+    date_field = std.date_field
+    windows = windows_for(period, std.period, as_of) if date_field else [period]
+    group_masks: dict[str, np.ndarray] = {}
+    if frame is not None and group_field is not None and group_field in frame.columns:
+        codes, uniques = pd.factorize(frame[group_field])
+        position = {str(u): i for i, u in enumerate(uniques)}
+        empty = np.zeros(len(frame), dtype=bool)
+        group_masks = {g: (codes == position[g]) if g in position else empty for g in groups}
+    grouped = group_field is not None and (frame is None or group_field in frame.columns)
+    results: list[Result] = []
+    for window in windows:
+        base = None if frame is None else _selection(std, frame, window, as_of)
+        waived_rows = None
+        if base is not None and waived is not None:
+            waived_rows = base.mask & waived  # selected, but excused by an approved waiver
+            base = replace(base, mask=base.mask & ~waived)
+        targets: list[tuple[str | None, np.ndarray | None]] = [
+            (None, None if base is None else base.mask)
+        ]
+        if grouped:
+            targets += [
+                (group, None if base is None else base.mask & group_masks[group])
+                for group in groups
+            ]
+        for group, rows in targets:
+            measured = (
+                None
+                if base is None or rows is None
+                else compute_metric(std.metric, replace(base, mask=rows))
+            )
+            result = _result(std, window, group, measured, frame, as_of, keep_evidence)
+            if waived_rows is not None:
+                excused = waived_rows if group is None else waived_rows & group_masks[group]
+                result = replace(result, waived=int(excused.sum()))
+            results.append(result)
+    return results
+
+
+def _selection(
+    std: Standard, frame: pd.DataFrame, window: Period, as_of: pd.Timestamp
+) -> MetricInput:
+    """The rows of one window that pass the filter, and the share condition on every row."""
+    end = min(window.last_instant, as_of)
+    context = {"as_of": as_of, "window_start": window.start, "window_end": end}
+    mask = np.ones(len(frame), dtype=bool)
+    if std.date_field:
+        dates = frame[std.date_field]
+        mask &= _bool((dates >= window.start) & (dates <= end))
+    if std.filter_expr is not None:
+        mask &= _bool(evaluate_expression(std.filter_expr, frame, context))
+    condition = None
+    if std.condition_expr is not None:
+        met = evaluate_expression(std.condition_expr, frame, context)
+        condition = Condition(met=_bool(met), known=met.notna().to_numpy(dtype=bool))
+    return MetricInput(frame, mask, std.column_field, condition)
+
+
+def describe_standard(rulebook: Rulebook, std: Standard) -> StandardInfo:
+    """The parts of a standard an export shows beside its results.
+
+    When the standard is placed in time by a deadline and reads one other date (resolved,
+    done), its evidence can say how many days late each row is.
+    """
+    spec = rulebook.datasets[std.dataset]
+    date_field = std.date_field
+    deadline = date_field if date_field and spec.columns[date_field].type == "deadline" else None
+    others = sorted(f for f in std.fields if f != deadline and spec.columns[f].type == "date")
+    return StandardInfo(
+        id=std.id,
+        description_zh=std.description.zh,
+        description_en=std.description.en,
+        dataset=std.dataset,
+        columns=tuple((fid, col.header) for fid, col in spec.columns.items()),
+        deadline_field=deadline,
+        done_field=others[0] if deadline and len(others) == 1 else None,
+    )
+
+
+def category_breakdowns(
+    rulebook: Rulebook, frames: Mapping[str, pd.DataFrame], period: Period, as_of: pd.Timestamp
+) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
+    """Rows per category in the period (largest first), for datasets that declare one.
+
+    The source asks the manager to sum up common product defects (归纳总结带有共性的产品缺陷).
+    """
+    out = []
+    for dataset_id, spec in rulebook.datasets.items():
+        frame = frames.get(dataset_id)
+        column, date = spec.category_column, spec.date_column
+        if frame is None or column is None or column not in frame.columns:
+            continue
+        rows = frame
+        if date and date in frame.columns:
+            end = min(period.last_instant, as_of)
+            rows = frame[(frame[date] >= period.start) & (frame[date] <= end)]
+        counts = rows[column].dropna().value_counts(sort=False)
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        if ordered:
+            out.append((dataset_id, tuple((str(k), int(v)) for k, v in ordered)))
+    return tuple(out)
+
+
+def _waived(
+    frame: pd.DataFrame | None, id_field: str | None, standard: str, waivers: Sequence[Waiver]
+) -> np.ndarray | None:
+    """Rows of ``frame`` that an approved waiver excuses from ``standard``."""
+    ids = {w.record_id for w in waivers if w.covers(standard)}
+    if frame is None or not ids or id_field is None or id_field not in frame.columns:
+        return None
+    return frame[id_field].isin(ids).fillna(False).to_numpy(dtype=bool)
+
+
+def evaluate(
+    rulebook: Rulebook,
+    frames: Mapping[str, pd.DataFrame],
+    period: Period,
+    as_of: pd.Timestamp | None = None,
+    group_by: str | None = None,
+    *,
+    keep_evidence: bool = True,
+    waivers: Sequence[Waiver] = (),
+) -> Scorecard:
+    """Evaluate every standard of ``rulebook`` on ``frames`` for ``period``.
+
+    ``as_of`` defaults to the last instant of the period; ``group_by`` adds one result per
+    value of that column beside the overall result; ``keep_evidence=False`` skips copying
+    the rows behind each result (their count is always kept).
+    """
+    as_of = period.last_instant if as_of is None else as_of
+    group_field = resolve_group_field(rulebook, group_by) if group_by else None
+    groups = collect_groups(frames, group_field) if group_field else ()
+    results: list[Result] = []
+    for std in rulebook.standards:
+        frame = frames.get(std.dataset)
+        results += evaluate_standard(
+            std,
+            frame,
+            period,
+            as_of,
+            group_field,
+            groups,
+            keep_evidence,
+            _waived(frame, rulebook.datasets[std.dataset].id_column, std.id, waivers),
+        )
+    return Scorecard(
+        waivers=tuple(waivers),
+        appraisal=appraise(results, groups, rulebook.appraisal),
+        standards=tuple(describe_standard(rulebook, std) for std in rulebook.standards),
+        breakdowns=category_breakdowns(rulebook, frames, period, as_of),
+        rulebook_id=rulebook.rulebook.id,
+        rulebook_name_zh=rulebook.rulebook.name.zh,
+        rulebook_name_en=rulebook.rulebook.name.en,
+        period=period.label,
+        as_of=as_of,
+        group_by=group_field,
+        groups=groups,
+        results=tuple(results),
+    )

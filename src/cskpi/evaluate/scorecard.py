@@ -1,0 +1,158 @@
+"""Frozen value objects every output renders: one :class:`Result` per standard, group and window.
+
+The terminal table, JSON, Markdown, CSV and the Excel export all read these, so they can
+never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from cskpi.errors import ExitCode, Problem
+from cskpi.evaluate.datasets import ColumnMatch, Waiver
+
+Status = Literal["pass", "warn", "fail", "no_data", "insufficient"]
+STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "no_data", "insufficient")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One standard evaluated for one group (None = overall) over one window."""
+
+    standard: str
+    name_zh: str
+    name_en: str
+    group: str | None
+    period: str
+    status: Status
+    actual: float | None
+    comparison: str
+    target: float
+    warn_target: float | None
+    level: Literal["required", "excellent"]
+    metric: str
+    sample_size: int
+    evidence_count: int
+    evidence: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    # count limits evaluated before their window ends: where the current pace leads
+    projected: float | None = None
+    days_left: float | None = None
+    weight: float = 0.0
+    # shares: Wilson 95% interval of the true share, given this many answers
+    ci_low: float | None = None
+    ci_high: float | None = None
+    waived: int = 0  # rows left out by approved waivers
+
+    @property
+    def is_share(self) -> bool:
+        return self.metric == "share"
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    counts: dict[str, int]
+    required_failed: int
+    excellent: bool
+
+    def exit_code(self, *, strict: bool = False) -> ExitCode:
+        """1 when a required standard fails (or, with ``strict``, has no data); else 0."""
+        if self.required_failed:
+            return ExitCode.STANDARD_FAILED
+        if strict and self.counts.get("no_data", 0):
+            return ExitCode.STANDARD_FAILED
+        return ExitCode.OK
+
+
+@dataclass(frozen=True)
+class StandardInfo:
+    """What an export needs to know of a standard beyond its results."""
+
+    id: str
+    description_zh: str
+    description_en: str
+    dataset: str
+    # (field id, canonical header) of the dataset's columns, in rulebook order
+    columns: tuple[tuple[str, str], ...]
+    deadline_field: str | None = None  # a deadline the evidence can count days late from
+    done_field: str | None = None  # when the row was resolved/done
+
+    def description(self, lang: str) -> str:
+        return self.description_zh if lang == "zh" else self.description_en
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    """The appraisal of one group (None = overall): weighted score out of 100 and grade."""
+
+    group: str | None
+    score: float | None
+    grade: str | None
+    grade_zh: str | None
+    grade_en: str | None
+    left_out: tuple[str, ...]  # standards with no data, left out of the denominator
+    lifted: bool = False  # raised to the top grade by the excellent-level standards
+
+    def grade_name(self, lang: str) -> str | None:
+        return self.grade_zh if lang == "zh" else self.grade_en
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """All results of one run, and what they were computed from."""
+
+    rulebook_id: str
+    rulebook_name_zh: str
+    rulebook_name_en: str
+    period: str
+    as_of: pd.Timestamp
+    group_by: str | None
+    groups: tuple[str, ...]
+    results: tuple[Result, ...]
+    warnings: tuple[Problem, ...] = ()
+    inputs: tuple[tuple[str, str], ...] = ()  # (path, sha256)
+    standards: tuple[StandardInfo, ...] = ()
+    # per dataset with a category column: (category, count), largest first
+    breakdowns: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    skipped: tuple[tuple[str, int], ...] = ()  # dataset -> rows left out (bad_values: skip)
+    appraisal: tuple[GroupScore, ...] = ()
+    waivers: tuple[Waiver, ...] = ()  # the approved waivers applied
+    columns: tuple[ColumnMatch, ...] = ()  # header matches per sheet
+
+    def rows(self) -> list[tuple[str, str, list[Result]]]:
+        """Results grouped as every output shows them: (standard, window) -> [overall, *groups]."""
+        grouped: dict[tuple[str, str], list[Result]] = {}
+        for result in self.results:
+            grouped.setdefault((result.standard, result.period), []).append(result)
+        return [(std, period, results) for (std, period), results in grouped.items()]
+
+    def info(self, standard_id: str) -> StandardInfo | None:
+        return next((s for s in self.standards if s.id == standard_id), None)
+
+    def summary(self) -> Summary:
+        counts = Counter(r.status for r in self.results)
+        required_failed = sum(
+            1 for r in self.results if r.level == "required" and r.status == "fail"
+        )
+        excellent_results = [r for r in self.results if r.level == "excellent" and r.group is None]
+        excellent = (
+            bool(excellent_results)
+            and required_failed == 0
+            and all(r.status in ("pass", "warn") for r in excellent_results)
+        )
+        return Summary(
+            total=len(self.results),
+            counts={s: counts.get(s, 0) for s in STATUSES},
+            required_failed=required_failed,
+            excellent=excellent,
+        )
+
+    def rulebook_name(self, lang: str) -> str:
+        return self.rulebook_name_zh if lang == "zh" else self.rulebook_name_en

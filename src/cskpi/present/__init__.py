@@ -1,0 +1,1 @@
+"""Presenting a scorecard: terminal, JSON/CSV/Markdown, Excel; masking of personal data."""

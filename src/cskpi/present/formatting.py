@@ -1,0 +1,133 @@
+"""Plain-text formatting of values and the summary, shared by the terminal and the exports."""
+
+from __future__ import annotations
+
+from cskpi.evaluate.scorecard import Result, Scorecard
+from cskpi.i18n import Lang, label, message
+
+SYMBOL = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "="}
+
+
+def format_value(value: float | None, *, share: bool) -> str:
+    """96.5% for shares, 3 for whole numbers, 2.75 otherwise; '–' for no value."""
+    if value is None:
+        return "–"
+    if share:
+        return f"{value * 100:.1f}%"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}"
+
+
+def format_actual(result: Result) -> str:
+    """The value; a share with its 95% interval ('92.5% (80-97)'); a running count limit
+    with where the pace leads ('2 → 6.2')."""
+    text = format_value(result.actual, share=result.is_share)
+    if result.ci_low is not None and result.ci_high is not None:
+        text += f" ({result.ci_low * 100:.0f}–{result.ci_high * 100:.0f})"
+    if result.projected is not None:
+        text += f" → {result.projected:.1f}"
+    return text
+
+
+def budget_lines(card: Scorecard, lang: Lang) -> list[str]:
+    """One line per count limit whose window is still running (overall results)."""
+    lines = []
+    for r in card.results:
+        if r.group is None and r.projected is not None and r.days_left is not None:
+            lines.append(
+                message(
+                    "budget.line",
+                    lang,
+                    name=r.name(lang),
+                    period=r.period,
+                    used=format_value(r.actual, share=False),
+                    limit=format_value(r.target, share=False),
+                    days=f"{r.days_left:.1f}",
+                    projected=f"{r.projected:.1f}",
+                )
+            )
+    return lines
+
+
+def format_target(result: Result) -> str:
+    """≤ 5, ≥ 95% (no needless decimals in a target)."""
+    if result.is_share and float(result.target * 100).is_integer():
+        return f"{SYMBOL[result.comparison]} {int(result.target * 100)}%"
+    return f"{SYMBOL[result.comparison]} {format_value(result.target, share=result.is_share)}"
+
+
+def as_of_text(card: Scorecard) -> str:
+    return card.as_of.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def scorecard_title(card: Scorecard, lang: Lang) -> str:
+    return message(
+        "title.scorecard",
+        lang,
+        period=card.period,
+        as_of=as_of_text(card),
+        rulebook=card.rulebook_name(lang),
+    )
+
+
+def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
+    """The counts, the excellent mark (优秀绩效) when earned, and the verdict."""
+    s = card.summary()
+    lines = [
+        message(
+            "summary.line",
+            lang,
+            total=s.total,
+            pass_=s.counts["pass"],
+            warn=s.counts["warn"],
+            fail=s.counts["fail"],
+            no_data=s.counts["no_data"],
+            required_failed=s.required_failed,
+            insufficient=message("summary.insufficient", lang, n=s.counts["insufficient"])
+            if s.counts["insufficient"]
+            else "",
+        )
+    ]
+    for score in card.appraisal:
+        group = score.group if score.group is not None else label("label.overall", lang)
+        if score.grade is None:
+            lines.append(
+                message(
+                    "appraisal.line",
+                    lang,
+                    group=group,
+                    score="–",
+                    grade=message("appraisal.none", lang),
+                    lifted="",
+                )
+            )
+            continue
+        lifted = message("appraisal.lifted", lang) if score.lifted else ""
+        lines.append(
+            message(
+                "appraisal.line",
+                lang,
+                group=group,
+                score=f"{score.score:.1f}" if score.score is not None else "–",
+                grade=score.grade_name(lang),
+                lifted=lifted,
+            )
+        )
+    overall = next((a for a in card.appraisal if a.group is None), None)
+    if overall is not None and overall.left_out:
+        names = {r.standard: r.name(lang) for r in card.results}
+        lines.append(
+            message(
+                "appraisal.left_out",
+                lang,
+                standards=", ".join(names.get(s, s) for s in overall.left_out),
+            )
+        )
+    for dataset, rows in card.skipped:
+        lines.append(message("summary.skipped", lang, dataset=dataset, n=rows))
+    if s.excellent:
+        lines.append(message("summary.excellent", lang))
+    verdict = "summary.verdict_fail" if s.required_failed else "summary.verdict_ok"
+    lines.append(message(verdict, lang))
+    return lines

@@ -1,0 +1,92 @@
+"""A rulebook's standards as rows, JSON or a table (`cskpi rules list`).
+
+Kept apart from :mod:`cskpi.report` so that listing a rulebook never imports pandas.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cskpi.i18n import Lang, display_width, label, message, pick
+from cskpi.rulebook.models import LoadedRulebook, Rulebook
+
+
+def standard_rows(model: Rulebook, lang: Lang) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": s.id,
+            "name": pick(s.name.model_dump(), lang),
+            "dataset": s.dataset,
+            "period": s.period if s.date_column else "snapshot",
+            "metric": s.metric,
+            "comparison": s.comparison,
+            "target": s.target,
+            "level": s.level,
+            "weight": s.weight,
+        }
+        for s in model.standards
+    ]
+
+
+def rules_json(loaded: LoadedRulebook, lang: Lang) -> str:
+    return json.dumps(
+        {
+            "rulebook": loaded.id,
+            "path": str(loaded.path),
+            "standards": standard_rows(loaded.model, lang),
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def rules_table(model: Rulebook, lang: Lang) -> str:
+    """One row per standard as plain text; wide (CJK) characters count twice, so it lines up.
+
+    Plain text rather than rich: `cskpi rules list` should answer at once.
+    """
+    heads = [
+        label(k, lang)
+        for k in (
+            "label.id",
+            "label.standard",
+            "label.dataset",
+            "label.period",
+            "label.metric",
+            "label.target",
+            "label.level",
+        )
+    ]
+    rows = [
+        [
+            r["id"],
+            r["name"],
+            r["dataset"],
+            r["period"],
+            r["metric"],
+            f"{r['comparison']} {r['target']:g}",
+            label(f"level.{r['level']}", lang),
+        ]
+        for r in standard_rows(model, lang)
+    ]
+    widths = [max(display_width(row[i]) for row in [heads, *rows]) for i in range(len(heads))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c + " " * (w - display_width(c)) for c, w in zip(cells, widths, strict=True)
+        ).rstrip()
+
+    title = message("title.rules", lang, rulebook=pick(model.rulebook.name.model_dump(), lang))
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([title, "", line(heads), rule, *(line(r) for r in rows)])
+
+
+def console() -> Any:
+    """A rich console; not squeezed to 80 columns when writing to a file or a pipe."""
+    from rich.console import Console
+
+    terminal = Console(highlight=False, soft_wrap=False)
+    if terminal.is_terminal:
+        return terminal
+    return Console(highlight=False, soft_wrap=False, width=max(terminal.width, 140))

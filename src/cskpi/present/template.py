@@ -1,0 +1,144 @@
+"""A blank input workbook for a rulebook: every sheet, canonical headers, drop-downs, examples.
+
+What a new user fills in by hand: the template follows the rulebook, so a rulebook with extra
+datasets (the manager's) gets their sheets too. Its example rows evaluate as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import xlsxwriter
+
+from cskpi.rulebook.models import ColumnSpec, Rulebook
+
+RATINGS = ["5", "4", "3", "2", "1", "非常满意", "满意", "一般", "不满意", "非常不满意"]
+YESNO = ["是", "否"]
+DEFAULT_TEAMS = ("一组", "二组", "三组")
+ROWS_VALIDATED = 5000
+
+INSTRUCTIONS = [
+    ("说明 / Instructions", None),
+    (
+        "每个工作表对应一类记录,请保留表头,从第 3 行开始填写(第 2 行是示例,可删除)。",
+        "Each sheet holds one kind of record. Keep the header row; fill in from row 3 (row 2 is "
+        "an example you may delete).",
+    ),
+    (
+        "日期可以是 Excel 日期,或文本 2026-10-05、2026/10/05、2026-10-05 14:30、2026年10月5日。",
+        "Dates may be Excel dates or text such as 2026-10-05, 2026/10/05, 2026-10-05 14:30, "
+        "2026年10月5日.",
+    ),
+    (
+        "承诺期限只填日期时,表示当天结束前。解决日期留空表示尚未解决。",
+        "A deadline with no time of day means the end of that day. A blank resolution date means "
+        "not resolved yet.",
+    ),
+    (
+        "满意度:1-5 分(4、5 为满意),或 非常满意/满意/一般/不满意/非常不满意,"
+        "或 是/否;留空表示未作答。",
+        "Ratings: 1-5 (4 and 5 are satisfied), or 非常满意/满意/一般/不满意/非常不满意, or 是/否; "
+        "blank means not answered.",
+    ),
+    (
+        "客户名称、联系电话在所有输出中都会被遮盖。",
+        "Customer names and phone numbers are masked in every output.",
+    ),
+    (
+        "检查:cskpi evaluate 本文件 --explain-columns",
+        "Check: cskpi evaluate this-file --explain-columns",
+    ),
+]
+
+
+def _example(fid: str, column: ColumnSpec, month: dt.date, teams: Sequence[str]) -> object:
+    day = dt.datetime(month.year, month.month, 3, 9, 30)
+    if column.type == "date":
+        return day + dt.timedelta(days=1) if "resolved" in fid or "done" in fid else day
+    if column.type == "deadline":
+        return day + dt.timedelta(days=3)
+    if column.type == "rating":
+        return 5
+    if column.type == "yesno":
+        return "是"
+    if column.type == "number":
+        return 1
+    if fid == "team":
+        return teams[0]
+    examples = {"customer": "张三", "phone": "13800000000", "issue_type": "提供延迟"}
+    return examples.get(fid, f"示例 {column.header}")
+
+
+def write_template(
+    rulebook: Rulebook,
+    path: Path,
+    *,
+    teams: Sequence[str] = DEFAULT_TEAMS,
+    month: dt.date | None = None,
+) -> None:
+    """Write the blank workbook (callers make the write atomic)."""
+    month = month or dt.date.today().replace(day=1)
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_numbers": False}
+    )
+    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    date = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    guide = book.add_worksheet("说明")
+    guide.set_column(0, 1, 70)
+    for row, (zh, en) in enumerate(INSTRUCTIONS):
+        guide.write_string(row, 0, zh, header if en is None else wrap)
+        if en:
+            guide.write_string(row, 1, en, wrap)
+    row = len(INSTRUCTIONS) + 1
+    for dataset_id, spec in rulebook.datasets.items():
+        guide.write_string(row, 0, f"{spec.sheets[0]}:{spec.names.zh}", wrap)
+        guide.write_string(row, 1, f"{spec.sheets[0]}: {spec.names.en} ({dataset_id})", wrap)
+        row += 1
+    for spec in rulebook.datasets.values():
+        ws = book.add_worksheet(spec.sheets[0])
+        for col, (fid, column) in enumerate(spec.columns.items()):
+            ws.write_string(0, col, column.header, header)
+            ws.set_column(col, col, max(12, len(column.header) * 2 + 4))
+            value = _example(fid, column, month, teams)
+            if isinstance(value, dt.datetime):
+                ws.write_datetime(1, col, value, date)
+                ws.data_validation(
+                    1,
+                    col,
+                    ROWS_VALIDATED,
+                    col,
+                    {
+                        "validate": "date",
+                        "criteria": ">",
+                        "value": dt.datetime(2000, 1, 1),
+                        "ignore_blank": True,
+                        "error_message": "请填写日期 / enter a date",
+                    },
+                )
+                ws.set_column(col, col, 18, date)
+            elif isinstance(value, int):
+                ws.write_number(1, col, value)
+            else:
+                ws.write_string(1, col, value)
+            choices = (
+                list(teams)
+                if fid == "team"
+                else RATINGS
+                if column.type == "rating"
+                else YESNO
+                if column.type == "yesno"
+                else None
+            )
+            if choices:
+                ws.data_validation(
+                    1,
+                    col,
+                    ROWS_VALIDATED,
+                    col,
+                    {"validate": "list", "source": choices, "ignore_blank": True},
+                )
+        ws.freeze_panes(1, 0)
+    book.close()

@@ -1,0 +1,472 @@
+"""Presentation: Scorecard -> rich table, JSON, Markdown or CSV. The only module that imports rich.
+
+Every format renders the same :class:`~cskpi.scorecard.Result` objects.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from cskpi.evaluate.datasets import ROW
+from cskpi.evaluate.scorecard import Result, Scorecard, Summary
+from cskpi.evaluate.trend import Row as HistoryRow
+from cskpi.evaluate.trend import Trend
+from cskpi.i18n import Lang, label, message
+from cskpi.present.formatting import (
+    budget_lines,
+    format_actual,
+    format_target,
+    format_value,
+    scorecard_title,
+    summary_lines,
+)
+
+FORMATS = ("table", "json", "markdown", "csv")
+STYLE = {
+    "pass": "green",
+    "warn": "yellow",
+    "fail": "bold red",
+    "no_data": "dim",
+    "insufficient": "dim",
+}
+MARK = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–", "insufficient": "?"}
+
+
+def status_text(status: str, lang: Lang) -> str:
+    return label(f"status.{status}", lang)
+
+
+def _row_cells(
+    card: Scorecard, period: str, results: list[Result], lang: Lang
+) -> list[tuple[str, str | None]]:
+    """One scorecard row as (text, status for colouring) pairs, for the table and Markdown."""
+    first = results[0]
+    name = first.name(lang)
+    if first.level == "excellent":
+        name += f" ({label('level.excellent', lang)})"
+    cells: list[tuple[str, str | None]] = [
+        (name, None),
+        (period, None),
+        (format_target(first), None),
+    ]
+    if card.group_by:
+        by_group = {r.group: r for r in results}
+        for group in (None, *card.groups):
+            r = by_group.get(group)
+            cells.append(
+                ("", None) if r is None else (f"{format_actual(r)} {MARK[r.status]}", r.status)
+            )
+    else:
+        cells += [
+            (format_actual(first), None),
+            (f"{MARK[first.status]} {status_text(first.status, lang)}", first.status),
+        ]
+    return cells
+
+
+def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool = False) -> None:
+    """The terminal scorecard. Wide (CJK) characters are measured by rich, so columns line up."""
+    title = scorecard_title(card, lang)
+    table = Table(title=None if quiet else title, show_lines=False, header_style="bold")
+    table.add_column(label("label.standard", lang))
+    table.add_column(label("label.period", lang), no_wrap=True)
+    table.add_column(label("label.target", lang), justify="right", no_wrap=True)
+    if card.group_by:
+        table.add_column(label("label.overall", lang), justify="right", no_wrap=True)
+        for group in card.groups:
+            table.add_column(group, justify="right", no_wrap=True)
+    else:
+        table.add_column(label("label.actual", lang), justify="right", no_wrap=True)
+        table.add_column(label("label.status", lang), no_wrap=True)
+    shown = 0
+    for _std, period, results in card.rows():
+        if quiet and not any(r.status == "fail" for r in results):
+            continue
+        table.add_row(
+            *(
+                Text(text, style=STYLE[status]) if status else text
+                for text, status in _row_cells(card, period, results, lang)
+            )
+        )
+        shown += 1
+    if shown:
+        console.print(table)
+    for line in budget_lines(card, lang):
+        console.print(line, highlight=False)
+    for line in summary_lines(card, lang):
+        console.print(line, highlight=False)
+
+
+def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
+    """One result in the documented JSON shape."""
+    return {
+        "standard": result.standard,
+        "name": result.name(lang),
+        "group": result.group,
+        "period": result.period,
+        "status": result.status,
+        "actual": result.actual,
+        "comparison": result.comparison,
+        "target": result.target,
+        "warn_target": result.warn_target,
+        "level": result.level,
+        "metric": result.metric,
+        "sample_size": result.sample_size,
+        "evidence_count": result.evidence_count,
+        "projected": None if result.projected is None else round(result.projected, 2),
+        "days_left": None if result.days_left is None else round(result.days_left, 1),
+        "ci_low": None if result.ci_low is None else round(result.ci_low, 4),
+        "ci_high": None if result.ci_high is None else round(result.ci_high, 4),
+        "weight": result.weight,
+        "waived": result.waived,
+    }
+
+
+def summary_dict(summary: Summary, *, strict: bool) -> dict[str, Any]:
+    return {
+        "total": summary.total,
+        **summary.counts,
+        "required_failed": summary.required_failed,
+        "excellent": summary.excellent,
+        "exit_code": int(summary.exit_code(strict=strict)),
+    }
+
+
+def scorecard_dict(card: Scorecard, lang: Lang, *, strict: bool = False) -> dict[str, Any]:
+    return {
+        "period": card.period,
+        "as_of": card.as_of.isoformat(timespec="seconds"),
+        "rulebook": card.rulebook_id,
+        "group_by": card.group_by,
+        "inputs": [{"path": path, "sha256": digest} for path, digest in card.inputs],
+        "warnings": [w.render(lang) for w in card.warnings],
+        "skipped_rows": dict(card.skipped),
+        "results": [result_dict(r, lang) for r in card.results],
+        "waivers": [
+            {
+                "record_id": w.record_id,
+                "standard": w.standard,
+                "reason": w.reason,
+                "approver": w.approver,
+                "approved_on": w.approved_on,
+            }
+            for w in card.waivers
+        ],
+        "appraisal": [
+            {
+                "group": a.group,
+                "score": a.score,
+                "grade": a.grade,
+                "grade_name": a.grade_name(lang),
+                "lifted": a.lifted,
+                "left_out": list(a.left_out),
+            }
+            for a in card.appraisal
+        ],
+        "summary": summary_dict(card.summary(), strict=strict),
+    }
+
+
+def render_json(card: Scorecard, lang: Lang, *, strict: bool = False) -> str:
+    return json.dumps(scorecard_dict(card, lang, strict=strict), ensure_ascii=False, indent=2)
+
+
+CSV_FIELDS = (
+    "standard",
+    "name",
+    "group",
+    "period",
+    "status",
+    "actual",
+    "comparison",
+    "target",
+    "level",
+    "sample_size",
+    "evidence_count",
+)
+
+
+def render_csv(card: Scorecard, lang: Lang) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n"
+    )
+    writer.writeheader()
+    for result in card.results:
+        row = result_dict(result, lang)
+        writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_FIELDS})
+    return buffer.getvalue()
+
+
+def render_text(card: Scorecard, output_format: str, lang: Lang, *, strict: bool = False) -> str:
+    """The scorecard as JSON, CSV or Markdown text (for stdout and for --output alike)."""
+    if output_format == "json":
+        return render_json(card, lang, strict=strict) + "\n"
+    if output_format == "csv":
+        return render_csv(card, lang)
+    return render_markdown(card, lang)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_markdown(card: Scorecard, lang: Lang) -> str:
+    head = [label("label.standard", lang), label("label.period", lang), label("label.target", lang)]
+    if card.group_by:
+        head += [label("label.overall", lang), *card.groups]
+    else:
+        head += [label("label.actual", lang), label("label.status", lang)]
+    lines = [
+        f"## {scorecard_title(card, lang)}",
+        "",
+        "| " + " | ".join(map(_md_escape, head)) + " |",
+        "|" + "---|" * len(head),
+    ]
+    for _std, period, results in card.rows():
+        cells = [text for text, _status in _row_cells(card, period, results, lang)]
+        lines.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
+    lines += ["", *summary_lines(card, lang), ""]
+    return "\n".join(lines)
+
+
+EVIDENCE_ROWS = 10
+
+
+def _cell(value: object, lang: Lang) -> str:
+    """A cell for the terminal: dates without a time of day (or at a deadline's end) as dates."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        end_of_day = (
+            value + pd.Timedelta(microseconds=1)
+            == (value + pd.Timedelta(microseconds=1)).normalize()
+        )
+        if value == value.normalize() or end_of_day:
+            return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return label("value.yes" if value else "value.no", lang)
+    return str(value)
+
+
+def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
+    """The rows behind each failing or warning result (overall), at most a few per standard.
+
+    Personal columns arrive already masked unless the user asked for them.
+    """
+    for result in card.results:
+        if result.group is not None or result.status not in ("fail", "warn"):
+            continue
+        info = card.info(result.standard)
+        if info is None or result.evidence is None or result.evidence.empty:
+            continue
+        frame = result.evidence
+        columns = [
+            (fid, header if lang == "zh" else fid)
+            for fid, header in info.columns
+            if fid in frame.columns
+        ]
+        title = message(
+            "label.evidence_title",
+            lang,
+            standard=result.name(lang),
+            period=result.period,
+            n=len(frame),
+        )
+        table = Table(title=title, title_justify="left", header_style="bold")
+        table.add_column(label("label.row", lang), justify="right")
+        for _fid, heading in columns:
+            table.add_column(heading, overflow="fold")
+        for _, row in frame.head(EVIDENCE_ROWS).iterrows():
+            table.add_row(str(row[ROW]), *(_cell(row[fid], lang) for fid, _h in columns))
+        console.print(table)
+        if len(frame) > EVIDENCE_ROWS:
+            console.print(message("label.more_rows", lang, n=len(frame) - EVIDENCE_ROWS))
+
+
+def _trend_value(row: HistoryRow) -> str:
+    return format_value(row.actual, share=row.metric == "share")
+
+
+def render_history(
+    trend: Trend,
+    names: dict[str, str],
+    console: Console,
+    lang: Lang,
+    waivers: list[dict[str, str]] | None = None,
+) -> None:
+    """Periods across, standards down; the cell colour is the stored status."""
+    if waivers:
+        table = Table(title=message("title.waivers", lang), header_style="bold")
+        for key in (
+            "label.period",
+            "label.id",
+            "label.standard",
+            "label.reason",
+            "label.approver",
+            "label.date",
+        ):
+            table.add_column(label(key, lang))
+        for w in waivers:
+            table.add_row(
+                w["period"],
+                w["record_id"],
+                names.get(w["standard"], w["standard"]),
+                w["reason"],
+                w["approver"],
+                w["approved_on"],
+            )
+        console.print(table)
+    if not trend.lines:
+        console.print(message("history.empty", lang))
+        return
+    table = Table(title=message("title.history", lang), header_style="bold")
+    table.add_column(label("label.standard", lang))
+    for period in trend.periods:
+        table.add_column(period, justify="right", no_wrap=True)
+    table.add_column(label("label.trend", lang), no_wrap=True)
+    table.add_column(label("label.streak", lang), justify="right")
+    for line in trend.lines:
+        name = names.get(line.standard, line.standard)
+        if line.group is not None:
+            name = f"{name} · {line.group}"
+        cells: list[Text | str] = [name]
+        for period in trend.periods:
+            row = line.cells.get(period)
+            cells.append(
+                Text("")
+                if row is None
+                else Text(f"{_trend_value(row)} {MARK[row.status]}", style=STYLE[row.status])
+            )
+        cells.append(line.sparkline(trend.periods))
+        cells.append(Text(str(line.streak), style="bold red") if line.streak else "0")
+        table.add_row(*cells)
+    console.print(table)
+
+
+def history_dicts(trend: Trend) -> list[dict[str, Any]]:
+    return [
+        {
+            "standard": line.standard,
+            "group": line.group,
+            "period": row.period,
+            "status": row.status,
+            "actual": row.actual,
+            "target": row.target,
+            "recorded_at": row.recorded_at,
+        }
+        for line in trend.lines
+        for row in line.cells.values()
+    ]
+
+
+def render_history_json(trend: Trend, waivers: list[dict[str, str]] | None = None) -> str:
+    return json.dumps(
+        {"results": history_dicts(trend), "waivers": waivers or []}, ensure_ascii=False, indent=2
+    )
+
+
+def render_history_csv(trend: Trend) -> str:
+    buffer = io.StringIO()
+    fields = ("standard", "group", "period", "status", "actual", "target", "recorded_at")
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in history_dicts(trend):
+        writer.writerow({k: "" if row[k] is None else row[k] for k in fields})
+    return buffer.getvalue()
+
+
+class ReadProgress:
+    """A transient progress display on stderr while large inputs are read (sheet and rows).
+
+    The CLI creates it only when stderr is a terminal and the run is not quiet, so it never
+    reaches a pipe, a log or JSON output.
+    """
+
+    def __init__(self, console: Console, lang: Lang) -> None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.lang = lang
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.tasks: dict[tuple[str, str], Any] = {}
+
+    def __enter__(self) -> ReadProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, file: str, sheet: str, rows: int | None) -> None:
+        key = (file, sheet)
+        if rows is None:
+            text = message("progress.reading", self.lang, file=file, sheet=sheet)
+            self.tasks[key] = self.progress.add_task(text, total=None)
+        elif key in self.tasks:
+            text = message("progress.read", self.lang, file=file, sheet=sheet, rows=f"{rows:,}")
+            self.progress.update(self.tasks[key], description=text, completed=1, total=1)
+
+
+def render_columns(card: Scorecard, console: Console, lang: Lang) -> None:
+    """Which header of each sheet matched which field; fields not found, with the nearest."""
+    table = Table(title=message("title.columns", lang), header_style="bold")
+    for key in (
+        "label.input_file",
+        "label.sheet",
+        "label.dataset",
+        "label.field",
+        "label.header",
+        "label.column",
+    ):
+        table.add_column(label(key, lang))
+    for match in card.columns:
+        header: Text | str = match.header or Text(
+            message("columns.missing", lang, closest=match.closest or "–"), style="yellow"
+        )
+        table.add_row(
+            match.file, match.sheet, match.dataset, match.field, header, match.column or ""
+        )
+    console.print(table)
+
+
+def column_lines(card: Scorecard, lang: Lang) -> list[str]:
+    """One line per sheet: how many fields matched, and the missing ones (verbose output)."""
+    sheets: dict[tuple[str, str], list] = {}
+    for match in card.columns:
+        sheets.setdefault((match.file, match.sheet), []).append(match)
+    lines = []
+    for (file, sheet), matches in sheets.items():
+        missing = [
+            f"{m.field} ({message('columns.closest', lang, closest=m.closest)})"
+            if m.closest
+            else m.field
+            for m in matches
+            if m.header is None
+        ]
+        lines.append(
+            message(
+                "columns.line",
+                lang,
+                file=file,
+                sheet=sheet,
+                found=sum(m.header is not None for m in matches),
+                total=len(matches),
+                missing=", ".join(missing) or "–",
+            )
+        )
+    return lines

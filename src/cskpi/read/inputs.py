@@ -1,0 +1,384 @@
+"""Input files: which files a run reads, whether they are ready, and reading them as one data set.
+
+Workbooks are sniffed before they are parsed (a CSV renamed .xlsx, an encrypted workbook),
+files still being written are told apart from broken ones (exit 75 vs 3), path templates
+name a month without shell arithmetic, and rows read twice from two files count once.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from cskpi.errors import InputError, NotReadyError, Problem
+from cskpi.evaluate.datasets import SOURCE, Datasets, InputFile
+from cskpi.evaluate.periods import Period
+from cskpi.evaluate.workdays import calendar_from
+from cskpi.language.syntax import normalize_name
+from cskpi.read.archive import check_zip
+from cskpi.read.sheets import (
+    HEADER_SEARCH_ROWS,
+    BadCells,
+    _find_sheet,
+    fields_to_load,
+    read_sheet,
+)
+from cskpi.read.sources import SUFFIXES, TABLE_SUFFIXES, ExcelSource, RawSheet, Source, TableSource
+from cskpi.rulebook.models import Rulebook
+
+# Progress callback: (file, sheet, rows read or None when starting)
+Progress = Callable[[str, str, int | None], None]
+
+RECENT_SECONDS = 60  # an unreadable file younger than this is probably still being written
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sniff(path: Path) -> str:
+    """The real format of ``path`` from its first bytes: 'excel', 'table' or 'parquet'.
+
+    A CSV renamed .xlsx is read as the CSV it is; an OLE container that is not an .xls is an
+    encrypted (password-protected) workbook; anything else is named, never guessed at.
+    """
+    file = str(path)
+    if not path.exists():
+        raise InputError("input.file_not_found", file=file)
+    if not path.is_file():
+        raise InputError("input.not_a_file", file=file)
+    try:
+        with path.open("rb") as handle:
+            sample = handle.read(1 << 16)
+    except PermissionError:
+        raise InputError("input.permission", file=file) from None
+    if not sample:
+        raise InputError("input.empty_file", file=file)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError("input.unsupported_suffix", file=file, suffix=suffix or "(none)")
+    if sample.startswith(b"\xd0\xcf\x11\xe0"):
+        # An OLE container: an encrypted (password-protected) xlsx, or a real .xls
+        if "EncryptedPackage".encode("utf-16-le") in sample:
+            raise InputError("input.encrypted", file=file)
+        return "excel" if suffix == ".xls" else "excel-by-content"
+    if sample.startswith(b"PK\x03\x04"):
+        if suffix in TABLE_SUFFIXES:
+            raise InputError("input.wrong_format", file=file, kind=Problem("format.zip"))
+        check_zip(path)
+        return "excel" if suffix != ".xls" else "excel-by-content"
+    if sample.startswith(b"PAR1"):
+        return "parquet"
+    if suffix in TABLE_SUFFIXES or _looks_like_text(sample):  # a CSV's bad bytes: named later
+        return "table"
+    raise InputError("input.wrong_format", file=file, kind=Problem("format.binary"))
+
+
+def _looks_like_text(sample: bytes) -> bool:
+    if b"\x00" in sample:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            sample.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start > len(sample) - 4:  # a character cut by the sample's end
+                return True
+    return False
+
+
+def _open(path: Path, kind: str) -> Source:
+    if kind.startswith("excel"):
+        return ExcelSource(path, by_content=kind == "excel-by-content")
+    return TableSource(path, parquet=kind == "parquet")
+
+
+def _best_dataset(raw: RawSheet, rulebook: Rulebook, stem: str) -> str | None:
+    """For a CSV or Parquet file: the dataset whose headers it matches best (stem breaks ties)."""
+    head = raw.head(HEADER_SEARCH_ROWS)
+    best, best_score = None, (0, False)
+    for dataset_id, spec in rulebook.datasets.items():
+        lookup = spec.lookup()
+        hits = max(
+            (
+                len({lookup[k] for c in row if c and (k := normalize_name(c)) in lookup})
+                for row in head
+            ),
+            default=0,
+        )
+        named = normalize_name(stem) in {normalize_name(s) for s in (*spec.sheets, dataset_id)}
+        score = (hits, named)
+        if score > best_score:
+            best, best_score = dataset_id, score
+    return best
+
+
+def read_workbook(
+    path: Path,
+    rulebook: Rulebook,
+    *,
+    group_fields: Iterable[str] = (),
+    into: Datasets | None = None,
+    progress: Progress | None = None,
+    all_columns: bool = True,
+) -> Datasets:
+    """Read every dataset of ``rulebook`` from one file (appending to ``into`` if given)."""
+    result = into if into is not None else Datasets()
+    file = str(path)
+    owner = _owner_file(path) if path.exists() else None
+    if owner is not None:
+        raise NotReadyError(
+            "input.not_ready", file=file, reason=Problem("reason.owner_file", {"owner": owner.name})
+        )
+    try:
+        kind = sniff(path)
+        digest = _sha256(path)
+        source = _open(path, kind)
+    except InputError as exc:
+        if exc.problems[0].key == "input.file_not_found":
+            raise
+        raise _readiness(path, exc) from None
+    result.files.append(InputFile(file, digest))
+    bad_cells = BadCells()  # unreadable cells that fail the run
+    lenient = BadCells()  # those of datasets that skip such rows: warnings only
+    try:
+        for dataset_id, raw in _sheets_for(source, rulebook, result.warnings, progress):
+            spec = rulebook.datasets[dataset_id]
+            frame = read_sheet(
+                raw,
+                spec,
+                file=file,
+                required=rulebook.sheet_required(dataset_id),
+                wanted=fields_to_load(rulebook, dataset_id, group_fields, everything=all_columns),
+                checked=fields_to_load(rulebook, dataset_id, group_fields),
+                bad_cells=lenient if spec.bad_values == "skip" else bad_cells,
+                calendar=calendar_from(rulebook.calendar.holidays, rulebook.calendar.workdays),
+                matches=result.matches,
+                dataset_id=dataset_id,
+            )
+            if lenient.skipped:
+                result.skipped[dataset_id] = result.skipped.get(dataset_id, 0) + lenient.skipped
+                lenient.skipped = 0
+            if progress is not None:
+                progress(file, raw.name, len(frame))
+            previous = result.frames.get(dataset_id)
+            if previous is None:
+                result.frames[dataset_id] = frame
+            else:
+                frame = _dedupe(previous, frame, spec.id_column, dataset_id, result.warnings)
+                result.frames[dataset_id] = pd.concat([previous, frame], ignore_index=True)
+    finally:
+        source.close()
+    if bad_cells.total:
+        raise InputError.of(bad_cells.problems())
+    if lenient.total:
+        result.warnings += lenient.problems()
+    return result
+
+
+def _sheets_for(
+    source: Source, rulebook: Rulebook, warnings: list[Problem], progress: Progress | None
+) -> Iterator[tuple[str, RawSheet]]:
+    """(dataset, raw sheet) pairs: sheets found by name, or the one table of a CSV/Parquet."""
+    file = str(source.path)
+    names = source.sheet_names()
+    if source.single_table:
+        raw = source.sheet(names[0])
+        dataset_id = _best_dataset(raw, rulebook, source.path.stem)
+        if dataset_id is None:
+            warnings.append(Problem("input.no_dataset", {"file": file}))
+            return
+        yield dataset_id, raw
+        return
+    for dataset_id, spec in rulebook.datasets.items():
+        sheet = _find_sheet(names, spec)
+        if sheet is None:
+            warnings.append(
+                Problem(
+                    "input.sheet_missing",
+                    {
+                        "file": file,
+                        "dataset": dataset_id,
+                        "names": " / ".join(spec.sheets),
+                        "present": ", ".join(names) or "-",
+                    },
+                )
+            )
+            continue
+        if progress is not None:
+            progress(file, sheet, None)
+        yield dataset_id, source.sheet(sheet)
+
+
+def _owner_file(path: Path) -> Path | None:
+    """Excel's lock file (~$name.xlsx) beside a workbook that is open for editing."""
+    owner = path.with_name("~$" + path.name)
+    if owner.exists():
+        return owner
+    short = path.with_name("~$" + path.name[2:]) if len(path.name) > 2 else None
+    return short if short is not None and short.exists() else None
+
+
+def _readiness(path: Path, error: InputError) -> InputError | NotReadyError:
+    """An unreadable file modified within the last minute is 'not ready', not broken."""
+    try:
+        age = time.time() - path.stat().st_mtime
+    except OSError:
+        return error
+    if 0 <= age < RECENT_SECONDS:
+        reason = Problem("reason.recent", {"seconds": int(age)})
+        return NotReadyError("input.not_ready", file=str(path), reason=reason)
+    return error
+
+
+def _dedupe(
+    previous: pd.DataFrame,
+    frame: pd.DataFrame,
+    id_field: str | None,
+    dataset_id: str,
+    warnings: list[Problem],
+) -> pd.DataFrame:
+    """Drop rows of ``frame`` whose id was already read from another file, and say so."""
+    if id_field is None or id_field not in frame.columns or id_field not in previous.columns:
+        return frame
+    seen = previous.dropna(subset=[id_field]).drop_duplicates(id_field).set_index(id_field)
+    dup = frame[id_field].isin(seen.index).fillna(False).to_numpy(dtype=bool)
+    if not dup.any():
+        return frame
+    dropped = frame[dup]
+    for first, rows in dropped.groupby(dropped[id_field].map(seen[SOURCE]), sort=True):
+        warnings.append(
+            Problem(
+                "input.duplicate_ids",
+                {
+                    "dataset": dataset_id,
+                    "file": rows[SOURCE].iloc[0],
+                    "first": first,
+                    "n": len(rows),
+                    "example": rows[id_field].iloc[0],
+                },
+            )
+        )
+    return frame[~dup]
+
+
+def read_inputs(
+    paths: Sequence[Path],
+    rulebook: Rulebook,
+    *,
+    group_fields: Iterable[str] = (),
+    warnings: Iterable[Problem] = (),
+    progress: Progress | None = None,
+    all_columns: bool = True,
+) -> Datasets:
+    """Read several files as one data set (``all_columns=False``: only what is evaluated)."""
+    data = Datasets(warnings=list(warnings))
+    for path in paths:
+        read_workbook(
+            path,
+            rulebook,
+            group_fields=group_fields,
+            into=data,
+            progress=progress,
+            all_columns=all_columns,
+        )
+    for dataset_id, frame in list(data.frames.items()):
+        last = rulebook.datasets[dataset_id].keep_last
+        if last is not None and {last.key, last.by} <= set(frame.columns):
+            order = frame.sort_values([last.key, last.by], kind="stable")
+            data.frames[dataset_id] = (
+                order.drop_duplicates(last.key, keep="last").sort_index().reset_index(drop=True)
+            )
+    return data
+
+
+PLACEHOLDERS = ("{yyyy}", "{mm}", "{period}")
+
+
+def is_template(text: str) -> bool:
+    return any(p in text for p in PLACEHOLDERS)
+
+
+def fill_template(template: str, month: Period) -> Path:
+    """Plain substitution of {yyyy}, {mm}, {period}: no format-string evaluation."""
+    return Path(
+        template.replace("{yyyy}", f"{month.start.year:04d}")
+        .replace("{mm}", f"{month.start.month:02d}")
+        .replace("{period}", month.label)
+    )
+
+
+def expand_inputs(
+    args: Sequence[str], period: Period, rulebook: Rulebook
+) -> tuple[list[Path], list[Problem]]:
+    """Turn file arguments into paths, expanding templates for every month a standard needs.
+
+    The evaluated period's own months must exist (exit 3 naming the expected path); earlier
+    months that only a quarterly or yearly standard reaches are warned about when missing.
+    """
+    widest = max(
+        (s.period for s in rulebook.standards if s.date_column),
+        key=lambda g: {"month": 0, "quarter": 1, "year": 2}[g],
+        default="month",
+    )
+    start = min(period.containing(widest).start, period.start)
+    months = Period(start, "month").split("month")
+    while months[-1].end < period.end:
+        months.append(Period(months[-1].end, "month"))
+    paths: list[Path] = []
+    warnings: list[Problem] = []
+    for arg in args:
+        if not is_template(arg):
+            paths.append(Path(arg))
+            continue
+        for month in months:
+            path = fill_template(arg, month)
+            if path.exists():
+                paths.append(path)
+            elif month.start >= period.start:
+                raise InputError(
+                    "input.template_missing", file=str(path), period=month.label, template=arg
+                )
+            else:
+                warnings.append(
+                    Problem(
+                        "input.template_month_missing", {"file": str(path), "period": month.label}
+                    )
+                )
+    return list(dict.fromkeys(paths)), warnings
+
+
+GLOB_CHARS = set("*?[")
+
+
+def expand_paths(args: Sequence[str]) -> list[Path]:
+    """Files as given; a folder or a glob stands for its input files, in name order.
+
+    Excel's owner files (``~$name.xlsx``) and hidden files are skipped, so an open workbook
+    in a monthly folder does not break the run.
+    """
+    out: list[Path] = []
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file())
+        elif GLOB_CHARS & set(arg):
+            found = sorted(Path(p) for p in glob.glob(arg))  # noqa: PTH207 - absolute patterns
+        else:
+            out.append(path)
+            continue
+        out += [
+            p for p in found if p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", "."))
+        ]
+        if not found:
+            out.append(path)  # nothing matched: reported as a missing file
+    return list(dict.fromkeys(out))

@@ -1,0 +1,291 @@
+"""Reading input workbooks into typed datasets: find each sheet, its header row, map the headers.
+
+Sheets are found by name (Chinese or English alias), headers matched after NFKC, trimming and
+case-folding; title rows above the header and blank rows are skipped. Only the fields the
+rulebook needs are converted. Every unreadable cell is collected and reported together, by
+sheet, row and column. Input files are opened read-only and never modified.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cskpi.errors import InputError, Problem
+from cskpi.evaluate.datasets import ROW, SOURCE, ColumnMatch
+from cskpi.evaluate.workdays import WorkCalendar, derive_deadlines
+from cskpi.language.syntax import normalize_name
+from cskpi.read.archive import UNCACHED
+from cskpi.read.sources import RawSheet
+from cskpi.read.values import CONVERTERS, cell_text
+from cskpi.rulebook.derive import parse_rule
+from cskpi.rulebook.models import DatasetSpec, Rulebook
+
+HEADER_SEARCH_ROWS = 30
+MAX_LISTED_BAD_CELLS = 20
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _find_sheet(names: Iterable[str], spec: DatasetSpec) -> str | None:
+    wanted = [normalize_name(s) for s in spec.sheets]
+    by_norm = {normalize_name(n): n for n in names}
+    for want in wanted:
+        if want in by_norm:
+            return by_norm[want]
+    return None
+
+
+def _find_header(rows: list[list[str | None]], lookup: dict[str, str]) -> int | None:
+    """The index of the row that names the most known fields (ties: the first)."""
+    best, best_hits = None, 0
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        hits = len(
+            {
+                lookup[key]
+                for cell in row
+                if isinstance(cell, str) and (key := normalize_name(cell)) in lookup
+            }
+        )
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best
+
+
+@dataclass
+class BadCells:
+    """Unreadable cells across a whole run: the first few described, all of them counted."""
+
+    listed: list[Problem] = field(default_factory=list)
+    total: int = 0
+    skipped: int = 0  # rows left out under ``bad_values: skip``
+
+    def problems(self) -> list[Problem]:
+        extra = self.total - len(self.listed)
+        more = [Problem("input.bad_values_more", {"n": extra})] if extra > 0 else []
+        return self.listed + more
+
+
+def locate_columns(
+    head: list[list[str | None]], spec: DatasetSpec, *, file: str, sheet: str, required: set[str]
+) -> tuple[int, dict[str, int]]:
+    """Find the header row and the column of each field; missing required fields are errors."""
+    lookup = spec.lookup()
+    header_index = _find_header(head, lookup)
+    if header_index is None:
+        raise InputError(
+            "input.no_header",
+            file=file,
+            sheet=sheet,
+            n=HEADER_SEARCH_ROWS,
+            columns=", ".join(c.header for c in spec.columns.values()),
+        )
+    header = head[header_index]
+    positions: dict[str, int] = {}
+    for col, cell in enumerate(header):
+        if not isinstance(cell, str) or normalize_name(cell) not in lookup:
+            continue
+        fid = lookup[normalize_name(cell)]
+        if fid in positions:
+            raise InputError(
+                "input.duplicate_header",
+                file=file,
+                sheet=sheet,
+                row=header_index + 1,
+                header=str(cell).strip(),
+                a=column_letter(positions[fid]),
+                b=column_letter(col),
+            )
+        positions[fid] = col
+    for fid in sorted(required - positions.keys()):
+        col = spec.columns[fid]
+        present = [str(c).strip() for c in header if isinstance(c, str) and c.strip()]
+        near = difflib.get_close_matches(col.header, present, n=1, cutoff=0.4)
+        hint = (
+            Problem("input.missing_column_hint", {"near": near[0]})
+            if near
+            else Problem("punct.end")
+        )
+        raise InputError(
+            "input.missing_column",
+            file=file,
+            sheet=sheet,
+            column=col.header,
+            aliases=", ".join([col.header, fid, *col.aliases]),
+            hint=hint,
+        )
+    return header_index, positions
+
+
+def _rows_with_data(raw: RawSheet, columns: list[int], start: int) -> np.ndarray:
+    """Rows with something in at least one known column (Arrow kernels, no Python loop).
+
+    A cell holding only white space counts as blank.
+    """
+    length = max(0, raw.rows - start)
+    filled = np.zeros(length, dtype=bool)
+    for col in columns:
+        cells = raw.arrow(col, start=start)
+        if cells.null_count < len(cells):
+            text = pc.and_kleene(
+                pc.invert(pc.utf8_is_space(cells)), pc.greater(pc.utf8_length(cells), 0)
+            )
+            filled |= pc.fill_null(text, False).to_numpy(zero_copy_only=False)
+    return filled
+
+
+def read_sheet(
+    raw: RawSheet,
+    spec: DatasetSpec,
+    *,
+    file: str,
+    required: set[str],
+    wanted: set[str],
+    checked: set[str],
+    bad_cells: BadCells,
+    calendar: WorkCalendar | None = None,
+    matches: list[ColumnMatch] | None = None,
+    dataset_id: str = "",
+) -> pd.DataFrame:
+    """Turn one raw sheet into a typed frame of the ``wanted`` fields that exist.
+
+    Only those columns are converted; rows that are blank in every field the dataset knows
+    are dropped (trailing formatting, spacer rows). Unreadable cells in the ``checked``
+    fields (the ones standards evaluate) are errors, or, when the dataset says
+    ``bad_values: skip``, their rows are left out and counted; other fields are shown
+    as they are, never judged.
+    """
+    sheet = raw.name
+    head = raw.head(HEADER_SEARCH_ROWS)
+    header_index, positions = locate_columns(head, spec, file=file, sheet=sheet, required=required)
+    if matches is not None:
+        head_row = head[header_index]
+        present = [c.strip() for c in head_row if c and c.strip()]
+        for fid, column in spec.columns.items():
+            if fid in positions:
+                matches.append(
+                    ColumnMatch(
+                        file,
+                        sheet,
+                        dataset_id,
+                        fid,
+                        str(head_row[positions[fid]]).strip(),
+                        column_letter(positions[fid]),
+                    )
+                )
+            else:
+                near = difflib.get_close_matches(column.header, present, n=1, cutoff=0.4)
+                matches.append(
+                    ColumnMatch(file, sheet, dataset_id, fid, None, None, near[0] if near else None)
+                )
+    start = header_index + 1
+    keep = _rows_with_data(raw, list(positions.values()), start)
+    everything = bool(keep.all())
+    mask = pa.array(keep)
+    rows = np.arange(start, start + len(keep))[keep] + 1  # 1-based sheet row numbers
+    position_of_row = {int(r): i for i, r in enumerate(rows)} if raw.errors else {}
+
+    frame = pd.DataFrame(index=pd.RangeIndex(len(rows)))
+    unreadable = np.zeros(len(rows), dtype=bool)
+    for fid in sorted(wanted & positions.keys()):
+        col_spec = spec.columns[fid]
+        source = raw.arrow(positions[fid], start=start)
+        if not everything:
+            source = pc.filter(source, mask)
+        if spec.missing:  # "?" or "N/A" in this export means blank
+            absent = pc.is_in(pc.utf8_trim_whitespace(source), value_set=pa.array(spec.missing))
+            source = pc.if_else(absent, pa.scalar(None, pa.string()), source)
+        if col_spec.formats and col_spec.type in ("date", "deadline"):
+            values, bad = CONVERTERS[col_spec.type](source, col_spec.formats)
+        else:
+            values, bad = CONVERTERS[col_spec.type](source)
+        frame[fid] = values.array
+        if fid not in checked:
+            continue
+        found = [(int(i), None) for i in np.flatnonzero(bad)]
+        found += [  # error values (#N/A) read as blank: they are not blank
+            (position_of_row[row + 1], text)
+            for (row, col), text in raw.errors.items()
+            if col == positions[fid] and row + 1 in position_of_row
+        ]
+        for i, error in sorted(found):
+            unreadable[i] = True
+            bad_cells.total += 1
+            if len(bad_cells.listed) >= MAX_LISTED_BAD_CELLS:
+                continue
+            kind = "date" if col_spec.type == "deadline" else col_spec.type
+            value = "***" if col_spec.personal else cell_text(source[i].as_py())[:40]
+            key = (
+                "input.bad_value"
+                if error is None
+                else "input.formula_uncached"
+                if error == UNCACHED
+                else "input.cell_error"
+            )
+            bad_cells.listed.append(
+                Problem(
+                    key,
+                    {
+                        "file": file,
+                        "sheet": sheet,
+                        "row": int(rows[i]),
+                        "column": column_letter(positions[fid]),
+                        "header": col_spec.header,
+                        "kind": Problem(f"kind.{kind}"),
+                        "value": value if error is None else error,
+                    },
+                )
+            )
+    _derive(frame, spec, wanted, calendar or WorkCalendar())
+    frame[ROW] = rows.astype("int64")
+    frame[SOURCE] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), [file])
+    if spec.bad_values == "skip" and unreadable.any():
+        bad_cells.skipped += int(unreadable.sum())
+        frame = frame[~unreadable].reset_index(drop=True)
+    return frame
+
+
+def _derive(
+    frame: pd.DataFrame, spec: DatasetSpec, wanted: set[str], calendar: WorkCalendar
+) -> None:
+    """Fill derived columns (deadlines from a receipt date) where the sheet has no value."""
+    for fid, col in spec.columns.items():
+        rule = parse_rule(col.derive or "")
+        if rule is None or fid not in wanted or rule.source not in frame.columns:
+            continue
+        derived = derive_deadlines(frame[rule.source], rule, calendar).array
+        frame[fid] = frame[fid].fillna(pd.Series(derived)) if fid in frame.columns else derived
+
+
+def fields_to_load(
+    rulebook: Rulebook, dataset_id: str, extra: Iterable[str] = (), *, everything: bool = False
+) -> set[str]:
+    """The fields worth converting: the rulebook's, the grouping one, the id and date.
+
+    The rest (complaint descriptions, customer names) only when the rows themselves are
+    shown (``everything``: an Excel export or ``--evidence``); a million-row run that only
+    prints the scorecard never materialises them.
+    """
+    spec = rulebook.datasets[dataset_id]
+    if everything:
+        return set(spec.columns)
+    wanted = rulebook.required_fields(dataset_id)
+    wanted |= {f for f in extra if f in spec.columns}
+    wanted |= {f for f in (spec.date_column, spec.id_column, spec.category_column) if f}
+    if spec.keep_last is not None:
+        wanted |= {spec.keep_last.key, spec.keep_last.by}
+    return wanted

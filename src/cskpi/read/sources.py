@@ -1,0 +1,261 @@
+"""Raw tables from input files: every cell as text, at its absolute row and column.
+
+One shape for every format, so header detection and typing are written once:
+- Excel workbooks (.xlsx .xlsm .xlsb .xls .ods) through fastexcel (Rust calamine, Arrow
+  output): the fastest reader measured here, and only the columns asked for are converted
+  to pandas;
+- CSV (UTF-8, UTF-8 with BOM, GBK/GB18030; delimiter sniffed) and Parquet: one table each.
+
+Cells arrive as strings (Excel dates as ``2026-10-05 14:30:00``, numbers as ``5`` or
+``4.5``), or NA when blank; :mod:`cskpi.values` types them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+import pyarrow as pa
+
+from cskpi.errors import InputError
+from cskpi.read.archive import UNCACHED, uncached_formulas
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".parquet"}
+SUFFIXES = EXCEL_SUFFIXES | TABLE_SUFFIXES
+
+
+@dataclass
+class RawSheet:
+    """One sheet (or a CSV/Parquet file): string cells addressed by absolute position.
+
+    ``rows`` is the number of rows from the top of the sheet (row 1 has index 0);
+    ``columns`` maps an absolute 0-based column index to where its data is.
+    """
+
+    name: str
+    rows: int
+    _batch: pa.RecordBatch | None = None
+    _frame: pd.DataFrame | None = None
+    columns: dict[int, int] = field(default_factory=dict)  # absolute index -> position
+    # cells that hold an error value instead of data: (row, absolute column) -> "#N/A"
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def head(self, n: int) -> list[list[str | None]]:
+        """The first ``n`` rows as lists indexed by absolute column (for finding the header)."""
+        width = max(self.columns, default=-1) + 1
+        out: list[list[str | None]] = [[None] * width for _ in range(min(n, self.rows))]
+        for absolute in self.columns:
+            for r, value in enumerate(self.column(absolute, stop=n).tolist()):
+                out[r][absolute] = None if pd.isna(value) else str(value)
+        return out
+
+    def arrow(self, absolute: int, start: int = 0, stop: int | None = None) -> pa.Array:
+        """Cells of one column (rows ``start``..``stop``) as an Arrow string array."""
+        stop = self.rows if stop is None else min(stop, self.rows)
+        length = max(0, stop - start)
+        position = self.columns.get(absolute)
+        if position is None or length == 0:
+            return pa.nulls(length, pa.string())
+        if self._batch is not None:
+            return self._batch.column(position).slice(start, length)
+        assert self._frame is not None
+        values = self._frame.iloc[start:stop, position]
+        return pa.array(values.astype(object).where(values.notna(), None), type=pa.string())
+
+    def column(self, absolute: int, start: int = 0, stop: int | None = None) -> pd.Series:
+        """Cells of one column (rows ``start``..``stop``), as strings or NA, indexed by row."""
+        values = self.arrow(absolute, start, stop)
+        return pd.Series(
+            values,
+            dtype=pd.ArrowDtype(pa.string()),
+            index=pd.RangeIndex(start, start + len(values)),
+        ).astype("string")
+
+
+class Source(Protocol):
+    path: Path
+    single_table: bool  # a CSV or Parquet file: one table, matched to a dataset by its headers
+
+    def sheet_names(self) -> list[str]: ...
+
+    def sheet(self, name: str) -> RawSheet: ...
+
+    def close(self) -> None: ...
+
+
+class ExcelSource:
+    """A workbook read with fastexcel; each sheet is parsed once, converted per column."""
+
+    single_table = False
+
+    def __init__(self, path: Path, *, by_content: bool = False) -> None:
+        import fastexcel
+
+        self.path = path
+        self._by_content = by_content
+        self._pool: ThreadPoolExecutor | None = None
+        self._errors = (fastexcel.FastExcelError,)
+        try:
+            # by_content: the suffix lies (an .xls saved as .xlsx): let calamine sniff the bytes
+            self._reader = fastexcel.read_excel(path.read_bytes() if by_content else str(path))
+        except self._errors as exc:
+            raise _corrupt(path, exc) from None
+
+    def sheet_names(self) -> list[str]:
+        return list(self._reader.sheet_names)
+
+    def sheet(self, name: str) -> RawSheet:
+        # Formula cells with no saved result read as blank: find them in the sheet's XML on
+        # the other core while fastexcel parses (it releases the GIL), so it costs no time.
+        scan = None
+        if not self._by_content and self.path.suffix.lower() in (".xlsx", ".xlsm"):
+            scan = self._scanner().submit(uncached_formulas, self.path, name)
+        try:
+            sheet = self._reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
+            batch, cell_errors = sheet.to_arrow_with_errors()
+            infos = sheet.available_columns()
+        except self._errors as exc:
+            raise _corrupt(self.path, exc, name) from None
+        columns = {info.absolute_index: i for i, info in enumerate(infos)}
+        errors: dict[tuple[int, int], str] = {}
+        for error in cell_errors.errors if cell_errors is not None else ():
+            row, col = error.position
+            if col < len(infos):  # cached error values (#N/A, #DIV/0!) of formulas
+                errors[(row, infos[col].absolute_index)] = _error_text(error.detail)
+        for cell in scan.result() if scan is not None else ():
+            errors.setdefault(cell, UNCACHED)
+        return RawSheet(
+            name=name, rows=batch.num_rows, _batch=batch, columns=columns, errors=errors
+        )
+
+    def _scanner(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cskpi-scan")
+        return self._pool
+
+    def close(self) -> None:
+        self._reader = None  # type: ignore[assignment]
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+_ERROR_NAMES = {
+    "Div0": "#DIV/0!",
+    "NA": "#N/A",
+    "Name": "#NAME?",
+    "Null": "#NULL!",
+    "Num": "#NUM!",
+    "Ref": "#REF!",
+    "Value": "#VALUE!",
+    "GettingData": "#GETTING_DATA",
+}
+
+
+def _error_text(detail: str) -> str:
+    """fastexcel's "Expected string but got 'Error(NA)'" -> "#N/A"."""
+    inner = detail.rsplit("Error(", 1)[-1].rstrip("')")
+    return _ERROR_NAMES.get(inner, f"#{inner}")
+
+
+def _corrupt(path: Path, exc: Exception, sheet: str | None = None) -> InputError:
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if sheet:
+        reason = f"{sheet}: {reason}"
+    return InputError("input.corrupt", file=str(path), reason=reason)
+
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode(path: Path, raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK, as Chinese Excel saves).
+
+    Bytes that are neither are an error naming the line, never replaced silently.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as first:
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            line = raw.count(b"\n", 0, first.start) + 1
+            raise InputError("input.undecodable", file=str(path), line=line) from None
+
+
+class TableSource:
+    """A CSV or Parquet file: one table, its cells as strings."""
+
+    single_table = True
+
+    def __init__(self, path: Path, *, parquet: bool = False) -> None:
+        self.path = path
+        self._frame = _read_parquet(path) if parquet else _read_csv(path)
+
+    def sheet_names(self) -> list[str]:
+        return [self.path.name]
+
+    def sheet(self, name: str) -> RawSheet:
+        frame = self._frame
+        return RawSheet(
+            name=name, rows=len(frame), _frame=frame, columns={i: i for i in range(frame.shape[1])}
+        )
+
+    def close(self) -> None:
+        pass
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError("input.corrupt", file=str(path), reason=exc.strerror or exc) from None
+    text = decode(path, raw)
+    sample = text[: 1 << 16]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    # Junk lines above the header have fewer fields: size the table by the widest record.
+    try:
+        records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError("input.corrupt", file=str(path), reason=str(exc)) from None
+    width = max((len(r) for r in records), default=0)
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype="string")
+    return frame.mask(frame.apply(lambda c: c.str.strip() == ""), pd.NA) if width else frame
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError("input.corrupt", file=str(path), reason=str(exc)) from None
+    frame = table.to_pandas()
+    header = pd.DataFrame([list(map(str, frame.columns))], dtype="string")
+    body = pd.DataFrame({i: _as_text(frame[c]) for i, c in enumerate(frame.columns)})
+    body.columns = range(frame.shape[1])
+    header.columns = range(frame.shape[1])
+    return pd.concat([header, body], ignore_index=True)
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    """Typed Parquet columns as the same text an Excel cell would give."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.dt.strftime("%Y-%m-%d %H:%M:%S").astype("string")
+    if pd.api.types.is_float_dtype(series):
+        whole = series.dropna().map(float.is_integer).all()
+        if whole:
+            return series.astype("Int64").astype("string")
+    if pd.api.types.is_bool_dtype(series):
+        return series.map({True: "true", False: "false"}).astype("string")
+    return series.astype("string")

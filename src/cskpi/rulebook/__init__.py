@@ -1,0 +1,1 @@
+"""Rulebooks: safe YAML with line numbers, pydantic models, validation and the compile step."""

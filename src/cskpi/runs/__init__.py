@@ -1,0 +1,1 @@
+"""A run and what surrounds it: history, run log, project setup."""
