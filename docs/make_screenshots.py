@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from cskpi.present.terminal import render_table
-from cskpi.rulebook.models import load_rulebook
+from cskpi.rulebook.load import load_rulebook
 from cskpi.runs.run import RunOptions, RunRequest, execute
 
 HERE = Path(__file__).resolve().parent

@@ -14,7 +14,8 @@ from cskpi.evaluate.engine import evaluate
 from cskpi.evaluate.periods import parse_period
 from cskpi.evaluate.scorecard import Result, Scorecard
 from cskpi.read.inputs import read_workbook
-from cskpi.rulebook.models import LoadedRulebook, load_rulebook
+from cskpi.rulebook.compiled import Rulebook
+from cskpi.rulebook.load import load_rulebook
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "2026-10.xlsx"
@@ -100,7 +101,7 @@ def private_data_home(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def rulebook() -> LoadedRulebook:
+def rulebook() -> Rulebook:
     return load_rulebook()
 
 
@@ -115,7 +116,7 @@ def make_book(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def score(make_book: Callable[..., Path], rulebook: LoadedRulebook) -> Callable[..., Scorecard]:
+def score(make_book: Callable[..., Path], rulebook: Rulebook) -> Callable[..., Scorecard]:
     """Write sheets, read them back through the real loader, and evaluate a period."""
 
     def run(
@@ -125,8 +126,8 @@ def score(make_book: Callable[..., Path], rulebook: LoadedRulebook) -> Callable[
         by: str | None = None,
         as_of: pd.Timestamp | None = None,
     ) -> Scorecard:
-        data = read_workbook(make_book(sheets), rulebook.model, group_fields=["team"] if by else [])
-        return evaluate(rulebook.model, data.frames, parse_period(period), as_of, by)
+        data = read_workbook(make_book(sheets), rulebook, group_fields=["team"] if by else [])
+        return evaluate(rulebook, data.frames, parse_period(period), as_of, by)
 
     return run
 

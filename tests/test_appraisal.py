@@ -12,7 +12,8 @@ from cskpi.evaluate.metrics import wilson
 from cskpi.evaluate.scorecard import Result
 from cskpi.evaluate.workdays import WorkCalendar
 from cskpi.rulebook.derive import parse_rule
-from cskpi.rulebook.models import Appraisal, load_rulebook
+from cskpi.rulebook.load import load_rulebook
+from cskpi.rulebook.models import Appraisal
 from tests.conftest import COMPLAINT_HEADERS, ROOT, SURVEY_HEADERS, D, pick
 
 RULES = (ROOT / "rules" / "customer-service-supervisor.yaml").read_text(encoding="utf-8")
@@ -138,7 +139,7 @@ def test_derived_deadline_makes_a_complaint_overdue(make_book, tmp_path):
     )
     rules = tmp_path / "r.yaml"
     rules.write_text(text, encoding="utf-8")
-    model = load_rulebook(rules).model
+    model = load_rulebook(rules)
     headers = [h for h in COMPLAINT_HEADERS if h != "承诺期限"]  # the log has no deadlines
     late = ["A", D(2026, 9, 30, 10), "一组", "王芳", D(2026, 10, 12, 9), "x", "y", "z"]
     on_time = ["B", D(2026, 9, 30, 11), "一组", "王芳", D(2026, 10, 10, 17), "x", "y", "z"]
@@ -178,7 +179,7 @@ def test_interval_in_json_and_too_few_answers(score, tmp_path):
     from cskpi.read.inputs import read_workbook
     from tests.conftest import write_workbook
 
-    model = load_rulebook(rules).model
+    model = load_rulebook(rules)
     frames = read_workbook(write_workbook(tmp_path / "s.xlsx", {"客户满意度": rows}), model).frames
     card = evaluate(model, frames, parse_period("2026-10"))
     speed = pick(card, "satisfaction_speed")

@@ -193,7 +193,7 @@ def test_gbk_csv_with_junk_lines_and_quoted_newlines(tmp_path, rulebook):
         + "C2,2026-10-03,二组,2026-10-06,2026-10-04,正常\n"
     )
     path.write_bytes(text.encode("gbk"))
-    frame = read_workbook(path, rulebook.model).frames["complaints"]
+    frame = read_workbook(path, rulebook).frames["complaints"]
     assert list(frame["complaint_id"]) == ["C1", "C2"]
     assert frame.loc[0, "description"] == "第一行\n第二行,含逗号"
     assert list(frame["_row"]) == [4, 5]  # records, so a quoted newline keeps counts right
@@ -206,7 +206,7 @@ def test_undecodable_csv_bytes_are_named_by_line(tmp_path, rulebook):
     path.write_bytes("投诉编号,投诉日期\nC1,2026-10-02\n".encode() + b"\xff\xfe\xfd\x80\x80\n")
     make_old(path)
     with pytest.raises(InputError) as info:
-        read_workbook(path, rulebook.model)
+        read_workbook(path, rulebook)
     assert info.value.render("en") == (
         f"{path}, line 3: neither UTF-8 nor GBK/GB18030; cannot decode it."
     )
@@ -239,7 +239,7 @@ def test_fast_reader_agrees_with_openpyxl_cell_for_cell(tmp_path, rulebook):
         ],
     ]
     path = write_workbook(tmp_path / "cells.xlsx", {"投诉记录": rows})
-    frame = read_workbook(path, rulebook.model).frames["complaints"]
+    frame = read_workbook(path, rulebook).frames["complaints"]
     ws = openpyxl.load_workbook(path)["投诉记录"]
     opened = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     assert list(frame["complaint_id"]) == ["00123", "123"] == [str(r[0]) for r in opened]
@@ -258,8 +258,8 @@ def test_column_pruning_changes_no_result(rulebook):
     period = parse_period("2026-10")
     results = []
     for everything in (True, False):
-        data = read_inputs([SAMPLE], rulebook.model, group_fields=["team"], all_columns=everything)
-        card = evaluate(rulebook.model, data.frames, period, None, "team", keep_evidence=everything)
+        data = read_inputs([SAMPLE], rulebook, group_fields=["team"], all_columns=everything)
+        card = evaluate(rulebook, data.frames, period, None, "team", keep_evidence=everything)
         results.append(
             [
                 (r.standard, r.group, r.period, r.status, r.actual, r.sample_size, r.evidence_count)

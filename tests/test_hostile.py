@@ -111,18 +111,18 @@ def test_xls_saved_as_xlsx_is_read_by_its_content(tmp_path):
 @pytest.mark.parametrize("build", [hostile.formatted_to_last_row, hostile.wrong_dimension])
 def test_true_rows_are_used_whatever_the_sheet_declares(tmp_path, build):
     from cskpi.read.inputs import read_workbook
-    from cskpi.rulebook.models import load_rulebook
+    from cskpi.rulebook.load import load_rulebook
 
-    frame = read_workbook(build(tmp_path), load_rulebook().model).frames["complaints"]
+    frame = read_workbook(build(tmp_path), load_rulebook()).frames["complaints"]
     expected = ["C1"] if build is hostile.formatted_to_last_row else ["C1", "C2"]
     assert list(frame["complaint_id"]) == expected
 
 
 def test_merged_title_empty_bom_full_width_and_zero_width_headers(tmp_path):
     from cskpi.read.inputs import read_workbook
-    from cskpi.rulebook.models import load_rulebook
+    from cskpi.rulebook.load import load_rulebook
 
-    frame = read_workbook(hostile.merged_and_odd_headers(tmp_path), load_rulebook().model).frames[
+    frame = read_workbook(hostile.merged_and_odd_headers(tmp_path), load_rulebook()).frames[
         "complaints"
     ]
     assert list(frame["complaint_id"]) == ["C1"]
@@ -186,11 +186,11 @@ def test_personal_cells_never_appear_in_messages(tmp_path):
 
 def test_ids_and_phones_keep_leading_zeros(tmp_path):
     from cskpi.read.inputs import read_workbook
-    from cskpi.rulebook.models import load_rulebook
+    from cskpi.rulebook.load import load_rulebook
 
     row = ["000123", "2026-10-03", "一组", "王芳", None, None, "x", "y", "01088886666"]
     path = hostile.workbook(tmp_path, [hostile.COMPLAINT_HEADERS, row])
-    frame = read_workbook(path, load_rulebook().model).frames["complaints"]
+    frame = read_workbook(path, load_rulebook()).frames["complaints"]
     assert (frame.loc[0, "complaint_id"], frame.loc[0, "phone"]) == ("000123", "01088886666")
 
 

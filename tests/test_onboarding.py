@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from cskpi.cli import app as cli
 from cskpi.present.explain import explain_standard
-from cskpi.rulebook.models import load_rulebook
+from cskpi.rulebook.load import load_rulebook
 from tests.conftest import COMPLAINT_HEADERS, ROOT, complaint, write_workbook
 
 runner = CliRunner()
@@ -26,7 +26,7 @@ def test_template_round_trip(tmp_path):
     path = tmp_path / "month.xlsx"
     assert invoke("template", path, "--teams", "北区,南区").exit_code == 0
     book = openpyxl.load_workbook(path)
-    model = load_rulebook().model
+    model = load_rulebook()
     assert book.sheetnames == ["说明", *[spec.sheets[0] for spec in model.datasets.values()]]
     ws = book["投诉记录"]
     assert [c.value for c in ws[1]] == [
@@ -80,7 +80,7 @@ def test_init_copies_and_refuses_to_overwrite(tmp_path):
 
 
 def test_explain_every_default_standard_in_both_languages():
-    model = load_rulebook().model
+    model = load_rulebook()
     for std in model.standards:
         for lang in ("zh", "en"):
             lines = explain_standard(model, std, lang)

@@ -138,9 +138,9 @@ def test_shares_stay_in_0_1_and_group_counts_add_up(answers):
     from cskpi.evaluate.engine import evaluate
     from cskpi.evaluate.periods import parse_period
     from cskpi.read.values import to_rating
-    from cskpi.rulebook.models import load_rulebook
+    from cskpi.rulebook.load import load_rulebook
 
-    model = load_rulebook().model
+    model = load_rulebook()
     n = len(answers)
     speed, _bad = to_rating(
         pa.array([None if a is None else str(a) for _t, a in answers], type=pa.string())
@@ -231,14 +231,14 @@ VALID = _valid_xlsx()
 )
 def test_any_bytes_load_or_raise_the_projects_own_error(tmp_path_factory, content):
     from cskpi.read.inputs import read_workbook
-    from cskpi.rulebook.models import load_rulebook
+    from cskpi.rulebook.load import load_rulebook
     from tests.conftest import make_old
 
     path = tmp_path_factory.mktemp("fuzz") / "f.xlsx"
     path.write_bytes(content)
     make_old(path)
     with contextlib.suppress(CskpiError):
-        read_workbook(path, load_rulebook().model)
+        read_workbook(path, load_rulebook())
 
 
 def test_fuzzing_reaches_the_parser_not_just_the_sniffer():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cskpi.errors import RulebookError
-from cskpi.rulebook.models import bundled_dir, bundled_names, load_rulebook
+from cskpi.rulebook.load import bundled_dir, bundled_names, load_rulebook
 from tests.conftest import ROOT
 
 DEFAULT = ROOT / "rules" / "customer-service-supervisor.yaml"
@@ -30,7 +30,7 @@ SOURCE_IDS = [
 
 
 def test_default_rulebook_has_every_standard_of_the_source():
-    model = load_rulebook().model
+    model = load_rulebook()
     assert [s.id for s in model.standards] == SOURCE_IDS
     assert all(s.name.zh and s.name.en and s.source for s in model.standards)
     levels = {s.id: s.level for s in model.standards}
@@ -167,3 +167,32 @@ def test_unknown_bundled_name_lists_the_known_ones():
 def test_metric_needs_its_fields(tmp_path):
     lines = broken(tmp_path, "    condition: speed\n", "")
     assert lines[0].endswith("standard 'satisfaction_speed', metric: metric share needs condition")
+
+
+def test_a_loaded_rulebook_is_a_frozen_compiled_value():
+    import dataclasses
+
+    from cskpi.language.typecheck import Expression
+    from cskpi.rulebook.load import load_rulebook
+
+    book = load_rulebook()
+    overdue = book.standard("overdue_complaints_per_month")
+    assert isinstance(overdue.filter, Expression)
+    assert overdue.filter.fields == {"resolved_at", "promised_by"}
+    assert overdue.date_field == "promised_by"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        overdue.target = 99  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        book.datasets["complaints"].columns["team"] = None  # type: ignore[index]
+
+
+def test_the_yaml_model_alone_cannot_be_evaluated():
+    """Validating the file gives only its shape: no filters to drop, no engine API."""
+    from cskpi.rulebook.load import resolve_rulebook
+    from cskpi.rulebook.models import RulebookSpec
+    from cskpi.rulebook.yamlfile import load_yaml
+
+    data, _lines, _digest = load_yaml(resolve_rulebook(None))
+    spec = RulebookSpec.model_validate(data)
+    assert isinstance(spec.standards[1].filter, str)
+    assert not hasattr(spec, "required_fields") and not hasattr(spec.standards[1], "fields")

@@ -16,7 +16,7 @@ from tests.conftest import COMPLAINT_HEADERS, SURVEY_HEADERS, D, complaint, make
 
 
 def read(path, rulebook):
-    return read_workbook(path, rulebook.model)
+    return read_workbook(path, rulebook)
 
 
 def message_of(path, rulebook) -> str:

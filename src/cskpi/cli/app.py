@@ -19,7 +19,7 @@ from cskpi.errors import CskpiError, ExitCode, UsageError, render_error
 from cskpi.i18n import LANGS, Lang, label, message
 
 if TYPE_CHECKING:
-    from cskpi.rulebook.models import LoadedRulebook
+    from cskpi.rulebook.compiled import Rulebook
 
 app = typer.Typer(
     name="cskpi",
@@ -150,7 +150,7 @@ def evaluate(
         chosen = _lang(lang)
         from cskpi.evaluate.periods import parse_as_of, parse_period
         from cskpi.present import terminal as report
-        from cskpi.rulebook.models import load_rulebook
+        from cskpi.rulebook.load import load_rulebook
         from cskpi.runs.history import default_path
         from cskpi.runs.run import RunOptions, RunRequest, execute
 
@@ -163,7 +163,7 @@ def evaluate(
         if waivers is not None:
             from cskpi.read.waivers import load_waivers
 
-            approved = tuple(load_waivers(waivers, [s.id for s in loaded.model.standards]))
+            approved = tuple(load_waivers(waivers, [s.id for s in loaded.standards]))
         request = RunRequest(
             files=files,
             rulebook=loaded,
@@ -311,7 +311,7 @@ def history_command(
         from cskpi.runs import history
 
         loaded = _loaded(rules)
-        group_by = resolve_group_field(loaded.model, by) if by else None
+        group_by = resolve_group_field(loaded, by) if by else None
         path = history_path or history.default_path()
         if output_format not in ("table", "json", "csv"):
             raise UsageError("usage.bad_format", value=output_format, known="table, json, csv")
@@ -323,9 +323,9 @@ def history_command(
                 waived = history.load_waivers(conn, loaded.id)
             finally:
                 conn.close()
-        order = [s.id for s in loaded.model.standards]
+        order = [s.id for s in loaded.standards]
         trend = build_trend(rows, last, order)
-        names = {s.id: (s.name.zh if chosen == "zh" else s.name.en) for s in loaded.model.standards}
+        names = {s.id: (s.name.zh if chosen == "zh" else s.name.en) for s in loaded.standards}
         if output_format == "json":
             sys.stdout.write(report.render_history_json(trend, waived) + "\n")
         elif output_format == "csv":
@@ -335,8 +335,8 @@ def history_command(
     _finish(0)
 
 
-def _loaded(rules: str | None) -> LoadedRulebook:
-    from cskpi.rulebook.models import load_rulebook
+def _loaded(rules: str | None) -> Rulebook:
+    from cskpi.rulebook.load import load_rulebook
 
     return load_rulebook(rules)
 
@@ -358,7 +358,7 @@ def rules_check(
                         "rules.ok",
                         _lang(lang),
                         file=str(loaded.path),
-                        n=len(loaded.model.standards),
+                        n=len(loaded.standards),
                     )
                 )
         except typer.Exit:
@@ -384,7 +384,7 @@ def rules_list(
         elif output_format == "table":
             from cskpi.present.rulelist import rules_table
 
-            print(rules_table(loaded.model, chosen))
+            print(rules_table(loaded, chosen))
         else:
             raise UsageError("usage.bad_format", value=output_format, known="table, json")
     _finish(0)
@@ -410,7 +410,7 @@ def template(
         if path.exists() and not force:
             raise UsageError("usage.exists", file=str(path))
         check_writable(path)
-        model = _loaded(rules).model
+        model = _loaded(rules)
         names = [t.strip() for t in teams.replace("，", ",").split(",") if t.strip()]
         write_atomic(path, lambda tmp: write_template(model, tmp, teams=names or ["一组"]))
         print(message("template.written", _lang(lang), file=str(path)))
@@ -447,7 +447,7 @@ def rules_explain(
         from cskpi.errors import RulebookError
         from cskpi.present.explain import explain_standard
 
-        model = _loaded(rules).model
+        model = _loaded(rules)
         known = [s.id for s in model.standards]
         if standard not in known:
             near = difflib.get_close_matches(standard, known, n=1)

@@ -23,7 +23,7 @@ from cskpi.evaluate.metrics import Condition, MetricInput, MetricValue, compute_
 from cskpi.evaluate.periods import Period, period_of, windows_for
 from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo, Status
 from cskpi.language.syntax import normalize_name
-from cskpi.rulebook.models import Rulebook, Standard
+from cskpi.rulebook.compiled import Rulebook, Standard
 
 _COMPARE = {
     "<=": lambda a, b: a <= b,
@@ -56,7 +56,7 @@ def resolve_group_field(rulebook: Rulebook, name: str) -> str:
     wanted = normalize_name(name)
     known: set[str] = set()
     for spec in rulebook.datasets.values():
-        lookup = spec.lookup()
+        lookup = spec.lookup
         if wanted in lookup:
             return lookup[wanted]
         known |= set(spec.columns)
@@ -256,11 +256,11 @@ def _selection(
     if std.date_field:
         dates = frame[std.date_field]
         mask &= _bool((dates >= window.start) & (dates <= end))
-    if std.filter_expr is not None:
-        mask &= _bool(evaluate_expression(std.filter_expr, frame, context))
+    if std.filter is not None:
+        mask &= _bool(evaluate_expression(std.filter, frame, context))
     condition = None
-    if std.condition_expr is not None:
-        met = evaluate_expression(std.condition_expr, frame, context)
+    if std.condition is not None:
+        met = evaluate_expression(std.condition, frame, context)
         condition = Condition(met=_bool(met), known=met.notna().to_numpy(dtype=bool))
     return MetricInput(frame, mask, std.column_field, condition)
 
@@ -357,9 +357,9 @@ def evaluate(
         appraisal=appraise(results, groups, rulebook.appraisal),
         standards=tuple(describe_standard(rulebook, std) for std in rulebook.standards),
         breakdowns=category_breakdowns(rulebook, frames, period, as_of),
-        rulebook_id=rulebook.rulebook.id,
-        rulebook_name_zh=rulebook.rulebook.name.zh,
-        rulebook_name_en=rulebook.rulebook.name.en,
+        rulebook_id=rulebook.id,
+        rulebook_name_zh=rulebook.name.zh,
+        rulebook_name_en=rulebook.name.en,
         period=period.label,
         as_of=as_of,
         group_by=group_field,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cskpi.i18n import Lang, label, message, pick
 from cskpi.present.formatting import SYMBOL
-from cskpi.rulebook.models import Rulebook, Standard
+from cskpi.rulebook.compiled import Rulebook, Standard
 
 
 def _header(rulebook: Rulebook, std: Standard, field: str | None, lang: Lang) -> str:
@@ -44,9 +44,11 @@ def explain_standard(rulebook: Rulebook, std: Standard, lang: Lang) -> list[str]
     else:
         lines.append(message("explain.snapshot", lang))
     if std.filter:
-        lines.append(message("explain.filter", lang, filter=std.filter))
+        lines.append(message("explain.filter", lang, filter=std.filter.text))
     if std.metric == "share":
-        lines.append(message("explain.share", lang, condition=std.condition))
+        lines.append(
+            message("explain.share", lang, condition=std.condition.text if std.condition else "")
+        )
         if std.min_answers:
             lines.append(message("explain.min_answers", lang, n=std.min_answers))
     elif std.metric == "count":

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from cskpi.i18n import Lang, display_width, label, message, pick
-from cskpi.rulebook.models import LoadedRulebook, Rulebook
+from cskpi.rulebook.compiled import Rulebook
 
 
 def standard_rows(model: Rulebook, lang: Lang) -> list[dict[str, Any]]:
@@ -18,7 +18,7 @@ def standard_rows(model: Rulebook, lang: Lang) -> list[dict[str, Any]]:
             "id": s.id,
             "name": pick(s.name.model_dump(), lang),
             "dataset": s.dataset,
-            "period": s.period if s.date_column else "snapshot",
+            "period": s.period if s.date_field else "snapshot",
             "metric": s.metric,
             "comparison": s.comparison,
             "target": s.target,
@@ -29,12 +29,12 @@ def standard_rows(model: Rulebook, lang: Lang) -> list[dict[str, Any]]:
     ]
 
 
-def rules_json(loaded: LoadedRulebook, lang: Lang) -> str:
+def rules_json(loaded: Rulebook, lang: Lang) -> str:
     return json.dumps(
         {
             "rulebook": loaded.id,
             "path": str(loaded.path),
-            "standards": standard_rows(loaded.model, lang),
+            "standards": standard_rows(loaded, lang),
         },
         ensure_ascii=False,
         indent=2,
@@ -77,7 +77,7 @@ def rules_table(model: Rulebook, lang: Lang) -> str:
             c + " " * (w - display_width(c)) for c, w in zip(cells, widths, strict=True)
         ).rstrip()
 
-    title = message("title.rules", lang, rulebook=pick(model.rulebook.name.model_dump(), lang))
+    title = message("title.rules", lang, rulebook=pick(model.name.model_dump(), lang))
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([title, "", line(heads), rule, *(line(r) for r in rows)])
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from cskpi.rulebook.models import ColumnSpec, Rulebook
+from cskpi.rulebook.compiled import Column, Rulebook
 
 RATINGS = ["5", "4", "3", "2", "1", "非常满意", "满意", "一般", "不满意", "非常不满意"]
 YESNO = ["是", "否"]
@@ -53,7 +53,7 @@ INSTRUCTIONS = [
 ]
 
 
-def _example(fid: str, column: ColumnSpec, month: dt.date, teams: Sequence[str]) -> object:
+def _example(fid: str, column: Column, month: dt.date, teams: Sequence[str]) -> object:
     day = dt.datetime(month.year, month.month, 3, 9, 30)
     if column.type == "date":
         return day + dt.timedelta(days=1) if "resolved" in fid or "done" in fid else day

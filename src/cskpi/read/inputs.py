@@ -29,7 +29,7 @@ from cskpi.read.sheets import (
     read_sheet,
 )
 from cskpi.read.sources import SUFFIXES, TABLE_SUFFIXES, ExcelSource, RawSheet, Source, TableSource
-from cskpi.rulebook.models import Rulebook
+from cskpi.rulebook.compiled import Rulebook
 
 # Progress callback: (file, sheet, rows read or None when starting)
 Progress = Callable[[str, str, int | None], None]
@@ -107,7 +107,7 @@ def _best_dataset(raw: RawSheet, rulebook: Rulebook, stem: str) -> str | None:
     head = raw.head(HEADER_SEARCH_ROWS)
     best, best_score = None, (0, False)
     for dataset_id, spec in rulebook.datasets.items():
-        lookup = spec.lookup()
+        lookup = spec.lookup
         hits = max(
             (
                 len({lookup[k] for c in row if c and (k := normalize_name(c)) in lookup})
@@ -326,7 +326,7 @@ def expand_inputs(
     months that only a quarterly or yearly standard reaches are warned about when missing.
     """
     widest = max(
-        (s.period for s in rulebook.standards if s.date_column),
+        (s.period for s in rulebook.standards if s.date_field),
         key=lambda g: {"month": 0, "quarter": 1, "year": 2}[g],
         default="month",
     )

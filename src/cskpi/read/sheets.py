@@ -24,8 +24,7 @@ from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import UNCACHED
 from cskpi.read.sources import RawSheet
 from cskpi.read.values import CONVERTERS, cell_text
-from cskpi.rulebook.derive import parse_rule
-from cskpi.rulebook.models import DatasetSpec, Rulebook
+from cskpi.rulebook.compiled import Dataset, Rulebook
 
 HEADER_SEARCH_ROWS = 30
 MAX_LISTED_BAD_CELLS = 20
@@ -41,7 +40,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _find_sheet(names: Iterable[str], spec: DatasetSpec) -> str | None:
+def _find_sheet(names: Iterable[str], spec: Dataset) -> str | None:
     wanted = [normalize_name(s) for s in spec.sheets]
     by_norm = {normalize_name(n): n for n in names}
     for want in wanted:
@@ -81,10 +80,10 @@ class BadCells:
 
 
 def locate_columns(
-    head: list[list[str | None]], spec: DatasetSpec, *, file: str, sheet: str, required: set[str]
+    head: list[list[str | None]], spec: Dataset, *, file: str, sheet: str, required: set[str]
 ) -> tuple[int, dict[str, int]]:
     """Find the header row and the column of each field; missing required fields are errors."""
-    lookup = spec.lookup()
+    lookup = spec.lookup
     header_index = _find_header(head, lookup)
     if header_index is None:
         raise InputError(
@@ -150,7 +149,7 @@ def _rows_with_data(raw: RawSheet, columns: list[int], start: int) -> np.ndarray
 
 def read_sheet(
     raw: RawSheet,
-    spec: DatasetSpec,
+    spec: Dataset,
     *,
     file: str,
     required: set[str],
@@ -259,12 +258,10 @@ def read_sheet(
     return frame
 
 
-def _derive(
-    frame: pd.DataFrame, spec: DatasetSpec, wanted: set[str], calendar: WorkCalendar
-) -> None:
+def _derive(frame: pd.DataFrame, spec: Dataset, wanted: set[str], calendar: WorkCalendar) -> None:
     """Fill derived columns (deadlines from a receipt date) where the sheet has no value."""
     for fid, col in spec.columns.items():
-        rule = parse_rule(col.derive or "")
+        rule = col.derive
         if rule is None or fid not in wanted or rule.source not in frame.columns:
             continue
         derived = derive_deadlines(frame[rule.source], rule, calendar).array

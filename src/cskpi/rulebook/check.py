@@ -1,9 +1,7 @@
-"""Validating a rulebook completely: every problem, with the file, the line and the key.
+"""pydantic's errors about a rulebook's shape, as located, translated problems.
 
-pydantic checks the shape; this module turns its errors into located, translated problems
-(with the close match for a misspelt key) and adds what pydantic cannot see: datasets and
-columns that do not exist, metrics missing their column or condition, expressions that do
-not type-check, derived columns and event-log settings that point nowhere.
+Each names the file, the line and the key, with the close match for a misspelt key. What
+pydantic cannot see (references, expressions) is checked by :mod:`cskpi.rulebook.compile`.
 """
 
 from __future__ import annotations
@@ -14,20 +12,16 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from cskpi.errors import Problem
-from cskpi.language.syntax import ExpressionError, Name
-from cskpi.language.typecheck import compile_expression
-from cskpi.rulebook.derive import parse_rule
 from cskpi.rulebook.models import (
-    EXPRESSION_TYPE,
     Appraisal,
     Calendar,
     ColumnSpec,
     DatasetSpec,
     Grade,
     Names,
-    Rulebook,
     RulebookInfo,
-    Standard,
+    RulebookSpec,
+    StandardSpec,
 )
 from cskpi.rulebook.yamlfile import LineMap
 
@@ -41,8 +35,8 @@ _MODEL_AT: list[tuple[tuple[str, ...], type[BaseModel]]] = [
     (("datasets", "*"), DatasetSpec),
     (("standards", "*", "name"), Names),
     (("standards", "*", "description"), Names),
-    (("standards", "*"), Standard),
-    ((), Rulebook),
+    (("standards", "*"), StandardSpec),
+    ((), RulebookSpec),
 ]
 
 
@@ -103,158 +97,4 @@ def pydantic_problems(exc: ValidationError, file: str, lines: LineMap, data: Any
                 },
             )
         )
-    return problems
-
-
-def check_references(model: Rulebook, file: str, lines: LineMap) -> list[Problem]:
-    """Cross-field checks pydantic cannot see: datasets, columns, metrics and expressions."""
-    problems: list[Problem] = []
-    seen: set[str] = set()
-
-    def report(index: int, key: str, detail: Problem | str) -> None:
-        problems.append(
-            Problem(
-                "rules.expression",
-                {
-                    "file": file,
-                    "line": lines.line(("standards", index, key)),
-                    "standard": model.standards[index].id,
-                    "key": key,
-                    "detail": detail,
-                },
-            )
-        )
-
-    for dataset_id, dataset in model.datasets.items():
-        for fid, column in dataset.columns.items():
-            if column.derive is None:
-                continue
-            rule = parse_rule(column.derive)
-            source = dataset.columns.get(rule.source) if rule else None
-            if rule is None or source is None or source.type not in ("date", "deadline"):
-                problems.append(
-                    Problem(
-                        "rules.invalid",
-                        {
-                            "file": file,
-                            "line": lines.line(("datasets", dataset_id, "columns", fid, "derive")),
-                            "path": f"datasets.{dataset_id}.columns.{fid}.derive",
-                            "detail": f"'{column.derive}' is not '<date column> + N working days' "
-                            "(or days, hours) over a date column of this dataset",
-                        },
-                    )
-                )
-        if dataset.keep_last is not None:
-            for part in ("key", "by"):
-                name = getattr(dataset.keep_last, part)
-                if name not in dataset.columns:
-                    problems.append(
-                        Problem(
-                            "rules.invalid",
-                            {
-                                "file": file,
-                                "line": lines.line(("datasets", dataset_id, "keep_last", part)),
-                                "path": f"datasets.{dataset_id}.keep_last.{part}",
-                                "detail": f"'{name}' is not a column id of this dataset",
-                            },
-                        )
-                    )
-        for key in ("date_column", "category_column", "id_column"):
-            name = getattr(dataset, key)
-            if name is not None and name not in dataset.columns:
-                problems.append(
-                    Problem(
-                        "rules.invalid",
-                        {
-                            "file": file,
-                            "line": lines.line(("datasets", dataset_id, key)),
-                            "path": f"datasets.{dataset_id}.{key}",
-                            "detail": f"'{name}' is not a column id of this dataset "
-                            f"(known: {', '.join(dataset.columns)})",
-                        },
-                    )
-                )
-    for i, std in enumerate(model.standards):
-        if std.id in seen:
-            report(i, "id", Problem("rules.duplicate_standard", {"standard": std.id}))
-        seen.add(std.id)
-        dataset = model.datasets.get(std.dataset)
-        if dataset is None:
-            report(
-                i,
-                "dataset",
-                Problem(
-                    "rules.unknown_dataset",
-                    {"dataset": std.dataset, "known": ", ".join(model.datasets)},
-                ),
-            )
-            continue
-        schema = dataset.schema(std.dataset)
-        fields: set[str] = set()
-        for key in ("date_column", "column"):
-            name = getattr(std, key)
-            if name is None:
-                continue
-            try:
-                ref = schema.resolve(Name(name, 0, quoted=True))
-            except ExpressionError as exc:
-                report(i, key, exc.problem)
-                continue
-            fields.add(ref.field)
-            std._resolved[key] = ref.field
-            col_type = dataset.columns[ref.field].type
-            if key == "date_column" and ref.type != "date":
-                report(
-                    i,
-                    key,
-                    Problem(
-                        "rules.not_a_date_column",
-                        {"column": name, "kind": Problem(f"kind.{EXPRESSION_TYPE[col_type]}")},
-                    ),
-                )
-            if key == "column" and std.metric not in ("count_distinct",) and ref.type != "number":
-                report(
-                    i,
-                    key,
-                    Problem(
-                        "rules.metric_numeric",
-                        {
-                            "metric": std.metric,
-                            "column": name,
-                            "kind": Problem(f"kind.{EXPRESSION_TYPE[col_type]}"),
-                        },
-                    ),
-                )
-        needs = {
-            "share": "condition",
-            "mean": "column",
-            "median": "column",
-            "min": "column",
-            "max": "column",
-            "sum": "column",
-            "count_distinct": "column",
-        }.get(std.metric)
-        if needs and getattr(std, needs) is None:
-            report(
-                i, "metric", Problem("rules.metric_needs", {"metric": std.metric, "field": needs})
-            )
-        for extra in ("condition", "column"):
-            if extra != needs and getattr(std, extra) is not None:
-                report(
-                    i,
-                    extra,
-                    Problem("rules.metric_forbids", {"metric": std.metric, "field": extra}),
-                )
-        for key in ("filter", "condition"):
-            text = getattr(std, key)
-            if text is None:
-                continue
-            try:
-                expr = compile_expression(text, schema)
-            except ExpressionError as exc:
-                report(i, key, exc.problem)
-                continue
-            setattr(std, f"_{key}", expr)
-            fields |= expr.fields
-        std._fields = frozenset(fields)
     return problems

@@ -1,33 +1,18 @@
-"""Rulebooks: the pydantic models of ``rules/*.yaml`` and their loading with YAML line numbers.
+"""The pydantic models of ``rules/*.yaml``: the shape of the file, nothing more.
 
-A rulebook is validated completely when it is read: every problem (YAML syntax, unknown or
-misspelt keys, wrong types, unknown columns, bad expressions) is reported at once with the
-file and line, before any input workbook is opened.
+A validated model is only the text's shape. What the program evaluates is the compiled
+rulebook (:mod:`cskpi.rulebook.compiled`), which :func:`cskpi.rulebook.load.load_rulebook`
+returns: no model here is ever changed after validation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from cskpi.errors import RulebookError
-from cskpi.language.syntax import (
-    ValueType,
-    normalize_name,
-)
-from cskpi.language.typecheck import (
-    ColumnRef,
-    Expression,
-    Schema,
-)
-from cskpi.rulebook.derive import parse_rule
-from cskpi.rulebook.yamlfile import LineMap, load_yaml
-
-DEFAULT_RULEBOOK = "customer-service-supervisor"
+from cskpi.language.syntax import ValueType
 
 ColumnType = Literal["date", "deadline", "rating", "yesno", "text", "number"]
 MetricName = Literal["count", "share", "mean", "median", "min", "max", "sum", "count_distinct"]
@@ -95,23 +80,8 @@ class DatasetSpec(_Model):
     keep_last: KeepLast | None = None
     columns: dict[str, ColumnSpec] = Field(min_length=1)
 
-    def lookup(self) -> dict[str, str]:
-        """Every accepted name (field id, header, alias), normalized -> field id."""
-        out: dict[str, str] = {}
-        for fid, col in self.columns.items():
-            for name in (fid, col.header, *col.aliases):
-                out.setdefault(normalize_name(name), fid)
-        return out
 
-    def schema(self, dataset_id: str) -> Schema:
-        names = {
-            key: ColumnRef(fid, EXPRESSION_TYPE[self.columns[fid].type])
-            for key, fid in self.lookup().items()
-        }
-        return Schema(dataset_id, names)
-
-
-class Standard(_Model):
+class StandardSpec(_Model):
     """One performance standard (绩效标准): which rows, which metric, compared with what."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -132,34 +102,6 @@ class Standard(_Model):
     weight: StrictNumber = Field(default=1.0, ge=0)
     # shares from fewer answers are "insufficient" (shown, never failing); off by default
     min_answers: int | None = Field(default=None, ge=1)
-
-    _filter: Expression | None = PrivateAttr(default=None)
-    _condition: Expression | None = PrivateAttr(default=None)
-    _fields: frozenset[str] = PrivateAttr(default=frozenset())
-    _resolved: dict[str, str] = PrivateAttr(default_factory=dict)
-
-    @property
-    def filter_expr(self) -> Expression | None:
-        return self._filter
-
-    @property
-    def condition_expr(self) -> Expression | None:
-        return self._condition
-
-    @property
-    def fields(self) -> frozenset[str]:
-        """Dataset fields this standard reads (resolved to field ids)."""
-        return self._fields
-
-    @property
-    def date_field(self) -> str | None:
-        """The field id of ``date_column`` (None: a snapshot, every row counts)."""
-        return self._resolved.get("date_column")
-
-    @property
-    def column_field(self) -> str | None:
-        """The field id of ``column`` (for mean, sum, count_distinct, ...)."""
-        return self._resolved.get("column")
 
 
 class RulebookInfo(_Model):
@@ -203,94 +145,11 @@ class Calendar(_Model):
     workdays: list[dt.date] = []
 
 
-class Rulebook(_Model):
+class RulebookSpec(_Model):
     """A whole rulebook file."""
 
     rulebook: RulebookInfo
     datasets: dict[str, DatasetSpec] = Field(min_length=1)
-    standards: list[Standard] = Field(min_length=1)
+    standards: list[StandardSpec] = Field(min_length=1)
     appraisal: Appraisal = Appraisal()
     calendar: Calendar = Calendar()
-
-    def standard(self, standard_id: str) -> Standard:
-        for std in self.standards:
-            if std.id == standard_id:
-                return std
-        raise KeyError(standard_id)
-
-    def required_fields(self, dataset_id: str) -> set[str]:
-        """Fields of ``dataset_id`` that some standard reads (with what derived ones need)."""
-        out: set[str] = set()
-        for std in self.standards:
-            if std.dataset == dataset_id:
-                out |= std.fields
-        spec = self.datasets[dataset_id]
-        for fid in list(out):
-            rule = parse_rule(spec.columns[fid].derive or "")
-            if rule is not None:
-                out.add(rule.source)
-        return out
-
-    def sheet_required(self, dataset_id: str) -> set[str]:
-        """Required fields the sheet itself must have: derived ones may be missing."""
-        spec = self.datasets[dataset_id]
-        return {f for f in self.required_fields(dataset_id) if not spec.columns[f].derive}
-
-
-@dataclass(frozen=True)
-class LoadedRulebook:
-    """A validated rulebook, where it came from and a hash of its text (for the history)."""
-
-    path: Path
-    model: Rulebook
-    sha256: str
-    lines: LineMap = field(repr=False)
-
-    @property
-    def id(self) -> str:
-        return self.model.rulebook.id
-
-
-# --- locating ------------------------------------------------------------------------------
-
-
-def bundled_dir() -> Path:
-    """Where the bundled rulebooks are: inside the installed package, or the source checkout."""
-    installed = Path(__file__).resolve().parents[1] / "rules"
-    if installed.is_dir():
-        return installed
-    return Path(__file__).resolve().parents[3] / "rules"
-
-
-def bundled_names() -> list[str]:
-    return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
-
-
-def resolve_rulebook(name_or_path: str | None) -> Path:
-    """A path as given, or the bundled rulebook of that name (default: the supervisor's)."""
-    if name_or_path is None:
-        name_or_path = DEFAULT_RULEBOOK
-    candidate = Path(name_or_path)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists() or "/" in name_or_path:
-        return candidate
-    bundled = bundled_dir() / f"{name_or_path}.yaml"
-    if bundled.is_file():
-        return bundled
-    raise RulebookError("rules.not_found", name=name_or_path, known=", ".join(bundled_names()))
-
-
-def load_rulebook(name_or_path: str | Path | None = None) -> LoadedRulebook:
-    """Read, validate and compile a rulebook; raise :class:`RulebookError` listing every problem."""
-    path = resolve_rulebook(str(name_or_path) if name_or_path is not None else None)
-    data, lines, digest = load_yaml(path)
-    file = str(path)
-    from cskpi.rulebook.check import check_references, pydantic_problems
-
-    try:
-        model = Rulebook.model_validate(data)
-    except ValidationError as exc:
-        raise RulebookError.of(pydantic_problems(exc, file, lines, data)) from None
-    problems = check_references(model, file, lines)
-    if problems:
-        raise RulebookError.of(problems)
-    return LoadedRulebook(path=path, model=model, sha256=digest, lines=lines)

@@ -20,14 +20,14 @@ from cskpi.present.outputs import check_output, write_output
 from cskpi.present.privacy import mask_datasets
 from cskpi.read.inputs import Progress, expand_inputs, expand_paths, is_template, read_inputs
 from cskpi.read.waivers import unknown_ids
-from cskpi.rulebook.models import LoadedRulebook
+from cskpi.rulebook.compiled import Rulebook
 from cskpi.runs import history
 
 
 @dataclass(frozen=True)
 class RunRequest:
     files: Sequence[str]  # paths, or templates with {yyyy} {mm} {period}
-    rulebook: LoadedRulebook
+    rulebook: Rulebook
     period: Period | None = None
     as_of: pd.Timestamp | None = None
     group_by: str | None = None
@@ -36,17 +36,17 @@ class RunRequest:
     waivers: tuple[Waiver, ...] = ()
 
 
-def personal_fields(rulebook: LoadedRulebook) -> dict[str, set[str]]:
+def personal_fields(rulebook: Rulebook) -> dict[str, set[str]]:
     """Dataset -> the columns its rulebook marks as personal (masked in every output)."""
     return {
         dataset_id: {fid for fid, col in spec.columns.items() if col.personal}
-        for dataset_id, spec in rulebook.model.datasets.items()
+        for dataset_id, spec in rulebook.datasets.items()
     }
 
 
 def run_evaluation(request: RunRequest, progress: Progress | None = None) -> Scorecard:
     """Read every input, pick the period, evaluate, and mask personal data unless asked not to."""
-    model = request.rulebook.model
+    model = request.rulebook
     group_fields = [resolve_group_field(model, request.group_by)] if request.group_by else []
     period = request.period
     if any(is_template(f) for f in request.files):
@@ -95,7 +95,7 @@ def _unknown_waivers(request: RunRequest, frames: dict[str, pd.DataFrame]) -> li
     wanted = {w.record_id for w in request.waivers}
     if not wanted:
         return []
-    model = request.rulebook.model
+    model = request.rulebook
     found: set[str] = set()
     for name, frame in frames.items():
         column = model.datasets[name].id_column
@@ -150,7 +150,7 @@ def execute(
                 history.record(conn, card, rulebook_sha256=request.rulebook.sha256, exit_code=code)
                 if options.output is not None:
                     rows = history.load(conn, card.rulebook_id, group_by=card.group_by)
-                    order = [s.id for s in request.rulebook.model.standards]
+                    order = [s.id for s in request.rulebook.standards]
                     trend = build_trend(rows, options.trend_periods, order)
                     write_output(
                         card,

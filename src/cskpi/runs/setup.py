@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cskpi.atomic import write_text_atomic
 from cskpi.errors import OutputError, UsageError
-from cskpi.rulebook.models import DEFAULT_RULEBOOK, bundled_dir
+from cskpi.rulebook.load import DEFAULT_RULEBOOK, bundled_dir
 
 SAMPLE = "2026-10.xlsx"
 

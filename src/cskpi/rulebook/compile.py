@@ -1,0 +1,250 @@
+"""The compile step: a validated rulebook file -> the frozen :class:`Rulebook` the program runs.
+
+Checks what pydantic cannot see and reports every problem at once, with file and line:
+datasets and columns that do not exist, metrics missing their column or condition,
+expressions that do not type-check, derived columns and event-log settings that point
+nowhere. What passes is resolved once (names to field ids, expressions to checked trees,
+derive rules parsed) into values nothing can change afterwards.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+
+from cskpi.errors import Problem
+from cskpi.language.syntax import ExpressionError, Name, normalize_name
+from cskpi.language.typecheck import ColumnRef, Expression, Schema, compile_expression
+from cskpi.rulebook.compiled import Column, Dataset, Rulebook, Standard
+from cskpi.rulebook.derive import DeadlineRule, parse_rule
+from cskpi.rulebook.models import EXPRESSION_TYPE, DatasetSpec, RulebookSpec, StandardSpec
+from cskpi.rulebook.yamlfile import LineMap
+
+# what each metric needs beside its rows (share: a condition; the rest: a column)
+METRIC_NEEDS = {
+    "share": "condition",
+    "mean": "column",
+    "median": "column",
+    "min": "column",
+    "max": "column",
+    "sum": "column",
+    "count_distinct": "column",
+}
+NUMERIC_COLUMN_METRICS = {"mean", "median", "min", "max", "sum"}
+
+
+class _Problems:
+    """Every problem of one rulebook file, located by line."""
+
+    def __init__(self, file: str, lines: LineMap) -> None:
+        self.file, self.lines = file, lines
+        self.found: list[Problem] = []
+
+    def invalid(self, loc: tuple[str, ...], detail: Problem | str) -> None:
+        self.found.append(
+            Problem(
+                "rules.invalid",
+                {
+                    "file": self.file,
+                    "line": self.lines.line(loc),
+                    "path": ".".join(loc),
+                    "detail": detail,
+                },
+            )
+        )
+
+    def standard(self, index: int, std_id: str, key: str, detail: object) -> None:
+        self.found.append(
+            Problem(
+                "rules.expression",
+                {
+                    "file": self.file,
+                    "line": self.lines.line(("standards", index, key)),
+                    "standard": std_id,
+                    "key": key,
+                    "detail": detail,
+                },
+            )
+        )
+
+
+def _dataset(dataset_id: str, spec: DatasetSpec, problems: _Problems) -> Dataset:
+    columns: dict[str, Column] = {}
+    for fid, col in spec.columns.items():
+        rule: DeadlineRule | None = None
+        if col.derive is not None:
+            rule = parse_rule(col.derive)
+            source = spec.columns.get(rule.source) if rule else None
+            if rule is None or source is None or source.type not in ("date", "deadline"):
+                problems.invalid(
+                    ("datasets", dataset_id, "columns", fid, "derive"),
+                    f"'{col.derive}' is not '<date column> + N working days' "
+                    "(or days, hours) over a date column of this dataset",
+                )
+                rule = None
+        columns[fid] = Column(
+            id=fid,
+            header=col.header,
+            aliases=tuple(col.aliases),
+            type=col.type,
+            personal=col.personal,
+            derive=rule,
+            formats=tuple(col.formats),
+        )
+    if spec.keep_last is not None:
+        for part in ("key", "by"):
+            name = getattr(spec.keep_last, part)
+            if name not in spec.columns:
+                problems.invalid(
+                    ("datasets", dataset_id, "keep_last", part),
+                    f"'{name}' is not a column id of this dataset",
+                )
+    for key in ("date_column", "category_column", "id_column"):
+        name = getattr(spec, key)
+        if name is not None and name not in spec.columns:
+            problems.invalid(
+                ("datasets", dataset_id, key),
+                f"'{name}' is not a column id of this dataset (known: {', '.join(spec.columns)})",
+            )
+    lookup: dict[str, str] = {}
+    for fid, col in spec.columns.items():
+        for name in (fid, col.header, *col.aliases):
+            lookup.setdefault(normalize_name(name), fid)
+    schema = Schema(
+        dataset_id,
+        MappingProxyType(
+            {key: ColumnRef(fid, EXPRESSION_TYPE[columns[fid].type]) for key, fid in lookup.items()}
+        ),
+    )
+    return Dataset(
+        id=dataset_id,
+        names=spec.names,
+        sheets=tuple(spec.sheets),
+        columns=MappingProxyType(columns),
+        lookup=MappingProxyType(lookup),
+        schema=schema,
+        date_column=spec.date_column,
+        category_column=spec.category_column,
+        id_column=spec.id_column,
+        bad_values=spec.bad_values,
+        missing=tuple(spec.missing),
+        keep_last=spec.keep_last,
+    )
+
+
+def _standard(
+    index: int, std: StandardSpec, dataset: Dataset, problems: _Problems
+) -> Standard | None:
+    """The compiled standard, or None after reporting why it cannot be compiled."""
+    before = len(problems.found)
+
+    def report(key: str, detail: object) -> None:
+        problems.standard(index, std.id, key, detail)
+
+    resolved: dict[str, str] = {}
+    fields: set[str] = set()
+    for key in ("date_column", "column"):
+        name = getattr(std, key)
+        if name is None:
+            continue
+        try:
+            ref = dataset.schema.resolve(Name(name, 0, quoted=True))
+        except ExpressionError as exc:
+            report(key, exc.problem)
+            continue
+        fields.add(ref.field)
+        resolved[key] = ref.field
+        kind = Problem(f"kind.{EXPRESSION_TYPE[dataset.columns[ref.field].type]}")
+        if key == "date_column" and ref.type != "date":
+            report(key, Problem("rules.not_a_date_column", {"column": name, "kind": kind}))
+        if key == "column" and std.metric in NUMERIC_COLUMN_METRICS and ref.type != "number":
+            report(
+                key,
+                Problem(
+                    "rules.metric_numeric", {"metric": std.metric, "column": name, "kind": kind}
+                ),
+            )
+    needs = METRIC_NEEDS.get(std.metric)
+    if needs and getattr(std, needs) is None:
+        report("metric", Problem("rules.metric_needs", {"metric": std.metric, "field": needs}))
+    for extra in ("condition", "column"):
+        if extra != needs and getattr(std, extra) is not None:
+            report(extra, Problem("rules.metric_forbids", {"metric": std.metric, "field": extra}))
+    expressions: dict[str, Expression] = {}
+    for key in ("filter", "condition"):
+        text = getattr(std, key)
+        if text is None:
+            continue
+        try:
+            expressions[key] = compile_expression(text, dataset.schema)
+        except ExpressionError as exc:
+            report(key, exc.problem)
+            continue
+        fields |= expressions[key].fields
+    if len(problems.found) > before:
+        return None
+    return Standard(
+        id=std.id,
+        name=std.name,
+        description=std.description,
+        dataset=std.dataset,
+        metric=std.metric,
+        comparison=std.comparison,
+        target=std.target,
+        period=std.period,
+        source=std.source,
+        date_field=resolved.get("date_column"),
+        column_field=resolved.get("column"),
+        filter=expressions.get("filter"),
+        condition=expressions.get("condition"),
+        warn_target=std.warn_target,
+        level=std.level,
+        weight=std.weight,
+        min_answers=std.min_answers,
+        fields=frozenset(fields),
+    )
+
+
+def compile_rulebook(
+    spec: RulebookSpec, *, path: Path, sha256: str, lines: LineMap
+) -> Rulebook | list[Problem]:
+    """The compiled rulebook, or every problem found (each with file and line)."""
+    problems = _Problems(str(path), lines)
+    datasets = {did: _dataset(did, ds, problems) for did, ds in spec.datasets.items()}
+    standards: list[Standard] = []
+    seen: set[str] = set()
+    for index, std in enumerate(spec.standards):
+        if std.id in seen:
+            problems.standard(
+                index, std.id, "id", Problem("rules.duplicate_standard", {"standard": std.id})
+            )
+        seen.add(std.id)
+        dataset = datasets.get(std.dataset)
+        if dataset is None:
+            problems.standard(
+                index,
+                std.id,
+                "dataset",
+                Problem(
+                    "rules.unknown_dataset",
+                    {"dataset": std.dataset, "known": ", ".join(spec.datasets)},
+                ),
+            )
+            continue
+        compiled = _standard(index, std, dataset, problems)
+        if compiled is not None:
+            standards.append(compiled)
+    if problems.found:
+        return problems.found
+    return Rulebook(
+        id=spec.rulebook.id,
+        name=spec.rulebook.name,
+        version=spec.rulebook.version,
+        source=spec.rulebook.source,
+        datasets=MappingProxyType(datasets),
+        standards=tuple(standards),
+        appraisal=spec.appraisal,
+        calendar=spec.calendar,
+        path=path,
+        sha256=sha256,
+    )

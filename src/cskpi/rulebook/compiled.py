@@ -1,0 +1,116 @@
+"""The compiled rulebook: a frozen value, the only form of a rulebook the program evaluates.
+
+Built once by :func:`cskpi.rulebook.compile.compile_rulebook` from a validated file: names
+resolved to field ids, expressions bound and type-checked, derive rules parsed. Nothing can
+change it afterwards, and nothing else builds one, so a half-checked rulebook cannot exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from cskpi.language.typecheck import Expression, Schema
+from cskpi.rulebook.derive import DeadlineRule
+from cskpi.rulebook.models import Appraisal, Calendar, ColumnType, Comparison, KeepLast, Names
+
+Period = Literal["month", "quarter", "year"]
+Level = Literal["required", "excellent"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field of a dataset: canonical header, accepted aliases, value type."""
+
+    id: str
+    header: str
+    aliases: tuple[str, ...]
+    type: ColumnType
+    personal: bool = False
+    derive: DeadlineRule | None = None  # filled in when the sheet has no value
+    formats: tuple[str, ...] = ()  # date formats to try first
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One kind of sheet (complaint log, survey, ...): where to find it and its columns."""
+
+    id: str
+    names: Names
+    sheets: tuple[str, ...]
+    columns: Mapping[str, Column]
+    lookup: Mapping[str, str]  # every accepted name, normalized -> field id
+    schema: Schema  # what expressions over this dataset may name
+    date_column: str | None = None
+    category_column: str | None = None
+    id_column: str | None = None
+    bad_values: Literal["fail", "skip"] = "fail"
+    missing: tuple[str, ...] = ()
+    keep_last: KeepLast | None = None
+
+
+@dataclass(frozen=True)
+class Standard:
+    """One performance standard (绩效标准), resolved: which rows, which metric, what target."""
+
+    id: str
+    name: Names
+    description: Names
+    dataset: str
+    metric: str
+    comparison: Comparison
+    target: float
+    period: Period = "month"
+    source: str | None = None
+    date_field: str | None = None  # None: a snapshot, every row counts
+    column_field: str | None = None  # for mean, sum, count_distinct, ...
+    filter: Expression | None = None
+    condition: Expression | None = None
+    warn_target: float | None = None
+    level: Level = "required"
+    weight: float = 1.0
+    min_answers: int | None = None
+    fields: frozenset[str] = frozenset()  # dataset fields this standard reads
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """A whole compiled rulebook, where it came from and a hash of its text (for the history)."""
+
+    id: str
+    name: Names
+    datasets: Mapping[str, Dataset]
+    standards: tuple[Standard, ...]
+    appraisal: Appraisal
+    calendar: Calendar
+    path: Path
+    sha256: str
+    version: str | None = None
+    source: str | None = None
+    _by_id: Mapping[str, Standard] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {s.id: s for s in self.standards})
+
+    def standard(self, standard_id: str) -> Standard:
+        return self._by_id[standard_id]
+
+    def required_fields(self, dataset_id: str) -> set[str]:
+        """Fields of ``dataset_id`` that some standard reads (with what derived ones need)."""
+        out: set[str] = set()
+        for std in self.standards:
+            if std.dataset == dataset_id:
+                out |= std.fields
+        columns = self.datasets[dataset_id].columns
+        for fid in list(out):
+            rule = columns[fid].derive
+            if rule is not None:
+                out.add(rule.source)
+        return out
+
+    def sheet_required(self, dataset_id: str) -> set[str]:
+        """Required fields the sheet itself must have: derived ones may be missing."""
+        columns = self.datasets[dataset_id].columns
+        return {f for f in self.required_fields(dataset_id) if columns[f].derive is None}
