@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-from cskpi.i18n import CATALOG, LANGS
+from cskpi.i18n import LANGS, catalog
 from tests.conftest import ROOT
+
+CATALOG = catalog()
 
 KEY_USE = re.compile(
     r"""(?:message|label|Problem|Error|_forbid|CskpiError)\(\s*f?["']([a-z_]+\.[a-z_.]+)["']"""
