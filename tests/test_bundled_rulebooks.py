@@ -1,0 +1,178 @@
+"""The rulebooks for parts 3 and 5 of the source, on their sample months, through the CLI.
+
+Every expected number is worked out by hand in samples/make_samples.py (build_brokerage,
+build_commitment): value, denominator (sample size) and status.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from cskpi import cli
+from tests.conftest import ROOT, sheet_cells
+
+runner = CliRunner()
+
+BROKERAGE = "brokerage-service-supervisor"
+COMMITMENT = "service-commitment"
+
+# standard: (actual, sample size, status)
+BROKERAGE_EXPECTED = {
+    "disputes_resolved_on_time": (0.9, 10, "pass"),
+    "disputes_escalated": (1, 1, "fail"),
+    "new_accounts_per_month": (24, 24, "pass"),
+    "new_accounts_funded": (0.625, 24, "pass"),
+    "reports_sent": (5, 5, "pass"),
+    "reports_on_time": (0.8, 5, "fail"),
+    "reports_accurate": (1.0, 5, "pass"),
+    "fund_post_checked": (2, 2, "pass"),
+    "account_post_checked": (2, 2, "pass"),
+    "key_account_post_checked": (0, 0, "fail"),
+    "post_problems_fixed": (2 / 3, 3, "fail"),
+    "staff_evaluated": (0.875, 8, "fail"),
+    "staff_quality_score": (84.0, 7, "pass"),
+}
+COMMITMENT_EXPECTED = {
+    "appeals_resolved_on_time": (0.95, 20, "pass"),
+    "appeals_satisfied": (0.85, 20, "fail"),
+    "self_checks_done": (4, 4, "pass"),
+    "self_check_problems_fixed": (2 / 3, 3, "fail"),
+    "staff_trained": (0.9, 10, "pass"),
+    "staff_exam_pass_rate": (1.0, 9, "pass"),
+    "channels_open_as_promised": (92 / 93, 93, "pass"),
+    "failures_held_accountable": (0.75, 4, "fail"),
+}
+CASES = [
+    # rulebook, sample, expected, appraisal score, sheets in template order
+    (
+        BROKERAGE,
+        "brokerage-2026-10.xlsx",
+        BROKERAGE_EXPECTED,
+        60.0,
+        ["客户纠纷", "新开户", "交易情况汇报", "岗位检查", "员工考评"],
+    ),
+    (
+        COMMITMENT,
+        "commitment-2026-10.xlsx",
+        COMMITMENT_EXPECTED,
+        65.0,
+        ["申诉投诉", "自查自纠", "培训考试", "服务渠道", "服务差错"],
+    ),
+]
+
+
+def invoke(*args):
+    return runner.invoke(cli.app, [str(a) for a in args])
+
+
+@pytest.mark.parametrize(("rules", "sample", "expected", "score", "sheets"), CASES)
+def test_sample_month_gives_the_hand_worked_scorecard(rules, sample, expected, score, sheets):
+    result = invoke(
+        "evaluate", ROOT / "samples" / sample, "--rules", rules, "-f", "json", "--no-history"
+    )
+    assert result.exit_code == 1  # required standards fail
+    data = json.loads(result.stdout)
+    assert data["rulebook"] == rules
+    got = {
+        r["standard"]: (pytest.approx(r["actual"]), r["sample_size"], r["status"])
+        for r in data["results"]
+    }
+    assert got == expected
+    assert data["warnings"] == []
+    (overall,) = data["appraisal"]
+    assert (overall["score"], overall["grade"]) == (score, "pass")  # 合格
+
+
+@pytest.mark.parametrize(("rules", "sample", "expected", "score", "sheets"), CASES)
+def test_committed_sample_matches_its_generator(rules, sample, expected, score, sheets, tmp_path):
+    sys.path.insert(0, str(ROOT / "samples"))
+    try:
+        import make_samples
+    finally:
+        sys.path.pop(0)
+    name, build = make_samples.SAMPLES[sample.split("-")[0]]
+    assert name == sample
+    build(tmp_path / sample)
+    assert sheet_cells(tmp_path / sample) == sheet_cells(ROOT / "samples" / sample)
+
+
+@pytest.mark.parametrize(("rules", "sample", "expected", "score", "sheets"), CASES)
+def test_template_follows_the_rulebook_and_evaluates(
+    rules, sample, expected, score, sheets, tmp_path
+):
+    path = tmp_path / "t.xlsx"
+    made = invoke("template", path, "--rules", rules, "--lang", "en")
+    assert made.exit_code == 0, made.output
+    assert openpyxl.load_workbook(path).sheetnames == ["说明", *sheets]
+    result = invoke("evaluate", path, "--rules", rules, "-f", "json", "--no-history")
+    # one example row cannot meet "at least 20 new accounts": a scorecard, not a crash
+    assert result.exit_code in (0, 1), result.output
+    results = json.loads(result.stdout)["results"]
+    assert [r["standard"] for r in results] == list(expected)
+    assert all(r["status"] in ("pass", "fail") for r in results)  # every sheet read
+
+
+@pytest.mark.parametrize(
+    ("rules", "standard", "lang", "lines"),
+    [
+        (
+            BROKERAGE,
+            "disputes_resolved_on_time",
+            "zh",
+            ["纠纷按期解决 (disputes_resolved_on_time)", "默认值", "目标:≥ 90%",
+             "原文:负责处理客户中发生的各种纠纷,避免各种不良后果的出现"],
+        ),
+        (
+            BROKERAGE,
+            "key_account_post_checked",
+            "en",
+            ["Key-account post checked (key_account_post_checked)", "(a default, monthly)",
+             "post == '大户管理员'", "Target: ≥ 1"],
+        ),
+        (
+            COMMITMENT,
+            "failures_held_accountable",
+            "zh",
+            ["服务差错责任追究 (failures_held_accountable)", "默认值", "目标:≥ 100%",
+             "原文:建立服务责任追究制度"],
+        ),
+        (
+            COMMITMENT,
+            "channels_open_as_promised",
+            "en",
+            ["Service channels open as promised", "(a default)", "actual_hours >= promised_hours",
+             "Target: ≥ 98%"],
+        ),
+    ],
+)  # fmt: skip
+def test_rules_explain(rules, standard, lang, lines):
+    result = invoke("rules", "explain", standard, "--rules", rules, "--lang", lang)
+    assert result.exit_code == 0, result.output
+    for line in lines:
+        assert line in result.stdout
+
+
+@pytest.mark.parametrize(("rules", "n"), [(BROKERAGE, 13), (COMMITMENT, 8)])
+def test_rules_check_by_name(rules, n):
+    result = invoke("rules", "check", rules, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert f"rulebook is valid, {n} standards." in result.stdout
+
+
+@pytest.mark.parametrize("rules", [BROKERAGE, COMMITMENT])
+def test_every_default_target_is_marked(rules):
+    """A target the source does not give is marked DEFAULT in the YAML and 默认值 in the text."""
+    text = (ROOT / "rules" / f"{rules}.yaml").read_text(encoding="utf-8")
+    targets = [line for line in text.splitlines() if line.strip().startswith("target:")]
+    assert targets and all("# DEFAULT" in line for line in targets)
+    result = invoke("rules", "list", "--rules", rules, "-f", "json")
+    standards = json.loads(result.stdout)["standards"]
+    assert len(standards) == len(targets)
+    for std in standards:
+        explained = invoke("rules", "explain", std["id"], "--rules", rules).stdout
+        assert "默认值" in explained, std["id"]
