@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from cskpi import cli
+from cskpi.cli import app as cli
 from tests.conftest import ROOT, sheet_cells
 
 runner = CliRunner()
