@@ -7,6 +7,7 @@ build_commitment): value, denominator (sample size) and status.
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import openpyxl
@@ -176,3 +177,96 @@ def test_every_default_target_is_marked(rules):
     for std in standards:
         explained = invoke("rules", "explain", std["id"], "--rules", rules).stdout
         assert "默认值" in explained, std["id"]
+
+
+BUNDLED = {  # id: (zh name, en name, standards, zh part, en part)
+    BROKERAGE: (
+        "证券营业部客户服务主管的可衡量职责",
+        "Brokerage branch customer-service supervisor's measurable duties",
+        13,
+        "第三篇 客户服务主管岗位职责(证券营业部)",
+        "Part 3: the customer-service supervisor's duties (brokerage branch)",
+    ),
+    "customer-service-manager": (
+        "客户服务经理的可衡量职责",
+        "Customer service manager's measurable duties",
+        7,
+        "第二篇 客户服务经理主管职位描述、第四篇 客户服务经理、主管岗位职责",
+        "Parts 2 and 4: the customer-service manager's job description and duties",
+    ),
+    "customer-service-supervisor": (
+        "客户服务主管的绩效标准",
+        "Customer service supervisor performance standards",
+        14,
+        "第一篇 客户服务主管的绩效标准",
+        "Part 1: the customer-service supervisor's performance standards",
+    ),
+    COMMITMENT: (
+        "客户服务承诺标准",
+        "Customer service commitment",
+        8,
+        "第五篇 客户服务承诺标准",
+        "Part 5: the customer-service commitment",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "note"),
+    [
+        (
+            "zh",
+            "内置规则手册(按岗位选择,--rules 后写编号)",
+            "不加 --rules 时使用 customer-service-supervisor。",
+        ),
+        (
+            "en",
+            "Bundled rulebooks (pick the one for your role; give its ID to --rules)",
+            "Without --rules: customer-service-supervisor.",
+        ),
+    ],
+)
+def test_rules_list_all_shows_every_bundled_rulebook_and_its_part(lang, title, note):
+    result = invoke("rules", "list", "--all", "--lang", lang)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert (lines[0], lines[-1]) == (title, note)
+    rows = [re.split(r" {2,}", line) for line in lines[4:-2]]  # title, blank, header, rule
+    zh = lang == "zh"
+    assert rows == [
+        [rid, zh_name if zh else en_name, str(n), zh_part if zh else en_part]
+        for rid, (zh_name, en_name, n, zh_part, en_part) in BUNDLED.items()
+    ]
+
+
+def test_rules_list_all_as_json():
+    result = invoke("rules", "list", "--all", "-f", "json", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    books = json.loads(result.stdout)["rulebooks"]
+    assert [(b["id"], b["name"], b["standards"], b["part"]) for b in books] == [
+        (rid, en_name, n, en_part) for rid, (_, en_name, n, _, en_part) in BUNDLED.items()
+    ]
+    assert [b["id"] for b in books if b["default"]] == ["customer-service-supervisor"]
+    for book in books:  # the path evaluates: `--rules <path>` finds the same rulebook
+        assert invoke("rules", "check", book["path"]).exit_code == 0
+
+
+def test_rules_list_all_refuses_a_rulebook_too():
+    result = invoke("rules", "list", "--all", "--rules", BROKERAGE, "--lang", "en")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: --all lists every bundled rulebook; it cannot be combined with --rules.\n"
+    )
+
+
+def test_a_misspelt_part_is_caught_with_its_line(tmp_path):
+    text = (ROOT / "rules" / f"{COMMITMENT}.yaml").read_text(encoding="utf-8")
+    line = 1 + text.splitlines().index(next(s for s in text.splitlines() if "  part:" in s))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace('en: "Part 5', 'eng: "Part 5'), encoding="utf-8")
+    result = invoke("rules", "check", bad, "--lang", "en")
+    assert result.exit_code == 2
+    assert f"{bad}:{line}: rulebook.part.eng: unknown key 'eng' (did you mean 'en'?)" in (
+        result.stderr
+    )

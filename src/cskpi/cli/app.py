@@ -370,24 +370,41 @@ def rules_check(
 def rules_list(
     rules: RulesOpt = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    show_all: Annotated[
+        bool,
+        typer.Option("--all", help="Every bundled rulebook and the part of the source it encodes."),
+    ] = False,
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
 ) -> None:
-    """List the standards of a rulebook (列出绩效标准)."""
+    """List the standards of a rulebook, or every bundled rulebook (列出绩效标准/规则手册)."""
     with boundary(lang, debug):
         chosen = _lang(lang)
-        loaded = _loaded(rules)
-        if output_format == "json":
+        if output_format not in ("table", "json"):
+            raise UsageError("usage.bad_format", value=output_format, known="table, json")
+        if show_all:
+            _list_bundled(rules, output_format, chosen)
+        elif output_format == "json":
             from cskpi.present.rulelist import rules_json
 
-            print(rules_json(loaded, chosen))
-        elif output_format == "table":
+            print(rules_json(_loaded(rules), chosen))
+        else:
             from cskpi.present.rulelist import rules_table
 
-            print(rules_table(loaded, chosen))
-        else:
-            raise UsageError("usage.bad_format", value=output_format, known="table, json")
+            print(rules_table(_loaded(rules), chosen))
     _finish(0)
+
+
+def _list_bundled(rules: str | None, output_format: str, lang: Lang) -> None:
+    """Every bundled rulebook, so a user finds the one for their role."""
+    from cskpi.present.rulelist import rulebooks_json, rulebooks_table
+    from cskpi.rulebook.load import DEFAULT_RULEBOOK, bundled_names
+
+    if rules is not None:
+        raise UsageError("usage.all_and_rules")
+    books = [_loaded(name) for name in bundled_names()]
+    render = rulebooks_json if output_format == "json" else rulebooks_table
+    print(render(books, DEFAULT_RULEBOOK, lang))
 
 
 @app.command()

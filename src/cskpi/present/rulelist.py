@@ -1,4 +1,4 @@
-"""A rulebook's standards as rows, JSON or a table (`cskpi rules list`).
+"""A rulebook's standards, or every bundled rulebook, as rows, JSON or a table (`cskpi rules list`).
 
 Kept apart from :mod:`cskpi.report` so that listing a rulebook never imports pandas.
 """
@@ -6,6 +6,7 @@ Kept apart from :mod:`cskpi.report` so that listing a rulebook never imports pan
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from cskpi.i18n import Lang, display_width, label, message, pick
@@ -70,6 +71,54 @@ def rules_table(model: Rulebook, lang: Lang) -> str:
         ]
         for r in standard_rows(model, lang)
     ]
+    title = message("title.rules", lang, rulebook=pick(model.name.model_dump(), lang))
+    return "\n".join([title, "", *_aligned(heads, rows)])
+
+
+def rulebook_rows(rulebooks: Sequence[Rulebook], default: str, lang: Lang) -> list[dict[str, Any]]:
+    """One row per rulebook: what a user needs to pick the one for their role."""
+    return [
+        {
+            "id": book.id,
+            "name": pick(book.name.model_dump(), lang),
+            "standards": len(book.standards),
+            "part": pick(book.part.model_dump(), lang) if book.part else None,
+            "default": book.id == default,
+            "path": str(book.path),
+        }
+        for book in rulebooks
+    ]
+
+
+def rulebooks_json(rulebooks: Sequence[Rulebook], default: str, lang: Lang) -> str:
+    return json.dumps(
+        {"rulebooks": rulebook_rows(rulebooks, default, lang)}, ensure_ascii=False, indent=2
+    )
+
+
+def rulebooks_table(rulebooks: Sequence[Rulebook], default: str, lang: Lang) -> str:
+    """`cskpi rules list --all`: id, name, number of standards, part of the source document."""
+    heads = [
+        label(k, lang)
+        for k in ("label.id", "label.rulebook", "label.standards_count", "label.source_part")
+    ]
+    rows = [
+        [r["id"], r["name"], str(r["standards"]), r["part"] or "-"]
+        for r in rulebook_rows(rulebooks, default, lang)
+    ]
+    return "\n".join(
+        [
+            message("title.rulebooks", lang),
+            "",
+            *_aligned(heads, rows),
+            "",
+            message("rules.default_note", lang, rulebook=default),
+        ]
+    )
+
+
+def _aligned(heads: list[str], rows: list[list[str]]) -> list[str]:
+    """Header, rule and rows as plain text; wide (CJK) characters count twice."""
     widths = [max(display_width(row[i]) for row in [heads, *rows]) for i in range(len(heads))]
 
     def line(cells: list[str]) -> str:
@@ -77,9 +126,7 @@ def rules_table(model: Rulebook, lang: Lang) -> str:
             c + " " * (w - display_width(c)) for c, w in zip(cells, widths, strict=True)
         ).rstrip()
 
-    title = message("title.rules", lang, rulebook=pick(model.name.model_dump(), lang))
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([title, "", line(heads), rule, *(line(r) for r in rows)])
+    return [line(heads), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
 
 
 def console() -> Any:

@@ -27,6 +27,7 @@ from cskpi.rulebook.yamlfile import LineMap
 
 _MODEL_AT: list[tuple[tuple[str, ...], type[BaseModel]]] = [
     (("rulebook",), RulebookInfo),
+    (("rulebook", "part"), Names),
     (("appraisal",), Appraisal),
     (("appraisal", "grades", "*"), Grade),
     (("calendar",), Calendar),

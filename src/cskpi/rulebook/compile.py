@@ -241,6 +241,7 @@ def compile_rulebook(
         name=spec.rulebook.name,
         version=spec.rulebook.version,
         source=spec.rulebook.source,
+        part=spec.rulebook.part,
         datasets=MappingProxyType(datasets),
         standards=tuple(standards),
         appraisal=spec.appraisal,

@@ -89,6 +89,7 @@ class Rulebook:
     sha256: str
     version: str | None = None
     source: str | None = None
+    part: Names | None = None  # the part of the source document, in both languages
     _by_id: Mapping[str, Standard] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -109,6 +109,9 @@ class RulebookInfo(_Model):
     name: Names
     version: str | None = None
     source: str | None = None
+    # which part of the source document it encodes (第三篇 ...): `rules list --all` shows it,
+    # so a user finds the rulebook for their role
+    part: Names | None = None
 
 
 class Grade(_Model):
