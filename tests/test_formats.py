@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 
@@ -300,13 +301,53 @@ def test_folder_and_glob_inputs_skip_owner_and_hidden_files(tmp_path):
         assert len(data["inputs"]) == 2
 
 
-def test_progress_never_reaches_json_or_a_pipe(monkeypatch):
-    monkeypatch.setattr(cli, "PROGRESS_BYTES", 0)
-    result = runner.invoke(cli.app, ["evaluate", str(SAMPLE), "-f", "json", "--no-history"])
-    json.loads(result.stdout)
-    assert "reading" not in result.stderr and "读取" not in result.stderr
-    with cli._progress([str(SAMPLE)], "en", quiet=False) as progress:
-        assert progress is None  # stderr is not a terminal here
+def _padded_sample(path):
+    """The sample plus an unused zip member of random bytes: a >2 MB file reads with progress."""
+    import shutil
+    import zipfile
+
+    shutil.copyfile(SAMPLE, path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("docProps/padding.bin", os.urandom(cli.PROGRESS_BYTES + 100_000))
+    return path
+
+
+def test_progress_shows_on_a_terminal_and_never_in_a_pipe(tmp_path):
+    import pty
+    import select
+
+    big = _padded_sample(tmp_path / "big.xlsx")
+    command = [sys.executable, "-m", "cskpi", "evaluate", str(big), "-f", "json", "--lang", "en"]
+    env = {**os.environ, "COLUMNS": "120"}
+    # stderr is a terminal: the progress display is drawn there, stdout stays pure JSON
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=follower, env=env, stdin=subprocess.DEVNULL
+    ) as proc:
+        os.close(follower)
+        seen = b""
+        while True:
+            ready, _, _ = select.select([leader], [], [], 60)
+            if not ready:
+                break
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        out = proc.stdout.read() if proc.stdout else b""
+        proc.wait(60)
+    os.close(leader)
+    assert b"reading" in seen or b"read " in seen, seen[-500:]
+    assert b"big.xlsx" in seen
+    json.loads(out)  # nothing of the progress display reached stdout
+    assert b"\x1b" not in out
+    # stderr is a pipe: no progress at all
+    done = subprocess.run(command, capture_output=True, env=env, timeout=120, check=False)
+    json.loads(done.stdout)
+    assert b"reading" not in done.stderr and b"\x1b" not in done.stderr
 
 
 @pytest.mark.parametrize(

@@ -72,7 +72,7 @@ def test_the_forbidden_pattern_catches_what_it_should():
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff comes with the test extras")
 def test_ruff_is_clean():
     done = subprocess.run(
-        ["ruff", "check", "src", "tests", "samples", "benchmarks", "docs"],
+        [sys.executable, "-m", "ruff", "check", "src", "tests", "samples", "benchmarks", "docs"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -60,4 +60,7 @@ def write_atomic(path: Path, write: Callable[[Path], None], *, private: bool = F
 
 
 def write_text_atomic(path: Path, text: str, *, private: bool = False) -> None:
-    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), private=private)
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    write_atomic(path, write, private=private)

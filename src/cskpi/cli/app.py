@@ -19,6 +19,8 @@ from cskpi.errors import CskpiError, ExitCode, UsageError, render_error
 from cskpi.i18n import LANGS, Lang, label, message
 
 if TYPE_CHECKING:
+    from cskpi.evaluate.datasets import Waiver
+    from cskpi.read.inputs import Progress
     from cskpi.rulebook.compiled import Rulebook
 
 app = typer.Typer(
@@ -45,7 +47,7 @@ RulesOpt = Annotated[
 def _lang(value: str) -> Lang:
     if value not in LANGS:
         raise UsageError("usage.bad_lang", value=value)
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _stderr(text: str) -> None:
@@ -56,7 +58,7 @@ def _stderr(text: str) -> None:
 @contextmanager
 def boundary(lang: str, debug: bool) -> Iterator[None]:
     """The one place errors become messages and exit codes."""
-    shown: Lang = lang if lang in LANGS else "zh"  # type: ignore[assignment]
+    shown: Lang = lang if lang in LANGS else "zh"
     try:
         yield
     except CskpiError as exc:
@@ -159,7 +161,7 @@ def evaluate(
                 "usage.bad_format", value=output_format, known=", ".join(report.FORMATS)
             )
         loaded = load_rulebook(rules)
-        approved = ()
+        approved: tuple[Waiver, ...] = ()
         if waivers is not None:
             from cskpi.read.waivers import load_waivers
 
@@ -214,7 +216,7 @@ PROGRESS_BYTES = 2_000_000  # about a second of reading: smaller inputs show no 
 
 
 @contextmanager
-def _progress(files: list[str], lang: Lang, quiet: bool) -> Iterator[object]:
+def _progress(files: list[str], lang: Lang, quiet: bool) -> Iterator[Progress | None]:
     """A progress display on stderr for large reads; nothing when quiet or not a terminal."""
     large = sum(Path(f).stat().st_size for f in files if Path(f).is_file()) > PROGRESS_BYTES
     if quiet or not large or not sys.stderr.isatty():

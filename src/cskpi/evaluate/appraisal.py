@@ -15,13 +15,13 @@ import math
 from collections.abc import Sequence
 
 from cskpi.evaluate.scorecard import GroupScore, Result
-from cskpi.rulebook.models import Appraisal
+from cskpi.rulebook.models import Appraisal, Grade
 
 CREDIT = {"pass": 1.0, "fail": 0.0}
 NOT_SCORED = ("no_data", "insufficient")
 
 
-def grade_for(score: float, appraisal: Appraisal):
+def grade_for(score: float, appraisal: Appraisal) -> Grade:
     bands = sorted(appraisal.grades, key=lambda g: g.min_score, reverse=True)
     for band in bands:
         if score >= band.min_score - 1e-9:

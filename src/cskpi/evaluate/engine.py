@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -25,7 +25,7 @@ from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo, Status
 from cskpi.language.syntax import normalize_name
 from cskpi.rulebook.compiled import Rulebook, Standard
 
-_COMPARE = {
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
     "<=": lambda a, b: a <= b,
     "<": lambda a, b: a < b,
     ">=": lambda a, b: a >= b,
@@ -190,7 +190,8 @@ def _result(
 
 
 def _bool(series: pd.Series) -> np.ndarray:
-    return series.fillna(False).to_numpy(dtype=bool)
+    out: np.ndarray = series.fillna(False).to_numpy(dtype=bool)
+    return out
 
 
 def evaluate_standard(
@@ -317,7 +318,8 @@ def _waived(
     ids = {w.record_id for w in waivers if w.covers(standard)}
     if frame is None or not ids or id_field is None or id_field not in frame.columns:
         return None
-    return frame[id_field].isin(ids).fillna(False).to_numpy(dtype=bool)
+    out: np.ndarray = frame[id_field].isin(ids).fillna(False).to_numpy(dtype=bool)
+    return out
 
 
 def evaluate(

@@ -52,7 +52,7 @@ def _value(
 def _known(value: object, index: pd.Index) -> pd.Series:
     if isinstance(value, pd.Series):
         return value.notna()
-    return pd.Series(not pd.isna(value), index=index)  # type: ignore[arg-type]
+    return pd.Series(not pd.isna(value), index=index)
 
 
 def _as_boolean(values: object, known: pd.Series) -> pd.Series:

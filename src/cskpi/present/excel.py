@@ -8,6 +8,7 @@ Text that came from the input is always written as a string, never as a formula 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from cskpi.evaluate.datasets import ROW, SOURCE
-from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo
+from cskpi.evaluate.scorecard import GroupScore, Result, Scorecard, StandardInfo
 from cskpi.evaluate.trend import Trend
 from cskpi.i18n import Lang, display_width, label
 from cskpi.present.charts import write_chart, write_trend
@@ -124,17 +125,17 @@ def _write_summary(
         row += 1
     row += 1
     by_group_score = {a.group: a for a in card.appraisal}
-    for key, value in (
+    rows: list[tuple[str, Callable[[GroupScore], object]]] = [
         ("label.score", lambda a: a.score),
         ("label.grade", lambda a: a.grade_name(lang)),
-    ):
+    ]
+    places: list[tuple[int, str | None]] = [(6, None)]
+    places += [(first_group + 2 * i, g) for i, g in enumerate(card.groups)]
+    for key, pick_value in rows:
         ws.write_string(row, 1, label(key, lang), fmt.bold)
-        for col, group in (
-            (6, None),
-            *((first_group + 2 * i, g) for i, g in enumerate(card.groups)),
-        ):
-            score = by_group_score.get(group)
-            shown = None if score is None else value(score)
+        for col, place in places:
+            score = by_group_score.get(place)
+            shown = None if score is None else pick_value(score)
             if isinstance(shown, float):
                 ws.write_number(row, col, shown, fmt.numbers["float"])
             elif shown is not None:

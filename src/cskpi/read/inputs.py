@@ -17,7 +17,7 @@ import pandas as pd
 
 from cskpi.errors import InputError, NotReadyError, Problem
 from cskpi.evaluate.datasets import SOURCE, Datasets, InputFile
-from cskpi.evaluate.periods import Period
+from cskpi.evaluate.periods import Granularity, Period
 from cskpi.evaluate.workdays import calendar_from
 from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import check_zip
@@ -325,7 +325,7 @@ def expand_inputs(
     The evaluated period's own months must exist (exit 3 naming the expected path); earlier
     months that only a quarterly or yearly standard reaches are warned about when missing.
     """
-    widest = max(
+    widest: Granularity = max(
         (s.period for s in rulebook.standards if s.date_field),
         key=lambda g: {"month": 0, "quarter": 1, "year": 2}[g],
         default="month",

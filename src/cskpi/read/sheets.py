@@ -9,7 +9,7 @@ sheet, row and column. Input files are opened read-only and never modified.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,7 +49,7 @@ def _find_sheet(names: Iterable[str], spec: Dataset) -> str | None:
     return None
 
 
-def _find_header(rows: list[list[str | None]], lookup: dict[str, str]) -> int | None:
+def _find_header(rows: list[list[str | None]], lookup: Mapping[str, str]) -> int | None:
     """The index of the row that names the most known fields (ties: the first)."""
     best, best_hits = None, 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -111,9 +111,9 @@ def locate_columns(
             )
         positions[fid] = col
     for fid in sorted(required - positions.keys()):
-        col = spec.columns[fid]
+        wanted = spec.columns[fid]
         present = [str(c).strip() for c in header if isinstance(c, str) and c.strip()]
-        near = difflib.get_close_matches(col.header, present, n=1, cutoff=0.4)
+        near = difflib.get_close_matches(wanted.header, present, n=1, cutoff=0.4)
         hint = (
             Problem("input.missing_column_hint", {"near": near[0]})
             if near
@@ -123,8 +123,8 @@ def locate_columns(
             "input.missing_column",
             file=file,
             sheet=sheet,
-            column=col.header,
-            aliases=", ".join([col.header, fid, *col.aliases]),
+            column=wanted.header,
+            aliases=", ".join([wanted.header, fid, *wanted.aliases]),
             hint=hint,
         )
     return header_index, positions
@@ -215,7 +215,7 @@ def read_sheet(
         frame[fid] = values.array
         if fid not in checked:
             continue
-        found = [(int(i), None) for i in np.flatnonzero(bad)]
+        found: list[tuple[int, str | None]] = [(int(i), None) for i in np.flatnonzero(bad)]
         found += [  # error values (#N/A) read as blank: they are not blank
             (position_of_row[row + 1], text)
             for (row, col), text in raw.errors.items()
