@@ -17,6 +17,13 @@ import typer
 
 from cskpi.errors import CskpiError, ExitCode, UsageError, render_error
 from cskpi.i18n import LANGS, Lang, label, message
+from cskpi.present.formats import (
+    OutputFormat,
+    by_name,
+    file_suffixes,
+    stdout_names,
+    wants_rows,
+)
 
 if TYPE_CHECKING:
     from cskpi.evaluate.datasets import Waiver
@@ -42,6 +49,26 @@ RulesOpt = Annotated[
     str | None,
     typer.Option("--rules", "-r", help="Rulebook: a bundled name or a YAML path."),
 ]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from cskpi import __version__
+
+        print(f"cskpi {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Customer-service performance standards, checked every month (客服绩效标准评估)."""
 
 
 def _lang(value: str) -> Lang:
@@ -103,11 +130,20 @@ def evaluate(
         str | None, typer.Option("--by", help="Add one result per team, agent or any column.")
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="table, json, markdown or csv.")
+        str, typer.Option("--format", "-f", help=", ".join(stdout_names()) + ".")
     ] = "table",
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Also write the scorecard to .xlsx/.json/.csv/.md."),
+        typer.Option(
+            "--output", "-o", help="Also write the scorecard to " + " ".join(file_suffixes())
+        ),
+    ] = None,
+    csv_bom: Annotated[
+        bool | None,
+        typer.Option(
+            "--csv-bom/--no-csv-bom",
+            help="Start CSV with a UTF-8 BOM (default: in -o files, not on stdout).",
+        ),
     ] = None,
     evidence: Annotated[
         bool, typer.Option("--evidence", help="List the rows behind each failure (table).")
@@ -156,10 +192,7 @@ def evaluate(
         from cskpi.runs.history import default_path
         from cskpi.runs.run import RunOptions, RunRequest, execute
 
-        if output_format not in report.FORMATS:
-            raise UsageError(
-                "usage.bad_format", value=output_format, known=", ".join(report.FORMATS)
-            )
+        shown_format = by_name(output_format)
         loaded = load_rulebook(rules)
         approved: tuple[Waiver, ...] = ()
         if waivers is not None:
@@ -174,7 +207,7 @@ def evaluate(
             as_of=parse_as_of(as_of) if as_of else None,
             group_by=by,
             show_personal=show_personal,
-            evidence=evidence or (output is not None and output.suffix.lower() == ".xlsx"),
+            evidence=evidence or wants_rows(output),
         )
         options = RunOptions(
             output=output,
@@ -182,6 +215,7 @@ def evaluate(
             strict=strict,
             history=None if no_history else (history_path or default_path()),
             lock_timeout=lock_timeout,
+            csv_bom=True if csv_bom is None else csv_bom,
         )
         with _progress(files, chosen, quiet) as progress:
             card = execute(request, options, progress)
@@ -194,7 +228,11 @@ def evaluate(
                 _stderr(line)
         if explain_columns:
             report.render_columns(card, _console(), chosen)
-        _print_card(card, output_format, chosen, quiet=quiet, strict=strict, evidence=evidence)
+        if output is not None and not quiet:
+            _stderr(message("output.written", chosen, file=str(output)))
+        _print_card(
+            card, shown_format, chosen, quiet=quiet, strict=strict, evidence=evidence, bom=csv_bom
+        )
         code = int(card.summary().exit_code(strict=strict))
         if log_file is not None:
             from cskpi.present.formatting import summary_lines
@@ -274,17 +312,28 @@ def _console():
 
 
 def _print_card(
-    card, output_format: str, lang: Lang, *, quiet: bool, strict: bool, evidence: bool = False
+    card,
+    shown: OutputFormat,
+    lang: Lang,
+    *,
+    quiet: bool,
+    strict: bool,
+    evidence: bool = False,
+    bom: bool | None = None,
 ) -> None:
+    """The scorecard on stdout: the table, or a text format (a CSV BOM only when asked for)."""
+    if shown.text is not None:
+        from cskpi.present.formats import BOM, RenderOptions
+
+        text = shown.text(card, lang, RenderOptions(strict=strict))
+        sys.stdout.write((BOM if shown.bom and bom else "") + text)
+        return
     from cskpi.present import terminal as report
 
-    if output_format != "table":
-        sys.stdout.write(report.render_text(card, output_format, lang, strict=strict))
-    else:
-        console = _console()
-        report.render_table(card, console, lang, quiet=quiet)
-        if evidence:
-            report.render_evidence(card, console, lang)
+    console = _console()
+    report.render_table(card, console, lang, quiet=quiet)
+    if evidence:
+        report.render_evidence(card, console, lang)
 
 
 @app.command("history")

@@ -1,4 +1,4 @@
-"""Writing the scorecard to a file chosen by its suffix (.xlsx, .json, .csv, .md), atomically."""
+"""Writing the scorecard to a file whose suffix picks its format (:mod:`.formats`), atomically."""
 
 from __future__ import annotations
 
@@ -10,15 +10,12 @@ from cskpi.errors import UsageError
 from cskpi.evaluate.scorecard import Scorecard
 from cskpi.evaluate.trend import Trend
 from cskpi.i18n import Lang
-
-OUTPUT_SUFFIXES = {".xlsx": "xlsx", ".json": "json", ".csv": "csv", ".md": "markdown"}
+from cskpi.present.formats import BOM, RenderOptions, by_suffix
 
 
 def check_output(output: Path, inputs: Sequence[str]) -> None:
     """Refuse a bad --output before any input is read (an input path, a missing folder)."""
-    suffix = output.suffix.lower()
-    if suffix not in OUTPUT_SUFFIXES:
-        raise UsageError("usage.output_suffix", file=str(output), suffix=suffix or "(none)")
+    by_suffix(output)
     target = output.resolve()
     for name in inputs:
         source = Path(name)
@@ -36,15 +33,22 @@ def write_output(
     strict: bool = False,
     private: bool = False,
     trend: Trend | None = None,
+    csv_bom: bool = True,
 ) -> None:
-    """Write ``card`` to ``output`` in the format its suffix names."""
-    from cskpi.present import terminal as report
+    """Write ``card`` to ``output`` in the format its suffix names.
 
-    kind = OUTPUT_SUFFIXES[output.suffix.lower()]
-    if kind == "xlsx":
-        from cskpi.present.excel import write_xlsx
-
-        # The workbook lists the rows behind failures (agents, complaint text): owner-only.
-        write_atomic(output, lambda tmp: write_xlsx(card, tmp, lang, trend=trend), private=True)
+    A CSV file starts with a UTF-8 byte-order mark unless ``csv_bom`` is off: without it,
+    Excel on a Chinese Windows reads the file as GBK and shows mojibake.
+    """
+    fmt = by_suffix(output)
+    options = RenderOptions(strict=strict, trend=trend)
+    if fmt.write is not None:
+        # These list the rows behind failures (agents, complaint text): owner-only.
+        write = fmt.write
+        write_atomic(output, lambda tmp: write(card, tmp, lang, options), private=fmt.rows)
         return
-    write_text_atomic(output, report.render_text(card, kind, lang, strict=strict), private=private)
+    assert fmt.text is not None
+    text = fmt.text(card, lang, options)
+    if fmt.bom and csv_bom:
+        text = BOM + text
+    write_text_atomic(output, text, private=private or fmt.rows)

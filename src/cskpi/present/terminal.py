@@ -29,7 +29,6 @@ from cskpi.present.formatting import (
     summary_lines,
 )
 
-FORMATS = ("table", "json", "markdown", "csv")
 STYLE = {
     "pass": "green",
     "warn": "yellow",
@@ -204,15 +203,6 @@ def render_csv(card: Scorecard, lang: Lang) -> str:
         row = result_dict(result, lang)
         writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_FIELDS})
     return buffer.getvalue()
-
-
-def render_text(card: Scorecard, output_format: str, lang: Lang, *, strict: bool = False) -> str:
-    """The scorecard as JSON, CSV or Markdown text (for stdout and for --output alike)."""
-    if output_format == "json":
-        return render_json(card, lang, strict=strict) + "\n"
-    if output_format == "csv":
-        return render_csv(card, lang)
-    return render_markdown(card, lang)
 
 
 def _md_escape(text: str) -> str:

@@ -114,6 +114,7 @@ class RunOptions:
     history: Path | None = None  # None: no history
     lock_timeout: float = 60.0
     trend_periods: int = 12
+    csv_bom: bool = True  # a CSV file starts with a UTF-8 BOM (Excel on Chinese Windows)
 
 
 def execute(
@@ -142,6 +143,7 @@ def execute(
                     options.lang,
                     strict=options.strict,
                     private=request.show_personal,
+                    csv_bom=options.csv_bom,
                 )
             return card
         conn = history.connect(options.history)
@@ -159,6 +161,7 @@ def execute(
                         strict=options.strict,
                         private=request.show_personal,
                         trend=trend,
+                        csv_bom=options.csv_bom,
                     )
         finally:
             conn.close()
