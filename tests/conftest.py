@@ -100,6 +100,21 @@ def private_data_home(tmp_path_factory, monkeypatch):
     return home
 
 
+NOW = pd.Timestamp("2026-11-29 10:00:00")  # the suite's clock: October 2026 is over
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch) -> Callable[[str], None]:
+    """Fix the one clock of a run (cskpi.evaluate.periods.now); call it to move it."""
+    from cskpi.evaluate import periods
+
+    def set_now(moment: str) -> None:
+        monkeypatch.setattr(periods, "now", lambda: pd.Timestamp(moment))
+
+    set_now(str(NOW))
+    return set_now
+
+
 @pytest.fixture(scope="session")
 def rulebook() -> Rulebook:
     return load_rulebook()
@@ -125,9 +140,10 @@ def score(make_book: Callable[..., Path], rulebook: Rulebook) -> Callable[..., S
         *,
         by: str | None = None,
         as_of: pd.Timestamp | None = None,
+        strict: bool = False,
     ) -> Scorecard:
         data = read_workbook(make_book(sheets), rulebook, group_fields=["team"] if by else [])
-        return evaluate(rulebook, data.frames, parse_period(period), as_of, by)
+        return evaluate(rulebook, data.frames, parse_period(period), as_of, by, strict=strict)
 
     return run
 

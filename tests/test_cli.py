@@ -84,9 +84,12 @@ def test_sample_json_matches_the_hand_worked_scorecard():
         "no_data": 0,
         "insufficient": 0,
         "required_failed": 4,
+        "required_missing": 0,
         "excellent": False,
+        "verdict": "fail",
         "exit_code": 1,
     }
+    assert data["partial"] is False
     assert data["inputs"][0]["path"] == str(SAMPLE)
 
 
@@ -167,9 +170,11 @@ def test_markdown_and_csv_render_the_same_results():
     }
 
 
-def test_period_and_as_of_options(tmp_path):
+def test_period_and_as_of_options(tmp_path, clock):
+    clock("2027-01-15 09:00")
     data = json.loads(invoke("evaluate", SAMPLE, "--period", "2026Q4", "--format", "json").stdout)
     assert {r["period"] for r in data["results"]} == {"2026-10", "2026-11", "2026-12", "2026Q4"}
+    assert (data["as_of"], data["partial"]) == ("2026-12-31T23:59:59", False)
     mid = json.loads(invoke("evaluate", SAMPLE, "--as-of", "2026-10-20", "--format", "json").stdout)
     assert mid["as_of"] == "2026-10-20T23:59:59"
     complaints = next(r for r in mid["results"] if r["standard"] == "complaints_per_month")
@@ -232,7 +237,7 @@ def test_missing_sheets_warn_and_no_data_passes_unless_strict(tmp_path):
         tmp_path / "c.xlsx", {"投诉记录": [COMPLAINT_HEADERS, complaint("C1", "2026-10-03")]}
     )
     result = invoke("evaluate", path, "--lang", "en")
-    assert result.exit_code == 0
+    assert result.exit_code == 5
     assert "no sheet for dataset 'survey'" in result.stderr
     assert "no data" in result.stdout
     assert invoke("evaluate", path, "--strict").exit_code == 1
@@ -243,7 +248,7 @@ def test_no_dated_rows_asks_for_a_period(tmp_path):
     result = invoke("evaluate", path, "--lang", "en")
     assert result.exit_code == 3
     assert "pass --period" in result.stderr
-    assert invoke("evaluate", path, "--period", "2026-10").exit_code == 0
+    assert invoke("evaluate", path, "--period", "2026-10").exit_code == 5
 
 
 def test_internal_errors_exit_4_without_traceback_unless_debug(monkeypatch):

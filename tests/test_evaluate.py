@@ -9,6 +9,7 @@ import pytest
 
 from cskpi.evaluate.engine import judge
 from tests.conftest import COMPLAINT_HEADERS, SURVEY_HEADERS, D, complaint, pick
+from tests.months import good_month
 
 OCT = [D(2026, 10, d, 10) for d in range(1, 29)]
 
@@ -122,12 +123,21 @@ def test_share_exactly_at_target_passes(score):
     assert pick(card, "satisfaction_speed").status == "pass"
 
 
-def test_missing_sheet_gives_no_data_not_a_failure(score):
-    card = score({"投诉记录": [COMPLAINT_HEADERS, *complaints(1)]})
+def test_missing_dataset_gives_no_data_and_an_incomplete_verdict(score):
+    sheets = {"投诉记录": [COMPLAINT_HEADERS, *complaints(1)]}
+    card = score(sheets)
     result = pick(card, "satisfaction_speed")
     assert (result.status, result.actual, result.sample_size) == ("no_data", None, 0)
-    assert card.summary().exit_code() == 0
-    assert card.summary().exit_code(strict=True) == 1
+    assert result.reason is not None and result.reason.params["dataset"] == "survey"
+    assert pick(card, "complaints_per_month").status == "pass"
+    # no failure, but 11 required results missing (of 12: the successor is excellent-level)
+    assert card.summary().required_missing == 11
+    assert (card.verdict, int(card.exit_code)) == ("incomplete", 5)
+    # --strict: no result counts as a failure
+    assert (score(sheets, strict=True).verdict, int(score(sheets, strict=True).exit_code)) == (
+        "fail",
+        1,
+    )
 
 
 def test_group_with_no_rows_scores_zero_on_counts_and_no_data_on_shares(score):
@@ -216,10 +226,19 @@ def test_successor_is_excellent_level_and_never_fails_the_run(score):
     card = score({"员工名册": roster, "投诉记录": [COMPLAINT_HEADERS]})
     result = pick(card, "successor_ready")
     assert (result.level, result.status) == ("excellent", "fail")
-    assert card.summary().exit_code() == 0
+    assert card.summary().required_failed == 0 and card.verdict != "fail"
     assert card.summary().excellent is False
+    # met, but the required standards have no data: not earned (nothing known to be met)
     roster.append(["乙", "一组", "是"])
-    assert score({"员工名册": roster}).summary().excellent is True
+    assert pick(score({"员工名册": roster}), "successor_ready").status == "pass"
+    assert score({"员工名册": roster}).summary().excellent is False
+    month = good_month()
+    month["员工名册"] = [roster[0], ["甲", "一组", "否"]]
+    failed = score(month)
+    assert (failed.verdict, failed.summary().excellent) == ("pass", False)
+    month["员工名册"] = roster
+    earned = score(month)
+    assert (earned.verdict, earned.summary().excellent, int(earned.exit_code)) == ("pass", True, 0)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ import pytest
 from typer.testing import CliRunner
 
 from cskpi.cli import app as cli
-from cskpi.evaluate import periods
 from cskpi.evaluate.engine import project
 from cskpi.evaluate.periods import parse_period
 from tests.conftest import COMPLAINT_HEADERS, SAMPLE, D, complaint, pick, write_workbook
@@ -213,17 +212,17 @@ def test_rows_read_twice_count_once_with_a_warning_naming_both_files(tmp_path):
     ) in data["warnings"]
 
 
-def test_period_previous_against_a_fixed_clock(tmp_path, monkeypatch):
-    monkeypatch.setattr(periods, "today", lambda: dt.date(2026, 12, 5))
+def test_period_previous_against_a_fixed_clock(tmp_path, clock):
+    clock("2026-12-05 06:30")
     assert parse_period("previous").label == "2026-11"
-    monkeypatch.setattr(periods, "today", lambda: dt.date(2027, 1, 1))
+    clock("2027-01-01 00:10")
     assert parse_period("previous").label == "2026-12"
     for m in (10, 11):
         write_workbook(
             tmp_path / f"2026-{m:02d}.xlsx",
             {"投诉记录": [COMPLAINT_HEADERS, complaint(f"M{m}", D(2026, m, 5))]},
         )
-    monkeypatch.setattr(periods, "today", lambda: dt.date(2026, 12, 5))
+    clock("2026-12-05 06:30")
     template = str(tmp_path / "{yyyy}-{mm}.xlsx")
     result = invoke("evaluate", template, "--period", "previous", "-f", "json", "--no-history")
     data = json.loads(result.stdout)
@@ -235,8 +234,8 @@ def test_period_previous_against_a_fixed_clock(tmp_path, monkeypatch):
     ]
 
 
-def test_template_missing_the_evaluated_month_exits_3_naming_the_path(tmp_path, monkeypatch):
-    monkeypatch.setattr(periods, "today", lambda: dt.date(2026, 12, 5))
+def test_template_missing_the_evaluated_month_exits_3_naming_the_path(tmp_path, clock):
+    clock("2026-12-05 06:30")
     result = invoke("evaluate", str(tmp_path / "{period}.xlsx"), "--lang", "en")
     assert result.exit_code == 3
     assert result.stderr.strip() == (
@@ -297,7 +296,7 @@ def test_log_file_has_one_line_per_run_and_no_cell_contents(tmp_path):
     )
     invoke("evaluate", bad, "--log-file", log, "--no-history")
     first, second = (json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())
-    assert (first["period"], first["exit_code"]) == ("2026-10", 1)
+    assert (first["period"], first["exit_code"], first["verdict"]) == ("2026-10", 1, "fail")
     assert first["summary"].startswith("14 results: 9 pass")
     assert second["exit_code"] == 3
     assert "unreadable date '***'" in second["error"]

@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     INPUT = 3
     OUTPUT = 4
+    INCOMPLETE = 5  # no failure, but a required standard has no result: never a pass
     TEMPFAIL = 75  # EX_TEMPFAIL: input still being written, or another run holds the lock
 
 

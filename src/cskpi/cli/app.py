@@ -230,10 +230,8 @@ def evaluate(
             report.render_columns(card, _console(), chosen)
         if output is not None and not quiet:
             _stderr(message("output.written", chosen, file=str(output)))
-        _print_card(
-            card, shown_format, chosen, quiet=quiet, strict=strict, evidence=evidence, bom=csv_bom
-        )
-        code = int(card.summary().exit_code(strict=strict))
+        _print_card(card, shown_format, chosen, quiet=quiet, evidence=evidence, bom=csv_bom)
+        code = int(card.exit_code)
         if log_file is not None:
             from cskpi.present.formatting import summary_lines
             from cskpi.runs.runlog import append_log, log_line
@@ -244,6 +242,7 @@ def evaluate(
                     period=card.period,
                     inputs=[p for p, _h in card.inputs],
                     exit_code=code,
+                    verdict=card.verdict,
                     summary=summary_lines(card, "en")[0],
                 ),
             )
@@ -317,7 +316,6 @@ def _print_card(
     lang: Lang,
     *,
     quiet: bool,
-    strict: bool,
     evidence: bool = False,
     bom: bool | None = None,
 ) -> None:
@@ -325,7 +323,7 @@ def _print_card(
     if shown.text is not None:
         from cskpi.present.formats import BOM, RenderOptions
 
-        text = shown.text(card, lang, RenderOptions(strict=strict))
+        text = shown.text(card, lang, RenderOptions())
         sys.stdout.write((BOM if shown.bom and bom else "") + text)
         return
     from cskpi.present import terminal as report

@@ -51,7 +51,8 @@ def score_group(results: Sequence[Result], group: str | None, appraisal: Apprais
         total += weights[standard]
         got += weights[standard] * sum(credits) / len(credits)
     score = None if total <= 0 else round(100 * got / total, 1)
-    required_ok = all(r.status != "fail" for r in mine if r.level == "required")
+    # lifted only when every required result is known and met: no data is not a pass
+    required_ok = all(r.status in ("pass", "warn") for r in mine if r.level == "required")
     excellent = [r for r in mine if r.level == "excellent"]
     lifted = (
         bool(excellent) and required_ok and all(r.status in ("pass", "warn") for r in excellent)

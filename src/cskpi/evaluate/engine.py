@@ -17,10 +17,10 @@ import pandas as pd
 
 from cskpi.errors import Problem, UsageError
 from cskpi.evaluate.appraisal import appraise
-from cskpi.evaluate.datasets import Waiver
+from cskpi.evaluate.datasets import Datasets, Waiver
 from cskpi.evaluate.interpreter import evaluate as evaluate_expression
 from cskpi.evaluate.metrics import Condition, MetricInput, MetricValue, compute_metric, wilson
-from cskpi.evaluate.periods import Period, period_of, windows_for
+from cskpi.evaluate.periods import Period, check_not_future, period_of, windows_for
 from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo, Status
 from cskpi.language.syntax import normalize_name
 from cskpi.rulebook.compiled import Rulebook, Standard
@@ -65,13 +65,21 @@ def resolve_group_field(rulebook: Rulebook, name: str) -> str:
     raise UsageError("usage.unknown_group", value=name, hint=hint, known=", ".join(sorted(known)))
 
 
-def latest_period(rulebook: Rulebook, frames: Mapping[str, pd.DataFrame]) -> Period | None:
-    """The latest month with data in any dataset's own date column (None: no dated rows)."""
+def latest_period(
+    rulebook: Rulebook, frames: Mapping[str, pd.DataFrame], now: pd.Timestamp | None = None
+) -> Period | None:
+    """The latest month with data in any dataset's own date column (None: no dated rows).
+
+    Rows dated after ``now`` (a typo such as 2099) cannot choose a period that has not begun.
+    """
     latest: pd.Timestamp | None = None
     for dataset_id, frame in frames.items():
         column = rulebook.datasets[dataset_id].date_column
-        if column and column in frame.columns and frame[column].notna().any():
-            top = frame[column].max()
+        if not column or column not in frame.columns:
+            continue
+        dates = frame[column] if now is None else frame[column][frame[column] <= now]
+        if dates.notna().any():
+            top = dates.max()
             latest = top if latest is None or top > latest else latest
     return None if latest is None else period_of(latest, "month")
 
@@ -144,6 +152,7 @@ def _result(
     frame: pd.DataFrame | None,
     as_of: pd.Timestamp,
     keep_evidence: bool,
+    absent: Problem | None = None,
 ) -> Result:
     value = None if measured is None else measured.value
     evidence = None
@@ -186,6 +195,7 @@ def _result(
         weight=std.weight,
         ci_low=None if interval is None else interval[0],
         ci_high=None if interval is None else interval[1],
+        reason=absent if frame is None else None,
     )
 
 
@@ -203,6 +213,7 @@ def evaluate_standard(
     groups: tuple[str, ...],
     keep_evidence: bool = True,
     waived: np.ndarray | None = None,
+    absent: Problem | None = None,
 ) -> list[Result]:
     """All results of one standard: each of its windows, overall and per group.
 
@@ -239,7 +250,7 @@ def evaluate_standard(
                 if base is None or rows is None
                 else compute_metric(std.metric, replace(base, mask=rows))
             )
-            result = _result(std, window, group, measured, frame, as_of, keep_evidence)
+            result = _result(std, window, group, measured, frame, as_of, keep_evidence, absent)
             if waived_rows is not None:
                 excused = waived_rows if group is None else waived_rows & group_masks[group]
                 result = replace(result, waived=int(excused.sum()))
@@ -322,28 +333,61 @@ def _waived(
     return out
 
 
+def unknown_waivers(
+    rulebook: Rulebook, frames: Mapping[str, pd.DataFrame], waivers: Sequence[Waiver]
+) -> list[Problem]:
+    """A warning for every waiver whose record id is in no dataset's id column."""
+    wanted = {w.record_id for w in waivers}
+    found: set[str] = set()
+    for name, frame in frames.items() if wanted else ():
+        column = rulebook.datasets[name].id_column
+        if column and column in frame.columns:
+            found |= set(frame[column][frame[column].isin(wanted).fillna(False)].astype(str))
+    return [
+        Problem("waivers.unknown_id", {"id": w.record_id, "standard": w.standard})
+        for w in waivers
+        if w.record_id not in found
+    ]
+
+
 def evaluate(
     rulebook: Rulebook,
-    frames: Mapping[str, pd.DataFrame],
+    data: Datasets | Mapping[str, pd.DataFrame],
     period: Period,
     as_of: pd.Timestamp | None = None,
     group_by: str | None = None,
     *,
+    now: pd.Timestamp | None = None,
+    strict: bool = False,
     keep_evidence: bool = True,
     waivers: Sequence[Waiver] = (),
 ) -> Scorecard:
-    """Evaluate every standard of ``rulebook`` on ``frames`` for ``period``.
+    """Evaluate every standard of ``rulebook`` on ``data`` for ``period``: the whole card.
 
-    ``as_of`` defaults to the last instant of the period; ``group_by`` adds one result per
-    value of that column beside the overall result; ``keep_evidence=False`` skips copying
-    the rows behind each result (their count is always kept).
+    ``data`` is what the reader returned (frames, warnings, inputs, skipped rows, header
+    matches), or bare frames. ``now`` is the caller's clock (the core never reads one): a
+    period that starts after it, or an as-of after it, is refused, and ``as_of`` defaults
+    to ``min(end of period, now)``; without ``now``, to the end of the period. A period not
+    over at as-of is marked ``partial``. ``group_by`` adds one result per value of that
+    column beside the overall result; ``keep_evidence=False`` skips copying the rows behind
+    each result (their count is always kept); ``strict`` makes a required standard with no
+    result a failure.
     """
-    as_of = period.last_instant if as_of is None else as_of
+    if not isinstance(data, Datasets):
+        data = Datasets(frames=dict(data))
+    frames = data.frames
+    if now is not None:
+        as_of = check_not_future(period, as_of, now)
+    if as_of is None:
+        as_of = period.last_instant if now is None else min(period.last_instant, now)
+    if as_of < period.start:
+        raise UsageError("usage.as_of_before_period", as_of=str(as_of), period=period.label)
     group_field = resolve_group_field(rulebook, group_by) if group_by else None
     groups = collect_groups(frames, group_field) if group_field else ()
     results: list[Result] = []
     for std in rulebook.standards:
         frame = frames.get(std.dataset)
+        spec = rulebook.datasets[std.dataset]
         results += evaluate_standard(
             std,
             frame,
@@ -352,13 +396,12 @@ def evaluate(
             group_field,
             groups,
             keep_evidence,
-            _waived(frame, rulebook.datasets[std.dataset].id_column, std.id, waivers),
+            _waived(frame, spec.id_column, std.id, waivers),
+            Problem("reason.dataset_absent", {"dataset": spec.id, "names": " / ".join(spec.sheets)})
+            if frame is None
+            else None,
         )
     return Scorecard(
-        waivers=tuple(waivers),
-        appraisal=appraise(results, groups, rulebook.appraisal),
-        standards=tuple(describe_standard(rulebook, std) for std in rulebook.standards),
-        breakdowns=category_breakdowns(rulebook, frames, period, as_of),
         rulebook_id=rulebook.id,
         rulebook_name_zh=rulebook.name.zh,
         rulebook_name_en=rulebook.name.en,
@@ -367,4 +410,14 @@ def evaluate(
         group_by=group_field,
         groups=groups,
         results=tuple(results),
+        warnings=(*data.warnings, *unknown_waivers(rulebook, frames, waivers)),
+        inputs=tuple((f.path, f.sha256) for f in data.files),
+        standards=tuple(describe_standard(rulebook, std) for std in rulebook.standards),
+        breakdowns=category_breakdowns(rulebook, frames, period, as_of),
+        skipped=tuple(data.skipped.items()),
+        appraisal=appraise(results, groups, rulebook.appraisal),
+        waivers=tuple(waivers),
+        columns=tuple(data.matches),
+        partial=as_of < period.last_instant,
+        strict=strict,
     )

@@ -58,8 +58,8 @@ def _column_stat(stat: str) -> Callable[[MetricInput], MetricValue]:
         series = m.frame[m.column]
         present = m.mask & series.notna().to_numpy(dtype=bool)
         values = series[present]
-        if values.empty:
-            return MetricValue(None, 0, present)
+        if values.empty:  # nothing to count is 0, like count; a mean of nothing is no value
+            return MetricValue(0.0 if stat == "count_distinct" else None, 0, present)
         if stat == "count_distinct":
             value = float(values.nunique())
         else:

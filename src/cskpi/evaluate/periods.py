@@ -77,9 +77,15 @@ _PATTERNS: list[tuple[re.Pattern[str], Granularity]] = [
 ]
 
 
+def now() -> pd.Timestamp:
+    """The local time now: the one clock of a run (tests fix it here; the core is given it)."""
+    return pd.Timestamp.now()
+
+
 def today() -> dt.date:
-    """Today in the local time zone (one place, so tests can fix the clock)."""
-    return dt.date.today()
+    """Today in the local time zone, from :func:`now`."""
+    moment = now()
+    return dt.date(moment.year, moment.month, moment.day)
 
 
 def previous_month(on: dt.date) -> Period:
@@ -121,6 +127,23 @@ def parse_as_of(text: str) -> pd.Timestamp:
     if ":" not in value:
         stamp = stamp.normalize() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     return pd.Timestamp(stamp)
+
+
+def check_not_future(
+    period: Period, as_of: pd.Timestamp | None, now: pd.Timestamp
+) -> pd.Timestamp | None:
+    """Refuse a period that has not begun and an as-of after ``now`` (exit 2).
+
+    Nothing can be known of them yet, and a run over them would read as a pass. An as-of
+    later today (``--as-of`` with today's date means the end of today) means up to now.
+    """
+    if period.start > now:
+        raise UsageError("usage.future_period", period=period.label, today=now.date().isoformat())
+    if as_of is not None and as_of > now:
+        if as_of.normalize() != now.normalize():
+            raise UsageError("usage.future_as_of", as_of=str(as_of), today=now.date().isoformat())
+        return now
+    return as_of
 
 
 def windows_for(evaluated: Period, granularity: Granularity, as_of: pd.Timestamp) -> list[Period]:

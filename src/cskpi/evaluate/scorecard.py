@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import pandas as pd
@@ -17,6 +18,13 @@ from cskpi.evaluate.datasets import ColumnMatch, Waiver
 
 Status = Literal["pass", "warn", "fail", "no_data", "insufficient"]
 STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "no_data", "insufficient")
+UNKNOWN: frozenset[str] = frozenset({"no_data", "insufficient"})  # no result to judge by
+Verdict = Literal["pass", "fail", "incomplete"]
+VERDICT_EXIT: dict[Verdict, ExitCode] = {
+    "pass": ExitCode.OK,
+    "fail": ExitCode.STANDARD_FAILED,
+    "incomplete": ExitCode.INCOMPLETE,
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,7 @@ class Result:
     ci_low: float | None = None
     ci_high: float | None = None
     waived: int = 0  # rows left out by approved waivers
+    reason: Problem | None = None  # why there is no result (an optional dataset is absent)
 
     @property
     def is_share(self) -> bool:
@@ -61,14 +70,7 @@ class Summary:
     counts: dict[str, int]
     required_failed: int
     excellent: bool
-
-    def exit_code(self, *, strict: bool = False) -> ExitCode:
-        """1 when a required standard fails (or, with ``strict``, has no data); else 0."""
-        if self.required_failed:
-            return ExitCode.STANDARD_FAILED
-        if strict and self.counts.get("no_data", 0):
-            return ExitCode.STANDARD_FAILED
-        return ExitCode.OK
+    required_missing: int = 0  # required results with no data or too few answers
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ class Scorecard:
     appraisal: tuple[GroupScore, ...] = ()
     waivers: tuple[Waiver, ...] = ()  # the approved waivers applied
     columns: tuple[ColumnMatch, ...] = ()  # header matches per sheet
+    partial: bool = False  # the period was not over at as-of: results are not final
+    strict: bool = False  # a required standard with no result counts as failed (--strict)
 
     def rows(self) -> list[tuple[str, str, list[Result]]]:
         """Results grouped as every output shows them: (standard, window) -> [overall, *groups]."""
@@ -137,14 +141,19 @@ class Scorecard:
         return next((s for s in self.standards if s.id == standard_id), None)
 
     def summary(self) -> Summary:
+        return self._summary
+
+    @cached_property
+    def _summary(self) -> Summary:
         counts = Counter(r.status for r in self.results)
-        required_failed = sum(
-            1 for r in self.results if r.level == "required" and r.status == "fail"
-        )
+        required = [r for r in self.results if r.level == "required"]
+        required_failed = sum(1 for r in required if r.status == "fail")
+        required_missing = sum(1 for r in required if r.status in UNKNOWN)
         excellent_results = [r for r in self.results if r.level == "excellent" and r.group is None]
         excellent = (
             bool(excellent_results)
             and required_failed == 0
+            and required_missing == 0
             and all(r.status in ("pass", "warn") for r in excellent_results)
         )
         return Summary(
@@ -152,7 +161,28 @@ class Scorecard:
             counts={s: counts.get(s, 0) for s in STATUSES},
             required_failed=required_failed,
             excellent=excellent,
+            required_missing=required_missing,
         )
+
+    @cached_property
+    def verdict(self) -> Verdict:
+        """The one answer a manager acts on, computed from the results alone.
+
+        ``pass`` only when every required result (overall and per group) is there and meets
+        its target (``warn`` is met); any failure is ``fail``; otherwise a required result
+        with no data or too few answers makes it ``incomplete`` (``fail`` with ``strict``).
+        """
+        summary = self._summary
+        if summary.required_failed:
+            return "fail"
+        if summary.required_missing:
+            return "fail" if self.strict else "incomplete"
+        return "pass"
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """0 pass, 1 fail, 5 incomplete (README "Exit codes")."""
+        return VERDICT_EXIT[self.verdict]
 
     def rulebook_name(self, lang: str) -> str:
         return self.rulebook_name_zh if lang == "zh" else self.rulebook_name_en

@@ -27,7 +27,6 @@ BOM = "\ufeff"
 class RenderOptions:
     """What a renderer may need beyond the scorecard and the language."""
 
-    strict: bool = False
     trend: Trend | None = None  # past periods from the history, when it is kept
     generated_at: dt.datetime | None = None  # None: now
 
@@ -58,7 +57,7 @@ class OutputFormat:
 def _json(card: Scorecard, lang: Lang, options: RenderOptions) -> str:
     from cskpi.present.terminal import render_json
 
-    return render_json(card, lang, strict=options.strict) + "\n"
+    return render_json(card, lang) + "\n"
 
 
 def _csv(card: Scorecard, lang: Lang, options: RenderOptions) -> str:

@@ -63,7 +63,7 @@ def as_of_text(card: Scorecard) -> str:
 
 def scorecard_title(card: Scorecard, lang: Lang) -> str:
     return message(
-        "title.scorecard",
+        "title.scorecard_partial" if card.partial else "title.scorecard",
         lang,
         period=card.period,
         as_of=as_of_text(card),
@@ -128,6 +128,7 @@ def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
         lines.append(message("summary.skipped", lang, dataset=dataset, n=rows))
     if s.excellent:
         lines.append(message("summary.excellent", lang))
-    verdict = "summary.verdict_fail" if s.required_failed else "summary.verdict_ok"
-    lines.append(message(verdict, lang))
+    reasons = {r.reason.render(lang): None for r in card.results if r.reason is not None}
+    lines += list(reasons)
+    lines.append(message(f"summary.verdict_{card.verdict}", lang, n=s.required_missing))
     return lines

@@ -30,7 +30,6 @@ def write_output(
     output: Path,
     lang: Lang,
     *,
-    strict: bool = False,
     private: bool = False,
     trend: Trend | None = None,
     csv_bom: bool = True,
@@ -41,7 +40,7 @@ def write_output(
     Excel on a Chinese Windows reads the file as GBK and shows mojibake.
     """
     fmt = by_suffix(output)
-    options = RenderOptions(strict=strict, trend=trend)
+    options = RenderOptions(trend=trend)
     if fmt.write is not None:
         # These list the rows behind failures (agents, complaint text): owner-only.
         write = fmt.write

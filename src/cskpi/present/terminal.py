@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cskpi.evaluate.datasets import ROW
-from cskpi.evaluate.scorecard import Result, Scorecard, Summary
+from cskpi.evaluate.scorecard import Result, Scorecard
 from cskpi.evaluate.trend import Row as HistoryRow
 from cskpi.evaluate.trend import Trend
 from cskpi.i18n import Lang, label, message
@@ -126,23 +126,28 @@ def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
         "ci_high": None if result.ci_high is None else round(result.ci_high, 4),
         "weight": result.weight,
         "waived": result.waived,
+        "reason": None if result.reason is None else result.reason.render(lang),
     }
 
 
-def summary_dict(summary: Summary, *, strict: bool) -> dict[str, Any]:
+def summary_dict(card: Scorecard) -> dict[str, Any]:
+    summary = card.summary()
     return {
         "total": summary.total,
         **summary.counts,
         "required_failed": summary.required_failed,
+        "required_missing": summary.required_missing,
         "excellent": summary.excellent,
-        "exit_code": int(summary.exit_code(strict=strict)),
+        "verdict": card.verdict,
+        "exit_code": int(card.exit_code),
     }
 
 
-def scorecard_dict(card: Scorecard, lang: Lang, *, strict: bool = False) -> dict[str, Any]:
+def scorecard_dict(card: Scorecard, lang: Lang) -> dict[str, Any]:
     return {
         "period": card.period,
         "as_of": card.as_of.isoformat(timespec="seconds"),
+        "partial": card.partial,
         "rulebook": card.rulebook_id,
         "group_by": card.group_by,
         "inputs": [{"path": path, "sha256": digest} for path, digest in card.inputs],
@@ -170,12 +175,12 @@ def scorecard_dict(card: Scorecard, lang: Lang, *, strict: bool = False) -> dict
             }
             for a in card.appraisal
         ],
-        "summary": summary_dict(card.summary(), strict=strict),
+        "summary": summary_dict(card),
     }
 
 
-def render_json(card: Scorecard, lang: Lang, *, strict: bool = False) -> str:
-    return json.dumps(scorecard_dict(card, lang, strict=strict), ensure_ascii=False, indent=2)
+def render_json(card: Scorecard, lang: Lang) -> str:
+    return json.dumps(scorecard_dict(card, lang), ensure_ascii=False, indent=2)
 
 
 CSV_FIELDS = (

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from cskpi.errors import InputError, Problem
+from cskpi.errors import InputError
 from cskpi.evaluate.datasets import Waiver
 
 SHEET_NAMES = ("豁免", "waivers", "豁免清单")
@@ -109,12 +109,3 @@ def _from_sheet(path: Path, known: set[str]) -> list[Waiver]:
             continue
         out.append(_waiver(values, f"{path}, sheet '{sheet}', row {row + 1}", known))
     return out
-
-
-def unknown_ids(waivers: Iterable[Waiver], known_ids: set[str]) -> list[Problem]:
-    """A warning for every waiver whose record id is in no dataset."""
-    return [
-        Problem("waivers.unknown_id", {"id": w.record_id, "standard": w.standard})
-        for w in waivers
-        if w.record_id not in known_ids
-    ]

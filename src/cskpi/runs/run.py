@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from cskpi.errors import InputError, UsageError
+from cskpi.errors import InputError
+from cskpi.evaluate import periods
 from cskpi.evaluate.datasets import Waiver
 from cskpi.evaluate.engine import evaluate, latest_period, resolve_group_field
-from cskpi.evaluate.periods import Period, parse_period
+from cskpi.evaluate.periods import Period, check_not_future
 from cskpi.evaluate.scorecard import Scorecard
 from cskpi.evaluate.trend import build_trend
 from cskpi.i18n import Lang
 from cskpi.present.outputs import check_output, write_output
 from cskpi.present.privacy import mask_datasets
 from cskpi.read.inputs import Progress, expand_inputs, expand_paths, is_template, read_inputs
-from cskpi.read.waivers import unknown_ids
 from cskpi.rulebook.compiled import Rulebook
 from cskpi.runs import history
 
@@ -34,6 +34,7 @@ class RunRequest:
     show_personal: bool = False
     evidence: bool = False  # rows will be shown (export, --evidence): load every column
     waivers: tuple[Waiver, ...] = ()
+    now: pd.Timestamp | None = None  # the run's clock; None: periods.now()
 
 
 def personal_fields(rulebook: Rulebook) -> dict[str, set[str]]:
@@ -44,13 +45,22 @@ def personal_fields(rulebook: Rulebook) -> dict[str, set[str]]:
     }
 
 
-def run_evaluation(request: RunRequest, progress: Progress | None = None) -> Scorecard:
-    """Read every input, pick the period, evaluate, and mask personal data unless asked not to."""
+def run_evaluation(
+    request: RunRequest, progress: Progress | None = None, *, strict: bool = False
+) -> Scorecard:
+    """Read every input, pick the period, mask personal data unless asked not to, evaluate.
+
+    The scorecard is assembled once, by the core, from what was read: what this function
+    returns is what ``evaluate()`` returns for the same data and clock.
+    """
     model = request.rulebook
+    now = request.now if request.now is not None else periods.now()
     group_fields = [resolve_group_field(model, request.group_by)] if request.group_by else []
     period = request.period
+    if period is not None:  # refused before any file is read
+        check_not_future(period, request.as_of, now)
     if any(is_template(f) for f in request.files):
-        period = period or parse_period("previous")
+        period = period or periods.previous_month(now.date())
         paths, warnings = expand_inputs(request.files, period, model)
     else:
         paths, warnings = expand_paths(request.files), []
@@ -62,46 +72,22 @@ def run_evaluation(request: RunRequest, progress: Progress | None = None) -> Sco
         progress=progress,
         all_columns=request.evidence,
     )
-    frames = (
-        data.frames
-        if request.show_personal
-        else mask_datasets(data.frames, personal_fields(request.rulebook))
-    )
-    period = period or latest_period(model, data.frames)
+    period = period or latest_period(model, data.frames, now)
     if period is None:
         raise InputError("input.no_dated_rows")
-    if request.as_of is not None and request.as_of < period.start:
-        raise UsageError("usage.as_of_before_period", as_of=str(request.as_of), period=period.label)
-    card = evaluate(
+    if not request.show_personal:
+        data = replace(data, frames=mask_datasets(data.frames, personal_fields(model)))
+    return evaluate(
         model,
-        frames,
+        data,
         period,
         request.as_of,
         request.group_by,
+        now=now,
+        strict=strict,
         keep_evidence=request.evidence,
         waivers=request.waivers,
     )
-    return replace(
-        card,
-        warnings=tuple(data.warnings) + tuple(_unknown_waivers(request, frames)),
-        inputs=tuple((f.path, f.sha256) for f in data.files),
-        skipped=tuple(data.skipped.items()),
-        columns=tuple(data.matches),
-    )
-
-
-def _unknown_waivers(request: RunRequest, frames: dict[str, pd.DataFrame]) -> list:
-    """Warnings for waivers whose record id is in no dataset (only looked up when asked)."""
-    wanted = {w.record_id for w in request.waivers}
-    if not wanted:
-        return []
-    model = request.rulebook
-    found: set[str] = set()
-    for name, frame in frames.items():
-        column = model.datasets[name].id_column
-        if column and column in frame.columns:
-            found |= set(frame[column][frame[column].isin(wanted).fillna(False)].astype(str))
-    return unknown_ids(request.waivers, found)
 
 
 @dataclass(frozen=True)
@@ -133,15 +119,13 @@ def execute(
         else contextlib.nullcontext()
     )
     with guard:
-        card = run_evaluation(request, progress)
-        code = int(card.summary().exit_code(strict=options.strict))
+        card = run_evaluation(request, progress, strict=options.strict)
         if options.history is None:
             if options.output is not None:
                 write_output(
                     card,
                     options.output,
                     options.lang,
-                    strict=options.strict,
                     private=request.show_personal,
                     csv_bom=options.csv_bom,
                 )
@@ -149,7 +133,12 @@ def execute(
         conn = history.connect(options.history)
         try:
             with history.transaction(conn):
-                history.record(conn, card, rulebook_sha256=request.rulebook.sha256, exit_code=code)
+                history.record(
+                    conn,
+                    card,
+                    rulebook_sha256=request.rulebook.sha256,
+                    exit_code=int(card.exit_code),
+                )
                 if options.output is not None:
                     rows = history.load(conn, card.rulebook_id, group_by=card.group_by)
                     order = [s.id for s in request.rulebook.standards]
@@ -158,7 +147,6 @@ def execute(
                         card,
                         options.output,
                         options.lang,
-                        strict=options.strict,
                         private=request.show_personal,
                         trend=trend,
                         csv_bom=options.csv_bom,

@@ -17,6 +17,7 @@ def log_line(
     inputs: Sequence[str],
     exit_code: int,
     summary: str | None = None,
+    verdict: str | None = None,
     error: str | None = None,
     now: dt.datetime | None = None,
 ) -> str:
@@ -26,6 +27,8 @@ def log_line(
         "inputs": list(inputs),
         "exit_code": exit_code,
     }
+    if verdict is not None:
+        fields["verdict"] = verdict
     if summary is not None:
         fields["summary"] = summary
     if error is not None:

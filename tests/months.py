@@ -1,0 +1,69 @@
+"""A whole month where every standard of the default rulebook is met, worked out by hand.
+
+The starting point of the never-a-false-pass tests: take one thing away (a sheet, the data
+under an example mark, a clock in the past) and the verdict must stop being a pass.
+"""
+
+from __future__ import annotations
+
+from tests.conftest import COMPLAINT_HEADERS, SURVEY_HEADERS, D, Rows, complaint
+
+INFO_HEADERS = ["编号", "日期", "团队", "反馈人", "问题类型"]
+SUGGESTION_HEADERS = ["编号", "日期", "团队", "是否满意"]
+TASK_HEADERS = ["员工", "团队", "任务", "计划完成日期", "实际完成日期"]
+STAFF_SURVEY_HEADERS = [
+    "员工",
+    "团队",
+    "调查日期",
+    "理解方向与角色",
+    "了解上级期望",
+    "了解自身表现",
+    "具备知识技能",
+]
+ROSTER_HEADERS = ["员工", "团队", "可接替经理"]
+
+# sheet name -> dataset id of the default rulebook
+SHEETS = {
+    "投诉记录": "complaints",
+    "客户满意度": "survey",
+    "信息反馈": "info_feedback",
+    "建议反馈": "suggestions",
+    "工作任务": "tasks",
+    "员工调查": "staff_survey",
+    "员工名册": "staff",
+}
+
+
+def good_month() -> dict[str, Rows]:
+    """October 2026: 2 complaints both resolved early (2 <= 5, 0 overdue <= 1); 20 surveys all
+    5 (100% >= 95%); no report complaints (0 <= 1, nothing to project); 10 suggestions all
+    satisfied; 10 tasks done the day before they were due; 10 staff answers all 5; one
+    successor ready. Every required standard passes, and the excellent one too."""
+    return {
+        "投诉记录": [
+            COMPLAINT_HEADERS,
+            complaint("C1", D(2026, 10, 3), promised=D(2026, 10, 6), resolved=D(2026, 10, 4)),
+            complaint("C2", D(2026, 10, 12), promised=D(2026, 10, 15), resolved=D(2026, 10, 13)),
+        ],
+        "客户满意度": [
+            SURVEY_HEADERS,
+            *[[f"S{i:02d}", D(2026, 10, 1 + i), "一组", 5, 5, 5, 5] for i in range(20)],
+        ],
+        "信息反馈": [INFO_HEADERS],
+        "建议反馈": [
+            SUGGESTION_HEADERS,
+            *[[f"J{i}", D(2026, 10, 2 + i), "一组", "是"] for i in range(10)],
+        ],
+        "工作任务": [
+            TASK_HEADERS,
+            *[
+                [f"员工{i}", "一组", f"任务{i}", D(2026, 10, 10 + i), D(2026, 10, 9 + i)]
+                for i in range(10)
+            ],
+        ],
+        "员工调查": [
+            STAFF_SURVEY_HEADERS,
+            *[[f"员工{i}", "一组", D(2026, 10, 20), 5, 5, 5, 5] for i in range(10)],
+        ],
+        "员工名册": [ROSTER_HEADERS, ["员工0", "一组", "是"]],
+    }
