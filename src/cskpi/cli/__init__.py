@@ -18,6 +18,9 @@ def main() -> None:
             reconfigure(encoding="utf-8", errors="replace")
     # pydantic looks for plugins in every installed package's metadata (13 ms); cskpi uses none
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from cskpi.cli.app import app
+    import typer.main
 
-    app()
+    from cskpi.cli.app import app
+    from cskpi.cli.helptext import localize
+
+    localize(typer.main.get_command(app))(prog_name="cskpi")

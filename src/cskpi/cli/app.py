@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from cskpi.cli.helptext import h
 from cskpi.errors import CskpiError, ExitCode, UsageError, render_error
 from cskpi.i18n import LANGS, Lang, label, message
 from cskpi.present.formats import (
@@ -32,22 +33,20 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="cskpi",
-    help="Customer-service performance standards, checked every month (客服绩效标准评估).",
+    help=h("app"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: importing rich's markdown costs 90 ms at every start
 )
-rules_app = typer.Typer(
-    help="Check and list rulebooks (规则手册).", no_args_is_help=True, rich_markup_mode=None
-)
+rules_app = typer.Typer(help=h("rules_app"), no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(rules_app, name="rules")
 
-LangOpt = Annotated[str, typer.Option("--lang", help="Output language: zh or en.")]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")]
+LangOpt = Annotated[str, typer.Option("--lang", help=h("lang"))]
+DebugOpt = Annotated[bool, typer.Option("--debug", help=h("debug"))]
 RulesOpt = Annotated[
     str | None,
-    typer.Option("--rules", "-r", help="Rulebook: a bundled name or a YAML path."),
+    typer.Option("--rules", "-r", help=h("rules")),
 ]
 
 
@@ -61,14 +60,25 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
-        ),
+        typer.Option("--version", callback=_show_version, is_eager=True, help=h("version")),
     ] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help=h("root_lang"))] = None,
 ) -> None:
-    """Customer-service performance standards, checked every month (客服绩效标准评估)."""
+    """``cskpi --lang en <command>``: the default ``--lang`` of every command."""
+    if lang is not None:
+        with boundary("zh", False):
+            ctx.default_map = _defaults(ctx.command, {"lang": _lang(lang)})
+
+
+def _defaults(command: object, values: dict[str, object]) -> dict[str, object]:
+    """Click's default map giving every subcommand (nested too) the same option values."""
+    return {
+        name: _defaults(sub, values) if hasattr(sub, "commands") else dict(values)
+        for name, sub in getattr(command, "commands", {}).items()
+    }
 
 
 def _lang(value: str) -> Lang:
@@ -109,78 +119,65 @@ def _finish(code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(help=h("evaluate"))
 def evaluate(
     files: Annotated[
         list[str],
-        typer.Argument(help="Input workbook(s), or a template like 'data/{period}.xlsx'."),
+        typer.Argument(help=h("evaluate.files")),
     ],
     rules: RulesOpt = None,
     period: Annotated[
         str | None,
-        typer.Option(
-            "--period", "-p", help="2026-10, 2026Q3, 2026 or previous; default: latest month."
-        ),
+        typer.Option("--period", "-p", help=h("evaluate.period")),
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Evaluate as of this date (default: end of the period)."),
+        typer.Option("--as-of", help=h("evaluate.as_of")),
     ] = None,
-    by: Annotated[
-        str | None, typer.Option("--by", help="Add one result per team, agent or any column.")
-    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help=h("evaluate.by"))] = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help=", ".join(stdout_names()) + ".")
+        str,
+        typer.Option("--format", "-f", help=h("evaluate.format", known=", ".join(stdout_names()))),
     ] = "table",
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output", "-o", help="Also write the scorecard to " + " ".join(file_suffixes())
-        ),
+        typer.Option("--output", "-o", help=h("evaluate.output", known=" ".join(file_suffixes()))),
     ] = None,
     csv_bom: Annotated[
         bool | None,
         typer.Option(
             "--csv-bom/--no-csv-bom",
-            help="Start CSV with a UTF-8 BOM (default: in -o files, not on stdout).",
+            help=h("evaluate.csv_bom"),
         ),
     ] = None,
-    evidence: Annotated[
-        bool, typer.Option("--evidence", help="List the rows behind each failure (table).")
-    ] = False,
+    evidence: Annotated[bool, typer.Option("--evidence", help=h("evaluate.evidence"))] = False,
     show_personal: Annotated[
-        bool, typer.Option("--show-personal", help="Do not mask customer names and phones.")
+        bool, typer.Option("--show-personal", help=h("evaluate.show_personal"))
     ] = False,
     history_path: Annotated[
         Path | None,
-        typer.Option("--history", help="History database (default: the user's data folder)."),
+        typer.Option("--history", help=h("evaluate.history")),
     ] = None,
     no_history: Annotated[
-        bool, typer.Option("--no-history", help="Do not record this run.")
+        bool, typer.Option("--no-history", help=h("evaluate.no_history"))
     ] = False,
     lock_timeout: Annotated[
-        float, typer.Option("--lock-timeout", help="Seconds to wait for another run's lock.")
+        float, typer.Option("--lock-timeout", help=h("evaluate.lock_timeout"))
     ] = 60.0,
     log_file: Annotated[
-        Path | None, typer.Option("--log-file", help="Append one line per run to this file.")
+        Path | None, typer.Option("--log-file", help=h("evaluate.log_file"))
     ] = None,
     waivers: Annotated[
         Path | None,
-        typer.Option("--waivers", help="Approved exclusions: YAML, or a workbook sheet 豁免."),
+        typer.Option("--waivers", help=h("evaluate.waivers")),
     ] = None,
     explain_columns: Annotated[
-        bool, typer.Option("--explain-columns", help="Show which header matched which field.")
+        bool, typer.Option("--explain-columns", help=h("evaluate.explain_columns"))
     ] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Say what was read, sheet by sheet.")
-    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help=h("evaluate.verbose"))] = False,
     lang: LangOpt = "zh",
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Only failures and the summary line.")
-    ] = False,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Standards with no data fail the run (exit 1).")
-    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=h("evaluate.quiet"))] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=h("evaluate.strict"))] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Evaluate input workbooks against a rulebook and print the scorecard (评估绩效)."""
@@ -334,19 +331,19 @@ def _print_card(
         report.render_evidence(card, console, lang)
 
 
-@app.command("history")
+@app.command("history", help=h("history"))
 def history_command(
     rules: RulesOpt = None,
     standard: Annotated[
-        str | None, typer.Option("--standard", "-s", help="Only this standard id.")
+        str | None, typer.Option("--standard", "-s", help=h("history.standard"))
     ] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Show this grouping's groups.")] = None,
-    last: Annotated[int, typer.Option("--last", help="How many periods.")] = 12,
+    by: Annotated[str | None, typer.Option("--by", help=h("history.by"))] = None,
+    last: Annotated[int, typer.Option("--last", help=h("history.last"))] = 12,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="table, json or csv.")
+        str, typer.Option("--format", "-f", help=h("history.format"))
     ] = "table",
     history_path: Annotated[
-        Path | None, typer.Option("--history", help="History database.")
+        Path | None, typer.Option("--history", help=h("history.history"))
     ] = None,
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
@@ -390,9 +387,9 @@ def _loaded(rules: str | None) -> Rulebook:
     return load_rulebook(rules)
 
 
-@rules_app.command("check")
+@rules_app.command("check", help=h("rules.check"))
 def rules_check(
-    paths: Annotated[list[str], typer.Argument(help="Rulebook YAML file(s) or bundled names.")],
+    paths: Annotated[list[str], typer.Argument(help=h("rules.check.paths"))],
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
 ) -> None:
@@ -415,13 +412,15 @@ def rules_check(
     _finish(int(ExitCode.USAGE) if failed else 0)
 
 
-@rules_app.command("list")
+@rules_app.command("list", help=h("rules.list"))
 def rules_list(
     rules: RulesOpt = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help=h("rules.list.format"))
+    ] = "table",
     show_all: Annotated[
         bool,
-        typer.Option("--all", help="Every bundled rulebook and the part of the source it encodes."),
+        typer.Option("--all", help=h("rules.list.all")),
     ] = False,
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
@@ -456,14 +455,12 @@ def _list_bundled(rules: str | None, output_format: str, lang: Lang) -> None:
     print(render(books, DEFAULT_RULEBOOK, lang))
 
 
-@app.command()
+@app.command(help=h("template"))
 def template(
-    path: Annotated[Path, typer.Argument(help="The workbook to create (.xlsx).")],
+    path: Annotated[Path, typer.Argument(help=h("template.path"))],
     rules: RulesOpt = None,
-    teams: Annotated[
-        str, typer.Option("--teams", help="Team names for the drop-down, comma-separated.")
-    ] = "一组,二组,三组",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    teams: Annotated[str, typer.Option("--teams", help=h("template.teams"))] = "一组,二组,三组",
+    force: Annotated[bool, typer.Option("--force", help=h("template.force"))] = False,
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
 ) -> None:
@@ -483,9 +480,9 @@ def template(
     _finish(0)
 
 
-@app.command()
+@app.command(help=h("init"))
 def init(
-    folder: Annotated[Path, typer.Argument(help="Where to put the files.")] = Path(),
+    folder: Annotated[Path, typer.Argument(help=h("init.folder"))] = Path(),
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
 ) -> None:
@@ -498,9 +495,9 @@ def init(
     _finish(0)
 
 
-@rules_app.command("explain")
+@rules_app.command("explain", help=h("rules.explain"))
 def rules_explain(
-    standard: Annotated[str, typer.Argument(help="A standard id (see `cskpi rules list`).")],
+    standard: Annotated[str, typer.Argument(help=h("rules.explain.standard"))],
     rules: RulesOpt = None,
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
