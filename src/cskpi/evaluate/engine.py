@@ -22,6 +22,7 @@ from cskpi.evaluate.interpreter import evaluate as evaluate_expression
 from cskpi.evaluate.metrics import Condition, MetricInput, MetricValue, compute_metric, wilson
 from cskpi.evaluate.periods import Period, check_not_future, period_of, windows_for
 from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo, Status
+from cskpi.evaluate.workdays import derive_columns
 from cskpi.language.syntax import normalize_name
 from cskpi.rulebook.compiled import Rulebook, Standard
 
@@ -214,11 +215,13 @@ def evaluate_standard(
     keep_evidence: bool = True,
     waived: np.ndarray | None = None,
     absent: Problem | None = None,
+    guessed: np.ndarray | None = None,
 ) -> list[Result]:
     """All results of one standard: each of its windows, overall and per group.
 
     Rows are selected with masks over the whole dataset; evidence rows are materialised
-    only when an output will show them.
+    only when an output will show them. A result is provisional when one of the rows placed
+    in its window has a deadline computed across a year the calendar only guesses.
     """
     date_field = std.date_field
     windows = windows_for(period, std.period, as_of) if date_field else [period]
@@ -232,6 +235,9 @@ def evaluate_standard(
     results: list[Result] = []
     for window in windows:
         base = None if frame is None else _selection(std, frame, window, as_of)
+        unsure = None
+        if guessed is not None and frame is not None:
+            unsure = guessed & _in_window(std, frame, window, as_of)
         waived_rows = None
         if base is not None and waived is not None:
             waived_rows = base.mask & waived  # selected, but excused by an approved waiver
@@ -254,6 +260,9 @@ def evaluate_standard(
             if waived_rows is not None:
                 excused = waived_rows if group is None else waived_rows & group_masks[group]
                 result = replace(result, waived=int(excused.sum()))
+            if unsure is not None:
+                rows_unsure = unsure if group is None else unsure & group_masks[group]
+                result = replace(result, provisional=bool(rows_unsure.any()))
             results.append(result)
     return results
 
@@ -264,17 +273,30 @@ def _selection(
     """The rows of one window that pass the filter, and the share condition on every row."""
     end = min(window.last_instant, as_of)
     context = {"as_of": as_of, "window_start": window.start, "window_end": end}
-    mask = np.ones(len(frame), dtype=bool)
-    if std.date_field:
-        dates = frame[std.date_field]
-        mask &= _bool((dates >= window.start) & (dates <= end))
+    mask = _in_window(std, frame, window, as_of)
     if std.filter is not None:
-        mask &= _bool(evaluate_expression(std.filter, frame, context))
+        mask = mask & _bool(evaluate_expression(std.filter, frame, context))
     condition = None
     if std.condition is not None:
         met = evaluate_expression(std.condition, frame, context)
         condition = Condition(met=_bool(met), known=met.notna().to_numpy(dtype=bool))
     return MetricInput(frame, mask, std.column_field, condition)
+
+
+def _in_window(
+    std: Standard, frame: pd.DataFrame, window: Period, as_of: pd.Timestamp
+) -> np.ndarray:
+    """Rows placed in ``window`` by the standard's date (every row for a snapshot)."""
+    if not std.date_field:
+        return np.ones(len(frame), dtype=bool)
+    dates = frame[std.date_field]
+    return _bool((dates >= window.start) & (dates <= min(window.last_instant, as_of)))
+
+
+def _guessed(masks: Mapping[str, np.ndarray], std: Standard) -> np.ndarray | None:
+    """Rows where a field the standard reads holds a deadline from a guessed year."""
+    read = [mask for fid, mask in masks.items() if fid in std.fields]
+    return np.logical_or.reduce(read) if read else None
 
 
 def describe_standard(rulebook: Rulebook, std: Standard) -> StandardInfo:
@@ -382,6 +404,8 @@ def evaluate(
         as_of = period.last_instant if now is None else min(period.last_instant, now)
     if as_of < period.start:
         raise UsageError("usage.as_of_before_period", as_of=str(as_of), period=period.label)
+    derived = derive_columns(rulebook, frames)
+    frames = derived.frames
     group_field = resolve_group_field(rulebook, group_by) if group_by else None
     groups = collect_groups(frames, group_field) if group_field else ()
     results: list[Result] = []
@@ -400,6 +424,7 @@ def evaluate(
             Problem("reason.dataset_absent", {"dataset": spec.id, "names": " / ".join(spec.sheets)})
             if frame is None
             else None,
+            _guessed(derived.guessed.get(std.dataset, {}), std),
         )
     return Scorecard(
         rulebook_id=rulebook.id,
@@ -410,7 +435,11 @@ def evaluate(
         group_by=group_field,
         groups=groups,
         results=tuple(results),
-        warnings=(*data.warnings, *unknown_waivers(rulebook, frames, waivers)),
+        warnings=(
+            *data.warnings,
+            *derived.warnings,
+            *unknown_waivers(rulebook, frames, waivers),
+        ),
         inputs=tuple((f.path, f.sha256) for f in data.files),
         standards=tuple(describe_standard(rulebook, std) for std in rulebook.standards),
         breakdowns=category_breakdowns(rulebook, frames, period, as_of),

@@ -55,6 +55,8 @@ class Result:
     ci_high: float | None = None
     waived: int = 0  # rows left out by approved waivers
     reason: Problem | None = None  # why there is no result (an optional dataset is absent)
+    # a deadline it rests on was computed across a year the holiday data does not cover yet
+    provisional: bool = False
 
     @property
     def is_share(self) -> bool:
@@ -183,6 +185,11 @@ class Scorecard:
     def exit_code(self) -> ExitCode:
         """0 pass, 1 fail, 5 incomplete (README "Exit codes")."""
         return VERDICT_EXIT[self.verdict]
+
+    @property
+    def provisional(self) -> bool:
+        """Some result rests on a guessed working-day calendar (see evaluate.workdays)."""
+        return any(r.provisional for r in self.results)
 
     def rulebook_name(self, lang: str) -> str:
         return self.rulebook_name_zh if lang == "zh" else self.rulebook_name_en

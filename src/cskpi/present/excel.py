@@ -21,7 +21,7 @@ from cskpi.evaluate.scorecard import GroupScore, Result, Scorecard, StandardInfo
 from cskpi.evaluate.trend import Trend
 from cskpi.i18n import Lang, display_width, label
 from cskpi.present.charts import write_chart, write_trend
-from cskpi.present.formatting import SYMBOL, as_of_text, summary_lines
+from cskpi.present.formatting import SYMBOL, as_of_text, provisional_mark, summary_lines
 from cskpi.present.xlsxcells import (
     Formats,
     Widths,
@@ -166,7 +166,8 @@ def _write_result(
             result.actual,
             fmt.status_number[(result.status, _kind(result, result.actual))],
         )
-    ws.write_string(row, col + 1, label(f"status.{result.status}", lang), fmt.status[result.status])
+    status = label(f"status.{result.status}", lang) + provisional_mark(result)
+    ws.write_string(row, col + 1, status, fmt.status[result.status])
 
 
 def _days_late(evidence: pd.DataFrame, info: StandardInfo, as_of: pd.Timestamp) -> pd.Series | None:

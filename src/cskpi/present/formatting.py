@@ -30,6 +30,11 @@ def format_actual(result: Result) -> str:
     return text
 
 
+def provisional_mark(result: Result) -> str:
+    """'*' after a status that rests on a guessed working-day calendar (see the note)."""
+    return "*" if result.provisional else ""
+
+
 def budget_lines(card: Scorecard, lang: Lang) -> list[str]:
     """One line per count limit whose window is still running (overall results)."""
     lines = []
@@ -126,6 +131,9 @@ def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
         )
     for dataset, rows in card.skipped:
         lines.append(message("summary.skipped", lang, dataset=dataset, n=rows))
+    provisional = sum(r.provisional for r in card.results)
+    if provisional:
+        lines.append(message("summary.provisional", lang, n=provisional))
     if s.excellent:
         lines.append(message("summary.excellent", lang))
     reasons = {r.reason.render(lang): None for r in card.results if r.reason is not None}

@@ -25,6 +25,7 @@ from cskpi.present.formatting import (
     format_actual,
     format_target,
     format_value,
+    provisional_mark,
     scorecard_title,
     summary_lines,
 )
@@ -61,12 +62,17 @@ def _row_cells(
         for group in (None, *card.groups):
             r = by_group.get(group)
             cells.append(
-                ("", None) if r is None else (f"{format_actual(r)} {MARK[r.status]}", r.status)
+                ("", None)
+                if r is None
+                else (f"{format_actual(r)} {MARK[r.status]}{provisional_mark(r)}", r.status)
             )
     else:
         cells += [
             (format_actual(first), None),
-            (f"{MARK[first.status]} {status_text(first.status, lang)}", first.status),
+            (
+                f"{MARK[first.status]} {status_text(first.status, lang)}{provisional_mark(first)}",
+                first.status,
+            ),
         ]
     return cells
 
@@ -127,6 +133,7 @@ def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
         "weight": result.weight,
         "waived": result.waived,
         "reason": None if result.reason is None else result.reason.render(lang),
+        "provisional": result.provisional,
     }
 
 
@@ -153,6 +160,7 @@ def scorecard_dict(card: Scorecard, lang: Lang) -> dict[str, Any]:
         "inputs": [{"path": path, "sha256": digest} for path, digest in card.inputs],
         "warnings": [w.render(lang) for w in card.warnings],
         "skipped_rows": dict(card.skipped),
+        "provisional": card.provisional,
         "results": [result_dict(r, lang) for r in card.results],
         "waivers": [
             {

@@ -18,7 +18,6 @@ import pandas as pd
 from cskpi.errors import InputError, NotReadyError, Problem
 from cskpi.evaluate.datasets import SOURCE, Datasets, InputFile
 from cskpi.evaluate.periods import Granularity, Period
-from cskpi.evaluate.workdays import calendar_from
 from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import check_zip
 from cskpi.read.sheets import (
@@ -161,7 +160,6 @@ def read_workbook(
                 wanted=fields_to_load(rulebook, dataset_id, group_fields, everything=all_columns),
                 checked=fields_to_load(rulebook, dataset_id, group_fields),
                 bad_cells=lenient if spec.bad_values == "skip" else bad_cells,
-                calendar=calendar_from(rulebook.calendar.holidays, rulebook.calendar.workdays),
                 matches=result.matches,
                 dataset_id=dataset_id,
             )

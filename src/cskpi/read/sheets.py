@@ -19,7 +19,6 @@ import pyarrow.compute as pc
 
 from cskpi.errors import InputError, Problem
 from cskpi.evaluate.datasets import ROW, SOURCE, ColumnMatch
-from cskpi.evaluate.workdays import WorkCalendar, derive_deadlines
 from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import UNCACHED
 from cskpi.read.sources import RawSheet
@@ -156,7 +155,6 @@ def read_sheet(
     wanted: set[str],
     checked: set[str],
     bad_cells: BadCells,
-    calendar: WorkCalendar | None = None,
     matches: list[ColumnMatch] | None = None,
     dataset_id: str = "",
 ) -> pd.DataFrame:
@@ -249,23 +247,12 @@ def read_sheet(
                     },
                 )
             )
-    _derive(frame, spec, wanted, calendar or WorkCalendar())
     frame[ROW] = rows.astype("int64")
     frame[SOURCE] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), [file])
     if spec.bad_values == "skip" and unreadable.any():
         bad_cells.skipped += int(unreadable.sum())
         frame = frame[~unreadable].reset_index(drop=True)
     return frame
-
-
-def _derive(frame: pd.DataFrame, spec: Dataset, wanted: set[str], calendar: WorkCalendar) -> None:
-    """Fill derived columns (deadlines from a receipt date) where the sheet has no value."""
-    for fid, col in spec.columns.items():
-        rule = col.derive
-        if rule is None or fid not in wanted or rule.source not in frame.columns:
-            continue
-        derived = derive_deadlines(frame[rule.source], rule, calendar).array
-        frame[fid] = frame[fid].fillna(pd.Series(derived)) if fid in frame.columns else derived
 
 
 def fields_to_load(

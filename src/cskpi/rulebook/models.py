@@ -142,10 +142,15 @@ class Appraisal(_Model):
 
 
 class Calendar(_Model):
-    """Extra days for the working-day calendar: local holidays, local make-up working days."""
+    """Extra days for the working-day calendar: local holidays, local make-up working days.
+
+    ``complete_years``: years whose holidays and make-up days are all listed here (copied from
+    the State Council's notice before chinesecalendar ships it): their deadlines are final.
+    """
 
     holidays: list[dt.date] = []
     workdays: list[dt.date] = []
+    complete_years: list[int] = []
 
 
 class RulebookSpec(_Model):
