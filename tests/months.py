@@ -6,7 +6,16 @@ under an example mark, a clock in the past) and the verdict must stop being a pa
 
 from __future__ import annotations
 
-from tests.conftest import COMPLAINT_HEADERS, SURVEY_HEADERS, D, Rows, complaint
+from pathlib import Path
+
+from tests.conftest import (
+    COMPLAINT_HEADERS,
+    SURVEY_HEADERS,
+    D,
+    Rows,
+    complaint,
+    write_workbook,
+)
 
 INFO_HEADERS = ["编号", "日期", "团队", "反馈人", "问题类型"]
 SUGGESTION_HEADERS = ["编号", "日期", "团队", "是否满意"]
@@ -67,3 +76,45 @@ def good_month() -> dict[str, Rows]:
         ],
         "员工名册": [ROSTER_HEADERS, ["员工0", "一组", "是"]],
     }
+
+
+def month_book(path: Path, year: int, month: int, *, complaints: int = 2) -> Path:
+    """A whole month on disk, every standard met; its ids carry the month, so the three files
+    of a quarter never clash. 2 complaints resolved the next day (<= 5, none overdue), 3 survey
+    answers all 5, 2 satisfied suggestions, 2 tasks done on their due day, 2 staff answers all
+    5, no report complaint, one successor ready. ``complaints=6`` fails complaints_per_month
+    (6 > 5) and nothing else."""
+    day = lambda d, h=10: D(year, month, d, h)  # noqa: E731 - short and local
+    tag = f"{year}{month:02d}"
+    return write_workbook(
+        path,
+        {
+            "投诉记录": [
+                COMPLAINT_HEADERS,
+                *[
+                    complaint(f"C{tag}-{i}", day(2 + i), promised=day(20), resolved=day(3 + i))
+                    for i in range(complaints)
+                ],
+            ],
+            "客户满意度": [
+                SURVEY_HEADERS,
+                *[[f"S{tag}-{i}", day(5 + i), "一组", 5, 5, 5, 5] for i in range(3)],
+            ],
+            "信息反馈": [INFO_HEADERS],
+            "建议反馈": [
+                SUGGESTION_HEADERS,
+                *[[f"G{tag}-{i}", day(6 + i), "一组", "是"] for i in range(2)],
+            ],
+            "工作任务": [
+                TASK_HEADERS,
+                ["王芳", "一组", "周报", day(10), day(10, 9)],
+                ["李雷", "一组", "回访", day(12), day(12, 9)],
+            ],
+            "员工调查": [
+                STAFF_SURVEY_HEADERS,
+                ["王芳", "一组", day(8), 5, 5, 5, 5],
+                ["李雷", "一组", day(8), 5, 5, 5, 5],
+            ],
+            "员工名册": [ROSTER_HEADERS, ["王芳", "一组", "是"], ["李雷", "一组", "否"]],
+        },
+    )

@@ -49,36 +49,6 @@ def test_template_round_trip(tmp_path):
     assert invoke("template", path, "--force").exit_code == 0
 
 
-def test_init_copies_and_refuses_to_overwrite(tmp_path):
-    folder = tmp_path / "cs"
-    result = invoke("init", folder, "--lang", "en")
-    assert result.exit_code == 0
-    names = sorted(p.name for p in folder.iterdir())
-    assert names == ["2026-10.xlsx", "crontab.txt", "customer-service-supervisor.yaml"]
-    assert (folder / "customer-service-supervisor.yaml").read_bytes() == (
-        ROOT / "rules" / "customer-service-supervisor.yaml"
-    ).read_bytes()
-    line = (folder / "crontab.txt").read_text(encoding="utf-8")
-    assert "--period previous" in line and str(folder.resolve()) in line
-    before = (folder / "crontab.txt").read_bytes()
-    again = invoke("init", folder, "--lang", "en")
-    assert again.exit_code == 2
-    assert "already has customer-service-supervisor.yaml, 2026-10.xlsx, crontab.txt" in (
-        again.stderr
-    )
-    assert (folder / "crontab.txt").read_bytes() == before
-    assert (
-        invoke(
-            "evaluate",
-            folder / "2026-10.xlsx",
-            "--rules",
-            folder / "customer-service-supervisor.yaml",
-            "--no-history",
-        ).exit_code
-        == 1
-    )
-
-
 def test_explain_every_default_standard_in_both_languages():
     model = load_rulebook()
     for std in model.standards:

@@ -186,7 +186,6 @@ def evaluate(
         from cskpi.evaluate.periods import parse_as_of, parse_period
         from cskpi.present import terminal as report
         from cskpi.rulebook.load import load_rulebook
-        from cskpi.runs.history import default_path
         from cskpi.runs.run import RunOptions, RunRequest, execute
 
         shown_format = by_name(output_format)
@@ -210,7 +209,7 @@ def evaluate(
             output=output,
             lang=chosen,
             strict=strict,
-            history=None if no_history else (history_path or default_path()),
+            history=None if no_history else history_path,  # ad hoc: no history unless asked
             lock_timeout=lock_timeout,
             csv_bom=True if csv_bom is None else csv_bom,
         )
@@ -345,6 +344,7 @@ def history_command(
     history_path: Annotated[
         Path | None, typer.Option("--history", help=h("history.history"))
     ] = None,
+    project: Annotated[Path | None, typer.Option("--project", help=h("history.project"))] = None,
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
 ) -> None:
@@ -355,10 +355,10 @@ def history_command(
         from cskpi.evaluate.trend import build_trend
         from cskpi.present import terminal as report
         from cskpi.runs import history
+        from cskpi.runs.project import history_source
 
-        loaded = _loaded(rules)
+        loaded, path = history_source(rules, history_path, project)
         group_by = resolve_group_field(loaded, by) if by else None
-        path = history_path or history.default_path()
         if output_format not in ("table", "json", "csv"):
             raise UsageError("usage.bad_format", value=output_format, known="table, json, csv")
         rows, waived = [], []
@@ -480,21 +480,6 @@ def template(
     _finish(0)
 
 
-@app.command(help=h("init"))
-def init(
-    folder: Annotated[Path, typer.Argument(help=h("init.folder"))] = Path(),
-    lang: LangOpt = "zh",
-    debug: DebugOpt = False,
-) -> None:
-    """Start a project: the default rulebook to edit, a sample month, a crontab line (初始化)."""
-    with boundary(lang, debug):
-        from cskpi.runs.setup import init_folder
-
-        for path in init_folder(folder):
-            print(message("init.written", _lang(lang), file=str(path)))
-    _finish(0)
-
-
 @rules_app.command("explain", help=h("rules.explain"))
 def rules_explain(
     standard: Annotated[str, typer.Argument(help=h("rules.explain.standard"))],
@@ -522,3 +507,7 @@ def rules_explain(
             )
         print("\n".join(explain_standard(model, model.standard(standard), chosen)))
     _finish(0)
+
+
+# The project commands (init, run, schedule, doctor, calendar) live in their own module.
+from cskpi.cli import project as _project_commands  # noqa: E402, F401

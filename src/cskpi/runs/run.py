@@ -95,6 +95,7 @@ class RunOptions:
     """What happens around the evaluation: where results go and how the history is kept."""
 
     output: Path | None = None
+    more_outputs: tuple[Path, ...] = ()  # a project's other formats (json, html, ...)
     lang: Lang = "zh"
     strict: bool = False
     history: Path | None = None  # None: no history
@@ -111,8 +112,9 @@ def execute(
     The history write and the output file succeed together or not at all: a run that fails
     before the end leaves the history as it was (and any previous output file intact).
     """
-    if options.output is not None:
-        check_output(options.output, request.files)
+    outputs = [p for p in (options.output, *options.more_outputs) if p is not None]
+    for output in outputs:
+        check_output(output, request.files)
     guard = (
         history.locked(options.history, options.lock_timeout)
         if options.history is not None
@@ -121,10 +123,10 @@ def execute(
     with guard:
         card = run_evaluation(request, progress, strict=options.strict)
         if options.history is None:
-            if options.output is not None:
+            for output in outputs:
                 write_output(
                     card,
-                    options.output,
+                    output,
                     options.lang,
                     private=request.show_personal,
                     csv_bom=options.csv_bom,
@@ -139,13 +141,14 @@ def execute(
                     rulebook_sha256=request.rulebook.sha256,
                     exit_code=int(card.exit_code),
                 )
-                if options.output is not None:
+                if outputs:
                     rows = history.load(conn, card.rulebook_id, group_by=card.group_by)
                     order = [s.id for s in request.rulebook.standards]
                     trend = build_trend(rows, options.trend_periods, order)
+                for output in outputs:
                     write_output(
                         card,
-                        options.output,
+                        output,
                         options.lang,
                         private=request.show_personal,
                         trend=trend,

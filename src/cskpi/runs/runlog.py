@@ -19,6 +19,7 @@ def log_line(
     summary: str | None = None,
     verdict: str | None = None,
     error: str | None = None,
+    notices: Sequence[str] = (),
     now: dt.datetime | None = None,
 ) -> str:
     fields = {
@@ -33,6 +34,8 @@ def log_line(
         fields["summary"] = summary
     if error is not None:
         fields["error"] = error
+    if notices:  # notifications that could not be sent, warnings the run printed
+        fields["notices"] = list(notices)
     return json.dumps(fields, ensure_ascii=False)
 
 

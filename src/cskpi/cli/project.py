@@ -1,0 +1,171 @@
+"""Commands of a project folder: init, run, schedule, doctor, calendar.
+
+Registered on the one typer app (:mod:`cskpi.cli.app` imports this module at its end).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cskpi.cli.app import DebugOpt, LangOpt, _finish, _lang, _stderr, app, boundary
+from cskpi.errors import Problem
+from cskpi.i18n import Lang, label, message
+
+ProjectOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--project", help="The project folder (default: here or a parent with cskpi.toml)."
+    ),
+]
+
+
+def _warn(lang: Lang):
+    prefix = label("warning.prefix", lang)
+
+    def show(problem: Problem) -> None:
+        _stderr(f"{prefix}: {problem.render(lang)}")
+
+    return show
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="The project folder to create.")] = Path(),
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """Start a project: cskpi.toml, inputs/ with a sample, scorecards/, crontab.txt (初始化)."""
+    with boundary(lang, debug):
+        chosen = _lang(lang)
+        from cskpi.runs.setup import SAMPLE_PERIOD, init_project
+
+        for path in init_project(folder, chosen):
+            print(message("init.written", chosen, file=str(path)))
+        print(message("init.next", chosen, folder=str(folder), period=SAMPLE_PERIOD))
+    _finish(0)
+
+
+@app.command()
+def run(
+    project: ProjectOpt = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", "-p", help="previous (default), 2026-10, 2026Q3 or 2026."),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Only check that the run can start; evaluate nothing."),
+    ] = False,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Output language (default: the project's).")
+    ] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Evaluate the project's month; silent when every standard passes (运行项目)."""
+    with boundary(lang or "zh", debug):
+        from cskpi.runs.project import find_project
+
+        found = find_project(explicit=project)
+        chosen = _lang(lang or found.settings.lang)
+        if check:
+            from cskpi.runs.project import check_project
+
+            check_project(found, period)
+            _finish(0)
+        from cskpi.runs.project import run_project
+
+        done = run_project(found, period, chosen, warn=_warn(chosen))
+        _report(done, chosen)
+    _finish(done.exit_code)
+
+
+def _report(done, lang: Lang) -> None:
+    """Nothing when all is well; else the card's news (failing rows, summary), the warnings,
+    and where the scorecard is."""
+    from cskpi.runs.notify import verdict_of
+
+    card = done.card
+    news = (
+        verdict_of(card) != "pass"
+        or bool(card.warnings)
+        or any(r.status == "warn" and r.level == "required" for r in card.results)
+    )
+    if not news:
+        return
+    show = _warn(lang)
+    for warning in card.warnings:
+        show(warning)
+    from cskpi.cli.app import _console
+    from cskpi.present.terminal import render_table
+
+    render_table(card, _console(), lang, quiet=True)
+    if done.outputs:
+        print(message("notify.scorecard", lang, file=str(done.outputs[0])))
+
+
+@app.command()
+def schedule(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt = False) -> None:
+    """Print the crontab line and the Windows Task Scheduler command; installs nothing (定时)."""
+    with boundary(lang, debug):
+        chosen = _lang(lang)
+        from cskpi.runs.project import find_project
+        from cskpi.runs.schedule import crontab_line, schtasks_command, schtasks_too_long
+
+        found = find_project(explicit=project)
+        root = found.root
+        print(message("schedule.cron", chosen))
+        print(crontab_line(root))
+        print(message("schedule.cron_add", chosen, file=str(root / "crontab.txt")))
+        print()
+        print(message("schedule.windows", chosen))
+        print(schtasks_command(root))
+        if schtasks_too_long(root):
+            print(message("schedule.windows_long", chosen))
+        print()
+        print(message("schedule.after", chosen))
+    _finish(0)
+
+
+@app.command()
+def doctor(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt = False) -> None:
+    """Check that the scheduled run will work: launcher, inputs, folders, lock, calendar,
+    notification targets (体检). Exit 1 when something must be fixed."""
+    with boundary(lang, debug):
+        chosen = _lang(lang)
+        from cskpi.runs.doctor import examine
+        from cskpi.runs.project import find_project
+
+        findings = examine(find_project(explicit=project))
+        marks = {"ok": "✓", "warn": "!", "error": "✗"}
+        for finding in findings:
+            print(f"{marks[finding.level]} {finding.problem.render(chosen)}")
+        errors = sum(f.level == "error" for f in findings)
+        warnings = sum(f.level == "warn" for f in findings)
+        print(message("doctor.summary", chosen, errors=errors, warnings=warnings))
+    _finish(1 if errors else 0)
+
+
+@app.command("calendar")
+def calendar_command(
+    year: Annotated[
+        int | None, typer.Argument(help="A year to look at (default: this and next).")
+    ] = None,
+    project: ProjectOpt = None,
+    rules: Annotated[
+        str | None, typer.Option("--rules", "-r", help="Rulebook (default: the project's).")
+    ] = None,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> None:
+    """Which years the working-day calendar covers, and how to add one (工作日历)."""
+    with boundary(lang, debug):
+        chosen = _lang(lang)
+        from cskpi.runs.holidays import calendar_report
+
+        for line in calendar_report(year, project=project, rules=rules, lang=chosen):
+            sys.stdout.write(line + "\n")
+    _finish(0)

@@ -1,0 +1,219 @@
+"""Alerts where managers read them: WeCom, DingTalk, Feishu/Lark, e-mail or any JSON webhook.
+
+Sent with apprise, one target at a time so each failure is named. A failed send is a
+warning (printed and logged), never a change of the run's exit code: the scorecard and the
+history are already written. The message is plain text (nothing from the data can become
+markup or a link); personal data is masked; secrets in the URLs are never printed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from cskpi.errors import Problem
+from cskpi.evaluate.scorecard import Result, Scorecard
+from cskpi.i18n import Lang, label, message
+from cskpi.present.formatting import format_actual, format_target, summary_lines
+
+Verdict = Literal["pass", "fail", "incomplete"]
+MAIL_SCHEMES = ("mailto", "mailtos")
+MARK = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–", "insufficient": "?"}
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def verdict_of(card: Scorecard, *, strict: bool = False) -> Verdict:
+    """pass / fail / incomplete (a required standard without a result)."""
+    own = getattr(card, "verdict", None)  # the scorecard's own verdict, where it has one
+    if isinstance(own, str):
+        return own  # type: ignore[return-value]
+    if card.summary().exit_code(strict=strict):
+        return "fail"
+    required = [r for r in card.results if r.level == "required"]
+    if any(r.status in ("no_data", "insufficient") for r in required):
+        return "incomplete"
+    return "pass"
+
+
+def wanted(on: str, verdict: Verdict, card: Scorecard | None) -> bool:
+    """Whether a run is news for ``on``: fail (also incomplete and runs that could not
+    finish), warn (also warned standards and warnings), always."""
+    if on == "always" or card is None or verdict != "pass":
+        return True
+    return on == "warn" and (
+        bool(card.warnings) or any(r.status == "warn" or r.provisional for r in card.results)
+    )
+
+
+def plain(text: object) -> str:
+    """Data as inert text: control and bidirectional characters removed."""
+    return _UNSAFE.sub("", str(text))
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    body: str
+    kind: Literal["success", "warning", "failure"] = "failure"  # apprise's notify types
+
+
+def _line(results: list[Result], lang: Lang, mask: bool) -> str | None:
+    """One failing or warned standard: overall value vs target, and the groups concerned."""
+    overall = results[0]
+    news = [r for r in results if r.status in ("fail", "warn")]
+    if not news:
+        return None
+    text = f"{MARK[overall.status]} {overall.name(lang)} {overall.period}: "
+    text += message(
+        "notify.actual_target",
+        lang,
+        actual=format_actual(overall),
+        target=format_target(overall),
+    )
+    if overall.provisional:
+        text += "*"
+    groups = [r for r in news if r.group is not None]
+    if groups:
+        from cskpi.present.privacy import mask_value
+
+        shown = [
+            f"{mask_value(r.group) if mask else r.group} {format_actual(r)} {MARK[r.status]}"
+            for r in groups
+        ]
+        text += " (" + ", ".join(shown) + ")"
+    return plain(text)
+
+
+def compose(
+    card: Scorecard,
+    verdict: Verdict,
+    lang: Lang,
+    scorecard: Path | None,
+    *,
+    personal_group: bool = False,
+) -> Message:
+    """Verdict, period, each failing or warned standard, the scorecard's path."""
+    title = message(
+        "notify.title",
+        lang,
+        period=card.period,
+        verdict=label(f"notify.verdict_{verdict}", lang),
+        rulebook=card.rulebook_name(lang),
+    )
+    lines = [summary_lines(card, lang)[0]]
+    for _std, _period, results in card.rows():
+        line = _line(results, lang, personal_group)
+        if line is not None:
+            lines.append(line)
+    lines += [message("notify.warning", lang, text=w.render(lang)) for w in card.warnings]
+    provisional = sum(r.provisional for r in card.results)
+    if provisional:
+        lines.append(message("summary.provisional", lang, n=provisional))
+    if scorecard is not None:
+        lines.append(message("notify.scorecard", lang, file=str(scorecard)))
+    kind: Literal["success", "warning", "failure"] = "failure"
+    if verdict == "pass":
+        kind = "warning" if any(r.status == "warn" for r in card.results) else "success"
+    return Message(plain(title), "\n".join(plain(line) for line in lines), kind)
+
+
+def compose_error(period: str, error: str, lang: Lang) -> Message:
+    """A run that could not finish (input missing, rulebook broken, ...): the error, redacted."""
+    title = message("notify.title_error", lang, period=period)
+    return Message(plain(title), plain(error))
+
+
+def shown_url(url: str) -> str:
+    """A target as it may be printed: scheme and host, never a token or password."""
+    try:
+        import apprise
+
+        client = apprise.Apprise()
+        if client.add(url):
+            return client[0].url(privacy=True).split("?")[0]
+    except Exception:  # noqa: S110 - a URL apprise cannot even parse is shown by scheme only
+        pass
+    return url.split("://")[0] + "://…"
+
+
+def send(urls: Sequence[str], note: Message, attachment: Path | None = None) -> list[Problem]:
+    """Send ``note`` to each target; the failures, as warnings (never raised)."""
+    if not urls:
+        return []
+    import apprise
+
+    failures: list[Problem] = []
+    for url in urls:
+        client = apprise.Apprise()
+        if not client.add(url):
+            failures.append(Problem("notify.bad_url", {"url": shown_url(url)}))
+            continue
+        service = client[0]
+        scheme = url.split("://")[0].lower()
+        attach = None
+        if attachment is not None and scheme in MAIL_SCHEMES and attachment.is_file():
+            attach = str(attachment)
+        with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
+            try:
+                ok = bool(
+                    client.notify(
+                        body=note.body,
+                        title=note.title,
+                        body_format=apprise.NotifyFormat.TEXT,
+                        notify_type=note.kind,
+                        attach=attach,
+                    )
+                )
+            except Exception as exc:  # a plugin's own bug must not cost the run
+                ok = False
+                captured.write(f"{type(exc).__name__}: {exc}\n")
+            log = captured.getvalue()
+        if not ok:
+            reason = next((ln for ln in log.splitlines() if ln.strip()), "?")
+            failures.append(
+                Problem(
+                    "notify.failed",
+                    {"target": service.url(privacy=True).split("?")[0], "reason": reason[:200]},
+                )
+            )
+    return failures
+
+
+def endpoint(url: str) -> tuple[str, int] | None:
+    """Host and port a target talks to (for a reachability check), or None if unknown."""
+    from urllib.parse import urlsplit
+
+    import apprise
+
+    client = apprise.Apprise()
+    if not client.add(url):
+        return None
+    service = client[0]
+    fixed = getattr(service, "notify_url", None)
+    if isinstance(fixed, str) and fixed.startswith("http"):
+        parts = urlsplit(fixed)
+        return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    host = getattr(service, "smtp_host", None) or getattr(service, "host", None)
+    if not host:
+        return None
+    port = getattr(service, "port", None) or (443 if getattr(service, "secure", False) else 80)
+    return str(host), int(port)
+
+
+def reachable(url: str, timeout: float = 3.0) -> Problem | None:
+    """A quick TCP connection to the target's server (no message is sent)."""
+    target = endpoint(url)
+    if target is None:
+        return Problem("notify.bad_url", {"url": shown_url(url)})
+    host, port = target
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return Problem("notify.unreachable", {"target": f"{host}:{port}", "reason": reason})

@@ -1,0 +1,416 @@
+"""A project: one folder with ``cskpi.toml``, the monthly inputs, the scorecards and the history.
+
+``cskpi run`` evaluates a month of the project from wherever it is started (the folder or any
+folder below it), so the scheduled line and a person at the keyboard do exactly the same thing,
+and the project's history is the only one its runs write. Paths in ``cskpi.toml`` are relative
+to the folder; ``{period}``, ``{yyyy}`` and ``{mm}`` are filled in; backslashes and drive letters
+written on Windows are read as Windows paths.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PureWindowsPath
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from cskpi.errors import Problem, UsageError
+from cskpi.i18n import Lang
+from cskpi.rulebook.load import DEFAULT_RULEBOOK, load_rulebook
+from cskpi.rulebook.models import Calendar
+from cskpi.rulebook.yamlfile import LineMap
+
+SETTINGS_FILE = "cskpi.toml"
+DEFAULT_INPUT = "inputs/{period}.xlsx"
+DEFAULT_OUTPUT = "scorecards/{period}.xlsx"
+DEFAULT_HISTORY = "history.sqlite3"
+DEFAULT_LOG = "cskpi.log"
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+Templates = Annotated[list[str], BeforeValidator(_as_list), Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NotifySettings(_Model):
+    """Where alerts go and when: ``fail`` also means a run that could not finish."""
+
+    on: Literal["fail", "warn", "always"] = "fail"
+    urls: list[str] = []
+
+
+class Settings(_Model):
+    """``cskpi.toml``: everything ``cskpi run`` needs, validated when it is read."""
+
+    rulebook: str = f"{DEFAULT_RULEBOOK}.yaml"
+    inputs: Templates = [DEFAULT_INPUT]
+    outputs: Templates = [DEFAULT_OUTPUT]
+    history: str = DEFAULT_HISTORY
+    log: Annotated[str | None, BeforeValidator(_blank_is_none)] = DEFAULT_LOG
+    by: Annotated[str | None, BeforeValidator(_blank_is_none)] = None
+    lang: Literal["zh", "en"] = "zh"
+    strict: bool = False
+    lock_timeout: float = Field(default=60.0, ge=0, allow_inf_nan=False)
+    notify: NotifySettings = NotifySettings()
+    calendar: Calendar = Calendar()
+
+
+_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\")\s*=")
+
+
+def toml_lines(text: str) -> LineMap:
+    """Key path -> line, for the plain TOML a person writes (tables and ``key = value``)."""
+    lines = LineMap()
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if match := _TABLE.match(line):
+            table = tuple(part.strip().strip('"') for part in match.group(1).split("."))
+            lines.lines.setdefault(table, number)
+        elif match := _KEY.match(line):
+            lines.lines.setdefault((*table, match.group(1).strip('"')), number)
+    return lines
+
+
+def _problems(exc: ValidationError, file: str, lines: LineMap) -> list[Problem]:
+    import difflib
+
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        detail: Problem | str = err["msg"]
+        if err["type"] == "extra_forbidden":
+            tables: dict[tuple[Any, ...], type[BaseModel]] = {
+                ("notify",): NotifySettings,
+                ("calendar",): Calendar,
+            }
+            known = sorted(tables.get(loc[:-1], Settings).model_fields)
+            near = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            hint = (
+                Problem("expr.did_you_mean", {"near": near[0]})
+                if near
+                else Problem("rules.allowed_keys", {"known": ", ".join(known)})
+            )
+            detail = Problem("rules.unknown_key", {"key": loc[-1], "hint": hint})
+        elif err["type"] == "literal_error":
+            detail = Problem(
+                "rules.not_allowed",
+                {"value": repr(err["input"]), "allowed": err["ctx"].get("expected", "")},
+            )
+        path = ".".join(str(p) for p in loc if not isinstance(p, int)) or "-"
+        problems.append(
+            Problem(
+                "rules.invalid",
+                {"file": file, "line": lines.line(loc), "path": path, "detail": detail},
+            )
+        )
+    return problems
+
+
+def local_path(text: str, root: Path) -> Path:
+    """A path from cskpi.toml: relative to the project, Windows spelling understood anywhere."""
+    if os.name != "nt" and ("\\" in text or re.match(r"^[A-Za-z]:", text)):
+        windows = PureWindowsPath(text)
+        if windows.drive or windows.root:
+            return Path(text)  # another machine's absolute path: reported as given
+        text = windows.as_posix()
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else root / path
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder and its validated settings."""
+
+    root: Path
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def file(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    def path(self, text: str) -> Path:
+        return local_path(text, self.root)
+
+    @property
+    def history(self) -> Path:
+        return self.path(self.settings.history)
+
+    @property
+    def log(self) -> Path | None:
+        return None if self.settings.log is None else self.path(self.settings.log)
+
+    def inputs(self) -> list[str]:
+        """Input templates as absolute paths (still holding their placeholders)."""
+        return [str(self.path(t)) for t in self.settings.inputs]
+
+    def outputs(self, period: str) -> list[Path]:
+        """The scorecard files of ``period`` (a label such as 2026-10)."""
+        from cskpi.evaluate.periods import parse_period
+        from cskpi.read.inputs import fill_template
+
+        window = parse_period(period)
+        return [fill_template(str(self.path(t)), window) for t in self.settings.outputs]
+
+    def rulebook_ref(self) -> str:
+        """A rulebook file of the project, or else a bundled rulebook's name."""
+        candidate = self.path(self.settings.rulebook)
+        return str(candidate) if candidate.exists() else self.settings.rulebook
+
+    def load_rulebook(self):  # -> Rulebook (annotated loosely: rulebook import stays lazy)
+        """The rulebook, with the project's calendar days added to its own."""
+        model = load_rulebook(self.rulebook_ref())
+        own, extra = model.calendar, self.settings.calendar
+        merged = Calendar(
+            holidays=[*own.holidays, *extra.holidays],
+            workdays=[*own.workdays, *extra.workdays],
+            complete_years=[*own.complete_years, *extra.complete_years],
+        )
+        return replace(model, calendar=merged)
+
+
+def load_project(root: Path) -> Project:
+    """Read and validate ``root/cskpi.toml``; every problem names the file and line (exit 2)."""
+    file = root / SETTINGS_FILE
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise UsageError("project.unreadable", file=str(file), reason=exc.strerror) from None
+    try:
+        text = raw.decode("utf-8-sig")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise UsageError("project.not_utf8", file=str(file)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError("project.bad_toml", file=str(file), reason=str(exc)) from None
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise UsageError.of(_problems(exc, str(file), toml_lines(text))) from None
+    from cskpi.present.outputs import OUTPUT_SUFFIXES
+
+    lines = toml_lines(text)
+    bad = [t for t in settings.outputs if Path(t).suffix.lower() not in OUTPUT_SUFFIXES]
+    if bad:
+        raise UsageError(
+            "rules.invalid",
+            file=str(file),
+            line=lines.line(("outputs",)),
+            path="outputs",
+            detail=Problem(
+                "project.output_suffix", {"file": bad[0], "known": " ".join(OUTPUT_SUFFIXES)}
+            ),
+        )
+    return Project(root.resolve(), settings)
+
+
+def find_project(start: Path | None = None, explicit: Path | None = None) -> Project:
+    """The project of ``--project DIR``, else of the current folder or the nearest parent."""
+    if explicit is not None:
+        root = explicit.parent if explicit.name == SETTINGS_FILE else explicit
+        if not (root / SETTINGS_FILE).is_file():
+            raise UsageError("project.not_found_at", folder=str(root))
+        return load_project(root)
+    found = locate(start)
+    if found is None:
+        raise UsageError("project.not_found", folder=str((start or Path.cwd()).resolve()))
+    return load_project(found)
+
+
+def locate(start: Path | None = None) -> Path | None:
+    """The nearest folder at or above ``start`` holding a cskpi.toml, or None."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    return None
+
+
+@dataclass(frozen=True)
+class ProjectRun:
+    """What ``cskpi run`` did: the scorecard, the files written, the exit code, the warnings
+    it has to show besides the card's own (notifications that could not be sent)."""
+
+    card: Any  # Scorecard
+    outputs: tuple[Path, ...]
+    exit_code: int
+    notices: tuple[Problem, ...] = ()
+
+
+def run_project(
+    project: Project,
+    period: str | None = None,
+    lang: str | None = None,
+    warn: Callable[[Problem], None] = lambda _p: None,
+) -> ProjectRun:
+    """Evaluate one period of the project (default: the previous month), record it in the
+    project's history, write its scorecards, alert, and log the run.
+
+    A run that cannot finish (input missing, rulebook broken, history busy) is logged and
+    alerted as well, then raised. Notifications that fail go to ``warn`` (and the log).
+    """
+    from cskpi.errors import CskpiError
+    from cskpi.evaluate.periods import parse_period
+    from cskpi.runs.run import RunOptions, RunRequest, execute
+
+    settings = project.settings
+    shown: Lang = lang or settings.lang  # type: ignore[assignment]
+    window = parse_period(period or "previous")
+    outputs = project.outputs(window.label)
+    try:
+        for output in outputs:
+            _make_folder(output.parent)
+        request = RunRequest(
+            files=project.inputs(),
+            rulebook=project.load_rulebook(),
+            period=window,
+            group_by=settings.by,
+            evidence=any(p.suffix.lower() == ".xlsx" for p in outputs),
+        )
+        options = RunOptions(
+            more_outputs=tuple(outputs),
+            lang=shown,
+            strict=settings.strict,
+            history=project.history,
+            lock_timeout=settings.lock_timeout,
+        )
+        card = execute(request, options)
+    except CskpiError as exc:
+        error = exc.render(shown, redact=True)
+        _after_failure(project, window.label, error, int(exc.exit_code), shown, warn)
+        raise
+    except Exception as exc:
+        error = f"internal error: {type(exc).__name__}"
+        _after_failure(project, window.label, error, 4, shown, warn)
+        raise
+    code = int(card.summary().exit_code(strict=settings.strict))
+    notices = _alert(project, card, outputs, shown, personal=_personal_group(request))
+    for notice in notices:
+        warn(notice)
+    _log(project, window.label, code, card=card, notices=notices)
+    return ProjectRun(card, tuple(outputs), code, tuple(notices))
+
+
+def _make_folder(folder: Path) -> None:
+    from cskpi.errors import OutputError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            "output.write_failed", file=str(folder), reason=exc.strerror or str(exc)
+        ) from None
+
+
+def _personal_group(request: Any) -> bool:
+    from cskpi.runs.run import personal_fields
+
+    if not request.group_by:
+        return False
+    return any(request.group_by in fields for fields in personal_fields(request.rulebook).values())
+
+
+def _alert(project: Project, card: Any, outputs: list[Path], lang: Lang, *, personal: bool):
+    from cskpi.runs import notify
+
+    rules = project.settings.notify
+    verdict = notify.verdict_of(card, strict=project.settings.strict)
+    if not rules.urls or not notify.wanted(rules.on, verdict, card):
+        return []
+    workbook = next((p for p in outputs if p.suffix.lower() == ".xlsx"), None)
+    note = notify.compose(
+        card, verdict, lang, workbook or (outputs[0] if outputs else None), personal_group=personal
+    )
+    return notify.send(rules.urls, note, attachment=workbook)
+
+
+def _after_failure(
+    project: Project,
+    period: str,
+    error: str,
+    code: int,
+    lang: Lang,
+    warn: Callable[[Problem], None],
+) -> None:
+    """Alert (whatever ``on`` says: a run that did not finish is always news) and log."""
+    from cskpi.runs import notify
+
+    notices = notify.send(project.settings.notify.urls, notify.compose_error(period, error, lang))
+    for notice in notices:
+        warn(notice)
+    _log(project, period, code, error=error, notices=notices)
+
+
+def _log(
+    project: Project,
+    period: str,
+    code: int,
+    *,
+    card: Any = None,
+    error: str | None = None,
+    notices: Sequence[Problem] = (),
+) -> None:
+    from cskpi.runs.runlog import append_log, log_line
+
+    if project.log is None:
+        return
+    summary = None
+    if card is not None:
+        from cskpi.present.formatting import summary_lines
+
+        summary = summary_lines(card, "en")[0]
+    inputs = [p for p, _h in card.inputs] if card is not None else project.inputs()
+    append_log(
+        project.log,
+        log_line(
+            period=period,
+            inputs=inputs,
+            exit_code=code,
+            summary=summary,
+            error=error,
+            notices=[n.render("en") for n in notices],
+        ),
+    )
+
+
+def check_project(project: Project, period: str | None = None) -> None:
+    """What ``run --check`` proves: the settings, the rulebook and the period are valid and
+    the scorecard folders can be written. Reads no input and writes nothing."""
+    from cskpi.errors import OutputError
+    from cskpi.evaluate.periods import parse_period
+
+    window = parse_period(period or "previous")
+    project.load_rulebook()
+    for output in project.outputs(window.label):
+        here = output.parent
+        while not here.exists() and here.parent != here:
+            here = here.parent
+        if not os.access(here, os.W_OK | os.X_OK):
+            raise OutputError("output.write_failed", file=str(output), reason="permission denied")
+
+
+def history_source(rules: str | None, path: Path | None, project: Path | None):
+    """The rulebook and history ``cskpi history`` reads: ``--history`` as given, else the
+    project's (here, above, or ``--project``); outside a project a path is required."""
+    if path is not None and project is None:
+        return load_rulebook(rules), path
+    if project is None and locate() is None:
+        raise UsageError("history.no_project", folder=str(Path.cwd()))
+    found = find_project(explicit=project)
+    model = load_rulebook(rules) if rules is not None else found.load_rulebook()
+    return model, path or found.history
