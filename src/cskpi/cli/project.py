@@ -86,11 +86,9 @@ def run(
 def _report(done, lang: Lang) -> None:
     """Nothing when all is well; else the card's news (failing rows, summary), the warnings,
     and where the scorecard is."""
-    from cskpi.runs.notify import verdict_of
-
     card = done.card
     news = (
-        verdict_of(card) != "pass"
+        card.verdict != "pass"
         or bool(card.warnings)
         or any(r.status == "warn" and r.level == "required" for r in card.results)
     )

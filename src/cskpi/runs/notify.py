@@ -17,27 +17,13 @@ from pathlib import Path
 from typing import Literal
 
 from cskpi.errors import Problem
-from cskpi.evaluate.scorecard import Result, Scorecard
+from cskpi.evaluate.scorecard import Result, Scorecard, Verdict
 from cskpi.i18n import Lang, label, message
 from cskpi.present.formatting import format_actual, format_target, summary_lines
 
-Verdict = Literal["pass", "fail", "incomplete"]
 MAIL_SCHEMES = ("mailto", "mailtos")
 MARK = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–", "insufficient": "?"}
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def verdict_of(card: Scorecard, *, strict: bool = False) -> Verdict:
-    """pass / fail / incomplete (a required standard without a result)."""
-    own = getattr(card, "verdict", None)  # the scorecard's own verdict, where it has one
-    if isinstance(own, str):
-        return own  # type: ignore[return-value]
-    if card.summary().exit_code(strict=strict):
-        return "fail"
-    required = [r for r in card.results if r.level == "required"]
-    if any(r.status in ("no_data", "insufficient") for r in required):
-        return "incomplete"
-    return "pass"
 
 
 def wanted(on: str, verdict: Verdict, card: Scorecard | None) -> bool:

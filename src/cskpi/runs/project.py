@@ -202,10 +202,11 @@ def load_project(root: Path) -> Project:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise UsageError.of(_problems(exc, str(file), toml_lines(text))) from None
-    from cskpi.present.outputs import OUTPUT_SUFFIXES
+    from cskpi.present.formats import file_suffixes
 
     lines = toml_lines(text)
-    bad = [t for t in settings.outputs if Path(t).suffix.lower() not in OUTPUT_SUFFIXES]
+    known = file_suffixes()
+    bad = [t for t in settings.outputs if Path(t).suffix.lower() not in known]
     if bad:
         raise UsageError(
             "rules.invalid",
@@ -213,7 +214,7 @@ def load_project(root: Path) -> Project:
             line=lines.line(("outputs",)),
             path="outputs",
             detail=Problem(
-                "project.output_suffix", {"file": bad[0], "known": " ".join(OUTPUT_SUFFIXES)}
+                "project.output_suffix", {"file": bad[0], "known": " ".join(known)}
             ),
         )
     return Project(root.resolve(), settings)
@@ -298,7 +299,7 @@ def run_project(
         error = f"internal error: {type(exc).__name__}"
         _after_failure(project, window.label, error, 4, shown, warn)
         raise
-    code = int(card.summary().exit_code(strict=settings.strict))
+    code = int(card.exit_code)
     notices = _alert(project, card, outputs, shown, personal=_personal_group(request))
     for notice in notices:
         warn(notice)
@@ -329,7 +330,7 @@ def _alert(project: Project, card: Any, outputs: list[Path], lang: Lang, *, pers
     from cskpi.runs import notify
 
     rules = project.settings.notify
-    verdict = notify.verdict_of(card, strict=project.settings.strict)
+    verdict = card.verdict
     if not rules.urls or not notify.wanted(rules.on, verdict, card):
         return []
     workbook = next((p for p in outputs if p.suffix.lower() == ".xlsx"), None)
