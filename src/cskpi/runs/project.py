@@ -213,9 +213,7 @@ def load_project(root: Path) -> Project:
             file=str(file),
             line=lines.line(("outputs",)),
             path="outputs",
-            detail=Problem(
-                "project.output_suffix", {"file": bad[0], "known": " ".join(known)}
-            ),
+            detail=Problem("project.output_suffix", {"file": bad[0], "known": " ".join(known)}),
         )
     return Project(root.resolve(), settings)
 
