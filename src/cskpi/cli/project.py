@@ -12,14 +12,13 @@ from typing import Annotated
 import typer
 
 from cskpi.cli.app import DebugOpt, LangOpt, _finish, _lang, _stderr, app, boundary
+from cskpi.cli.helptext import h
 from cskpi.errors import Problem
 from cskpi.i18n import Lang, label, message
 
 ProjectOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--project", help="The project folder (default: here or a parent with cskpi.toml)."
-    ),
+    typer.Option("--project", help=h("project.project")),
 ]
 
 
@@ -32,9 +31,9 @@ def _warn(lang: Lang):
     return show
 
 
-@app.command()
+@app.command(help=h("init"))
 def init(
-    folder: Annotated[Path, typer.Argument(help="The project folder to create.")] = Path(),
+    folder: Annotated[Path, typer.Argument(help=h("init.folder"))] = Path(),
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
 ) -> None:
@@ -49,20 +48,18 @@ def init(
     _finish(0)
 
 
-@app.command()
+@app.command(help=h("run"))
 def run(
     project: ProjectOpt = None,
     period: Annotated[
         str | None,
-        typer.Option("--period", "-p", help="previous (default), 2026-10, 2026Q3 or 2026."),
+        typer.Option("--period", "-p", help=h("run.period")),
     ] = None,
     check: Annotated[
         bool,
-        typer.Option("--check", help="Only check that the run can start; evaluate nothing."),
+        typer.Option("--check", help=h("run.check")),
     ] = False,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="Output language (default: the project's).")
-    ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help=h("run.lang"))] = None,
     debug: DebugOpt = False,
 ) -> None:
     """Evaluate the project's month; silent when every standard passes (运行项目)."""
@@ -105,7 +102,7 @@ def _report(done, lang: Lang) -> None:
         print(message("notify.scorecard", lang, file=str(done.outputs[0])))
 
 
-@app.command()
+@app.command(help=h("schedule"))
 def schedule(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt = False) -> None:
     """Print the crontab line and the Windows Task Scheduler command; installs nothing (定时)."""
     with boundary(lang, debug):
@@ -128,7 +125,7 @@ def schedule(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt =
     _finish(0)
 
 
-@app.command()
+@app.command(help=h("doctor"))
 def doctor(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt = False) -> None:
     """Check that the scheduled run will work: launcher, inputs, folders, lock, calendar,
     notification targets (体检). Exit 1 when something must be fixed."""
@@ -147,15 +144,11 @@ def doctor(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt = F
     _finish(1 if errors else 0)
 
 
-@app.command("calendar")
+@app.command("calendar", help=h("calendar"))
 def calendar_command(
-    year: Annotated[
-        int | None, typer.Argument(help="A year to look at (default: this and next).")
-    ] = None,
+    year: Annotated[int | None, typer.Argument(help=h("calendar.year"))] = None,
     project: ProjectOpt = None,
-    rules: Annotated[
-        str | None, typer.Option("--rules", "-r", help="Rulebook (default: the project's).")
-    ] = None,
+    rules: Annotated[str | None, typer.Option("--rules", "-r", help=h("calendar.rules"))] = None,
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
 ) -> None:
