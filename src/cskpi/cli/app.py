@@ -175,6 +175,12 @@ def evaluate(
         bool, typer.Option("--explain-columns", help=h("evaluate.explain_columns"))
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help=h("evaluate.verbose"))] = False,
+    explain_sql: Annotated[
+        bool, typer.Option("--explain-sql", help=h("evaluate.explain_sql"))
+    ] = False,
+    statement_timeout: Annotated[
+        float, typer.Option("--statement-timeout", help=h("evaluate.statement_timeout"))
+    ] = 300.0,
     lang: LangOpt = "zh",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=h("evaluate.quiet"))] = False,
     strict: Annotated[bool, typer.Option("--strict", help=h("evaluate.strict"))] = False,
@@ -195,8 +201,13 @@ def evaluate(
             from cskpi.read.waivers import load_waivers
 
             approved = tuple(load_waivers(waivers, [s.id for s in loaded.standards]))
+        from cskpi.read.tables import Explained
+
+        explained = Explained() if explain_sql else None
         request = RunRequest(
             files=files,
+            statement_timeout=statement_timeout,
+            explained=explained,
             rulebook=loaded,
             waivers=approved,
             period=parse_period(period) if period else None,
@@ -219,6 +230,10 @@ def evaluate(
             prefix = label("warning.prefix", chosen)
             for warning in card.warnings:
                 _stderr(f"{prefix}: {warning.render(chosen)}")
+        if explained is not None:
+            from cskpi.present.sqltext import render_sql
+
+            _stderr(render_sql(explained.entries))
         if verbose:
             for line in report.column_lines(card, chosen):
                 _stderr(line)
@@ -251,7 +266,10 @@ PROGRESS_BYTES = 2_000_000  # about a second of reading: smaller inputs show no 
 @contextmanager
 def _progress(files: list[str], lang: Lang, quiet: bool) -> Iterator[Progress | None]:
     """A progress display on stderr for large reads; nothing when quiet or not a terminal."""
-    large = sum(Path(f).stat().st_size for f in files if Path(f).is_file()) > PROGRESS_BYTES
+    from cskpi.read.database import is_database_url
+
+    sizes = (Path(f).stat().st_size for f in files if not is_database_url(f) and Path(f).is_file())
+    large = sum(sizes) > PROGRESS_BYTES
     if quiet or not large or not sys.stderr.isatty():
         yield None
         return
@@ -266,6 +284,9 @@ def _progress(files: list[str], lang: Lang, quiet: bool) -> Iterator[Progress | 
 @contextmanager
 def _logged(log_file: Path | None, files: list[str], period: str | None) -> Iterator[None]:
     """Log a failed run (message only, never cell contents) before the boundary reports it."""
+    from cskpi.read.database import mask_url
+
+    files = [mask_url(f) for f in files]  # a database URL's password never reaches the log
     try:
         yield
     except CskpiError as exc:

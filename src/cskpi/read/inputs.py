@@ -12,6 +12,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -28,7 +29,11 @@ from cskpi.read.sheets import (
     read_sheet,
 )
 from cskpi.read.sources import SUFFIXES, TABLE_SUFFIXES, ExcelSource, RawSheet, Source, TableSource
+from cskpi.read.tables import DatabaseOptions
 from cskpi.rulebook.compiled import Rulebook
+
+if TYPE_CHECKING:
+    from cskpi.read.tables import DatabaseSource
 
 # Progress callback: (file, sheet, rows read or None when starting)
 Progress = Callable[[str, str, int | None], None]
@@ -147,40 +152,106 @@ def read_workbook(
             raise
         raise _readiness(path, exc) from None
     result.files.append(InputFile(file, digest))
-    bad_cells = BadCells()  # unreadable cells that fail the run
-    lenient = BadCells()  # those of datasets that skip such rows: warnings only
     try:
-        for dataset_id, raw in _sheets_for(source, rulebook, result.warnings, progress):
-            spec = rulebook.datasets[dataset_id]
-            frame = read_sheet(
-                raw,
-                spec,
-                file=file,
-                required=rulebook.sheet_required(dataset_id),
-                wanted=fields_to_load(rulebook, dataset_id, group_fields, everything=all_columns),
-                checked=fields_to_load(rulebook, dataset_id, group_fields),
-                bad_cells=lenient if spec.bad_values == "skip" else bad_cells,
-                matches=result.matches,
-                dataset_id=dataset_id,
-            )
-            if lenient.skipped:
-                result.skipped[dataset_id] = result.skipped.get(dataset_id, 0) + lenient.skipped
-                lenient.skipped = 0
-            if progress is not None:
-                progress(file, raw.name, len(frame))
-            previous = result.frames.get(dataset_id)
-            if previous is None:
-                result.frames[dataset_id] = frame
-            else:
-                frame = _dedupe(previous, frame, spec.id_column, dataset_id, result.warnings)
-                result.frames[dataset_id] = pd.concat([previous, frame], ignore_index=True)
+        sheets = _sheets_for(source, rulebook, result.warnings, progress)
+        _read_sheets(sheets, file, rulebook, result, group_fields, progress, all_columns)
     finally:
         source.close()
+    return result
+
+
+def read_database(
+    url: str,
+    rulebook: Rulebook,
+    options: DatabaseOptions,
+    *,
+    group_fields: Iterable[str] = (),
+    into: Datasets | None = None,
+    progress: Progress | None = None,
+    all_columns: bool = True,
+) -> Datasets:
+    """Read every dataset of ``rulebook`` from the tables of a database (read-only)."""
+    from cskpi.read.database import open_database
+    from cskpi.read.tables import DatabaseSource
+
+    result = into if into is not None else Datasets()
+    db = open_database(url, timeout=options.timeout)
+    try:
+        source = DatabaseSource(db, rulebook, params=options.span, explained=options.explained)
+        result.files.append(InputFile(db.label, ""))  # a database has no file digest
+        sheets = _tables_for(source, rulebook, result.warnings, progress)
+        _read_sheets(sheets, db.label, rulebook, result, group_fields, progress, all_columns)
+    finally:
+        db.close()
+    return result
+
+
+def _tables_for(
+    source: DatabaseSource, rulebook: Rulebook, warnings: list[Problem], progress: Progress | None
+) -> Iterator[tuple[str, RawSheet]]:
+    """(dataset, table) pairs: a dataset's ``table:``/``query:``, or a table named like it."""
+    for dataset_id, spec in rulebook.datasets.items():
+        name = source.find(spec)
+        if name is None:
+            present = ", ".join(source.sheet_names()) or "-"
+            names = " / ".join(spec.sheets)
+            warnings.append(
+                Problem(
+                    "input.sheet_missing",
+                    {
+                        "file": source.label,
+                        "dataset": dataset_id,
+                        "names": names,
+                        "present": present,
+                    },
+                )
+            )
+            continue
+        if progress is not None:
+            progress(source.label, name, None)
+        yield dataset_id, source.sheet_for(spec, name)
+
+
+def _read_sheets(
+    sheets: Iterable[tuple[str, RawSheet]],
+    file: str,
+    rulebook: Rulebook,
+    result: Datasets,
+    group_fields: Iterable[str],
+    progress: Progress | None,
+    all_columns: bool,
+) -> None:
+    """Type each (dataset, raw sheet) and append it to ``result`` (rows read twice once)."""
+    bad_cells = BadCells()  # unreadable cells that fail the run
+    lenient = BadCells()  # those of datasets that skip such rows: warnings only
+    for dataset_id, raw in sheets:
+        spec = rulebook.datasets[dataset_id]
+        frame = read_sheet(
+            raw,
+            spec,
+            file=file,
+            required=rulebook.sheet_required(dataset_id),
+            wanted=fields_to_load(rulebook, dataset_id, group_fields, everything=all_columns),
+            checked=fields_to_load(rulebook, dataset_id, group_fields),
+            bad_cells=lenient if spec.bad_values == "skip" else bad_cells,
+            matches=result.matches,
+            dataset_id=dataset_id,
+        )
+        if lenient.skipped:
+            result.skipped[dataset_id] = result.skipped.get(dataset_id, 0) + lenient.skipped
+            lenient.skipped = 0
+        if progress is not None:
+            progress(file, raw.name, len(frame))
+        previous = result.frames.get(dataset_id)
+        if previous is None:
+            result.frames[dataset_id] = frame
+        else:
+            frame = _dedupe(previous, frame, spec.id_column, dataset_id, result.warnings)
+            result.frames[dataset_id] = pd.concat([previous, frame], ignore_index=True)
     if bad_cells.total:
         raise InputError.of(bad_cells.problems())
     if lenient.total:
         result.warnings += lenient.problems()
-    return result
 
 
 def _sheets_for(
@@ -277,9 +348,24 @@ def read_inputs(
     warnings: Iterable[Problem] = (),
     progress: Progress | None = None,
     all_columns: bool = True,
+    databases: Sequence[str] = (),
+    database_options: DatabaseOptions | None = None,
 ) -> Datasets:
-    """Read several files as one data set (``all_columns=False``: only what is evaluated)."""
+    """Read several files (and database URLs) as one data set.
+
+    ``all_columns=False``: only what is evaluated.
+    """
     data = Datasets(warnings=list(warnings))
+    for url in databases:
+        read_database(
+            url,
+            rulebook,
+            database_options or DatabaseOptions(),
+            group_fields=group_fields,
+            into=data,
+            progress=progress,
+            all_columns=all_columns,
+        )
     for path in paths:
         read_workbook(
             path,

@@ -79,11 +79,20 @@ class BadCells:
 
 
 def locate_columns(
-    head: list[list[str | None]], spec: Dataset, *, file: str, sheet: str, required: set[str]
+    head: list[list[str | None]],
+    spec: Dataset,
+    *,
+    file: str,
+    sheet: str,
+    required: set[str],
+    header_at: int | None = None,
 ) -> tuple[int, dict[str, int]]:
-    """Find the header row and the column of each field; missing required fields are errors."""
+    """Find the header row and the column of each field; missing required fields are errors.
+
+    ``header_at``: the header row is known (a database table's column names).
+    """
     lookup = spec.lookup
-    header_index = _find_header(head, lookup)
+    header_index = _find_header(head, lookup) if header_at is None else header_at
     if header_index is None:
         raise InputError(
             "input.no_header",
@@ -168,7 +177,10 @@ def read_sheet(
     """
     sheet = raw.name
     head = raw.head(HEADER_SEARCH_ROWS)
-    header_index, positions = locate_columns(head, spec, file=file, sheet=sheet, required=required)
+    header_index, positions = locate_columns(
+        head, spec, file=file, sheet=sheet, required=required, header_at=raw.header_at
+    )
+    letter = column_letter if raw.labels is None else raw.labels.__getitem__
     if matches is not None:
         head_row = head[header_index]
         present = [c.strip() for c in head_row if c and c.strip()]
@@ -181,7 +193,7 @@ def read_sheet(
                         dataset_id,
                         fid,
                         str(head_row[positions[fid]]).strip(),
-                        column_letter(positions[fid]),
+                        letter(positions[fid]),
                     )
                 )
             else:
@@ -193,7 +205,7 @@ def read_sheet(
     keep = _rows_with_data(raw, list(positions.values()), start)
     everything = bool(keep.all())
     mask = pa.array(keep)
-    rows = np.arange(start, start + len(keep))[keep] + 1  # 1-based sheet row numbers
+    rows = np.arange(start, start + len(keep))[keep] + 1 + raw.row_offset  # 1-based
     position_of_row = {int(r): i for i, r in enumerate(rows)} if raw.errors else {}
 
     frame = pd.DataFrame(index=pd.RangeIndex(len(rows)))
@@ -215,9 +227,9 @@ def read_sheet(
             continue
         found: list[tuple[int, str | None]] = [(int(i), None) for i in np.flatnonzero(bad)]
         found += [  # error values (#N/A) read as blank: they are not blank
-            (position_of_row[row + 1], text)
+            (position_of_row[row + 1 + raw.row_offset], text)
             for (row, col), text in raw.errors.items()
-            if col == positions[fid] and row + 1 in position_of_row
+            if col == positions[fid] and row + 1 + raw.row_offset in position_of_row
         ]
         for i, error in sorted(found):
             unreadable[i] = True
@@ -240,7 +252,7 @@ def read_sheet(
                         "file": file,
                         "sheet": sheet,
                         "row": int(rows[i]),
-                        "column": column_letter(positions[fid]),
+                        "column": letter(positions[fid]),
                         "header": col_spec.header,
                         "kind": Problem(f"kind.{kind}"),
                         "value": value if error is None else error,

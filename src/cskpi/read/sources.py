@@ -45,6 +45,11 @@ class RawSheet:
     columns: dict[int, int] = field(default_factory=dict)  # absolute index -> position
     # cells that hold an error value instead of data: (row, absolute column) -> "#N/A"
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    # a database table: the header is row 0 (its column names, never a title row), columns
+    # are named by their names, and data rows are numbered from 1
+    header_at: int | None = None
+    labels: dict[int, str] | None = None
+    row_offset: int = 0
 
     def head(self, n: int) -> list[list[str | None]]:
         """The first ``n`` rows as lists indexed by absolute column (for finding the header)."""

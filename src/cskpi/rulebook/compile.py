@@ -106,6 +106,17 @@ def _dataset(dataset_id: str, spec: DatasetSpec, problems: _Problems) -> Dataset
                 ("datasets", dataset_id, key),
                 f"'{name}' is not a column id of this dataset (known: {', '.join(spec.columns)})",
             )
+    if spec.table is not None and spec.query is not None:
+        problems.invalid(("datasets", dataset_id, "query"), Problem("rules.table_and_query"))
+    if spec.query is not None:
+        from cskpi.rulebook.sqlcheck import check_query
+
+        refused = check_query(spec.query)
+        if refused is not None:
+            problems.invalid(
+                ("datasets", dataset_id, "query"),
+                Problem("rules.query_not_select", {"reason": refused}),
+            )
     lookup: dict[str, str] = {}
     for fid, col in spec.columns.items():
         for name in (fid, col.header, *col.aliases):
@@ -129,6 +140,8 @@ def _dataset(dataset_id: str, spec: DatasetSpec, problems: _Problems) -> Dataset
         bad_values=spec.bad_values,
         missing=tuple(spec.missing),
         keep_last=spec.keep_last,
+        table=spec.table,
+        query=spec.query,
     )
 
 

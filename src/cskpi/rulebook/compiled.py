@@ -49,6 +49,8 @@ class Dataset:
     bad_values: Literal["fail", "skip"] = "fail"
     missing: tuple[str, ...] = ()
     keep_last: KeepLast | None = None
+    table: str | None = None  # a database input: this table or view
+    query: str | None = None  # a database input: this read-only SELECT
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,10 @@ class DatasetSpec(_Model):
     missing: list[str] = []
     # an event log (one row per update): keep only the row with the highest `by` per `key`
     keep_last: KeepLast | None = None
+    # a database input: read this table or view (``schema.table``), or this read-only
+    # SELECT (``:start``/``:end`` bound to the run's span), instead of finding it by name
+    table: str | None = None
+    query: str | None = None
     columns: dict[str, ColumnSpec] = Field(min_length=1)
 
 

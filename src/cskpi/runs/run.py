@@ -13,13 +13,15 @@ from cskpi.errors import InputError
 from cskpi.evaluate import periods
 from cskpi.evaluate.datasets import Waiver
 from cskpi.evaluate.engine import evaluate, latest_period, resolve_group_field
-from cskpi.evaluate.periods import Period, check_not_future
+from cskpi.evaluate.periods import Granularity, Period, check_not_future
 from cskpi.evaluate.scorecard import Scorecard
 from cskpi.evaluate.trend import build_trend
 from cskpi.i18n import Lang
 from cskpi.present.outputs import check_output, write_output
 from cskpi.present.privacy import mask_datasets
+from cskpi.read.database import DEFAULT_TIMEOUT, is_database_url
 from cskpi.read.inputs import Progress, expand_inputs, expand_paths, is_template, read_inputs
+from cskpi.read.tables import DatabaseOptions, Explained
 from cskpi.rulebook.compiled import Rulebook
 from cskpi.runs import history
 
@@ -35,6 +37,8 @@ class RunRequest:
     evidence: bool = False  # rows will be shown (export, --evidence): load every column
     waivers: tuple[Waiver, ...] = ()
     now: pd.Timestamp | None = None  # the run's clock; None: periods.now()
+    statement_timeout: float = DEFAULT_TIMEOUT  # seconds, for database inputs
+    explained: Explained | None = None  # collects the SQL sent, for --explain-sql
 
 
 def personal_fields(rulebook: Rulebook) -> dict[str, set[str]]:
@@ -59,11 +63,18 @@ def run_evaluation(
     period = request.period
     if period is not None:  # refused before any file is read
         check_not_future(period, request.as_of, now)
-    if any(is_template(f) for f in request.files):
+    urls = [f for f in request.files if is_database_url(f)]
+    files = [f for f in request.files if not is_database_url(f)]
+    if any(is_template(f) for f in files):
         period = period or periods.previous_month(now.date())
-        paths, warnings = expand_inputs(request.files, period, model)
+        paths, warnings = expand_inputs(files, period, model)
     else:
-        paths, warnings = expand_paths(request.files), []
+        paths, warnings = expand_paths(files), []
+    options = DatabaseOptions(
+        timeout=request.statement_timeout,
+        span=None if period is None else run_span(model, period, request.as_of),
+        explained=request.explained,
+    )
     data = read_inputs(
         paths,
         model,
@@ -71,6 +82,8 @@ def run_evaluation(
         warnings=warnings,
         progress=progress,
         all_columns=request.evidence,
+        databases=urls,
+        database_options=options,
     )
     period = period or latest_period(model, data.frames, now)
     if period is None:
@@ -88,6 +101,18 @@ def run_evaluation(
         keep_evidence=request.evidence,
         waivers=request.waivers,
     )
+
+
+def run_span(model: Rulebook, period: Period, as_of: pd.Timestamp | None) -> dict[str, object]:
+    """The instants a run reads: from the start of the widest window any standard needs to
+    the end of the period (or as-of). A dataset's query receives them as :start and :end."""
+    widest: Granularity = max(
+        (s.period for s in model.standards if s.date_field),
+        key=lambda g: {"month": 0, "quarter": 1, "year": 2}[g],
+        default="month",
+    )
+    end = period.last_instant if as_of is None else as_of
+    return {"start": min(period.containing(widest).start, period.start), "end": end}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,267 @@
+"""Database inputs: a URL instead of a file, opened read-only, with a statement timeout.
+
+``sqlite:///crm.db``, ``duckdb:///warehouse.duckdb``, ``postgresql://user@host/db`` and any
+URL SQLAlchemy reaches (MySQL, SQL Server, ...). SQLAlchemy Core is the one query layer: it
+knows each dialect's quoting and parameter style, and its reflection lists tables and views.
+
+Safety, whatever the rulebook says:
+- read-only at the connection: SQLite ``mode=ro`` (and ``query_only``), DuckDB
+  ``read_only=True``, PostgreSQL ``default_transaction_read_only`` and ``SET TRANSACTION READ
+  ONLY``, MySQL ``SET SESSION TRANSACTION READ ONLY``;
+- a statement timeout (PostgreSQL ``statement_timeout``, MySQL ``max_execution_time``, an
+  interrupt for the embedded engines);
+- credentials never shown: every place a URL is printed uses :func:`mask_url`, and a
+  driver's error text has the password removed before it becomes a message. Passwords belong
+  in the environment (``PGPASSWORD``) or the driver's own files (``~/.pgpass``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cskpi.errors import InputError
+
+DEFAULT_TIMEOUT = 300.0  # seconds for one statement
+
+# schemes (before any "+driver") that name a database
+DIALECTS = {
+    "sqlite",
+    "duckdb",
+    "postgresql",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "mssql",
+    "oracle",
+    "trino",
+    "clickhouse",
+    "databricks",
+    "snowflake",
+    "bigquery",
+}
+DRIVER_EXTRAS = {  # which optional extra installs the driver (README "Database inputs")
+    "postgresql": "postgresql",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+}
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9]*)(\+[A-Za-z0-9_]+)?://")
+_SECRET_PARAMS = re.compile(r"(?i)([?&](?:password|passwd|pwd|secret|token|access_token)=)[^&]*")
+_USERINFO = re.compile(r"(://[^/@:]*:)[^/@]*@")
+
+
+def is_database_url(text: str) -> bool:
+    """``scheme://...`` with a database scheme (a Windows path ``C:\\x`` never matches)."""
+    match = _URL.match(text)
+    return match is not None and match.group(1).lower() in DIALECTS
+
+
+def mask_url(text: str) -> str:
+    """The URL as it may be shown: password and secret query parameters replaced by ***."""
+    masked = _USERINFO.sub(r"\1***@", text)
+    return _SECRET_PARAMS.sub(r"\1***", masked)
+
+
+def _secrets(url: Any) -> list[str]:
+    found = [url.password] if url.password else []
+    found += [
+        str(v)
+        for k, v in url.query.items()
+        if k.lower() in ("password", "passwd", "pwd", "secret", "token", "access_token")
+    ]
+    return [s for s in found if s]
+
+
+@dataclass
+class Database:
+    """An open, read-only database: the SQLAlchemy engine and how to show it."""
+
+    engine: Any  # sqlalchemy.engine.Engine
+    label: str  # the masked URL, the only form ever shown
+    dialect: str  # sqlite, duckdb, postgresql, ...
+    timeout: float
+    secrets: tuple[str, ...] = ()
+    path: Path | None = None  # the file of an embedded database
+
+    def scrub(self, text: str) -> str:
+        """A driver's message without any secret of the URL in it."""
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return mask_url(text)
+
+    def error(self, exc: BaseException, table: str | None = None) -> InputError:
+        """A database failure as an input error naming the masked URL (never the password)."""
+        original = getattr(exc, "orig", None) or exc
+        lines = str(original).strip().splitlines() or [type(original).__name__]
+        reason = self.scrub(lines[0])
+        if table:
+            return InputError("input.db_query_failed", url=self.label, table=table, reason=reason)
+        return InputError("input.db_failed", url=self.label, reason=reason)
+
+    @contextmanager
+    def connect(self) -> Iterator[Any]:
+        """A connection inside one read-only transaction, interrupted after ``timeout``."""
+        try:
+            conn = self.engine.connect()
+        except Exception as exc:  # the driver's own error classes: no common base
+            raise self.error(exc) from None
+        timer: threading.Timer | None = None
+        try:
+            with conn.begin():
+                _read_only_transaction(conn, self.dialect, self.timeout)
+                raw = conn.connection.dbapi_connection
+                interrupt = getattr(raw, "interrupt", None)
+                if interrupt is not None and self.dialect in ("sqlite", "duckdb"):
+                    timer = threading.Timer(self.timeout, interrupt)
+                    timer.daemon = True
+                    timer.start()
+                yield conn
+        finally:
+            if timer is not None:
+                timer.cancel()
+            conn.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _read_only_transaction(conn: Any, dialect: str, timeout: float) -> None:
+    from sqlalchemy import text
+
+    ms = max(1, int(timeout * 1000))
+    if dialect == "postgresql":
+        conn.execute(text("SET TRANSACTION READ ONLY"))
+        conn.execute(text(f"SET LOCAL statement_timeout = {ms}"))  # an int we made, not input
+    elif dialect in ("mysql", "mariadb"):
+        conn.execute(text("SET SESSION TRANSACTION READ ONLY"))
+        if dialect == "mysql":
+            conn.execute(text(f"SET SESSION max_execution_time = {ms}"))
+
+
+def open_database(text: str, *, timeout: float = DEFAULT_TIMEOUT) -> Database:
+    """Connect to ``text`` (a database URL) read-only; errors name the masked URL."""
+    try:
+        from sqlalchemy import create_engine, event
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+        from sqlalchemy.pool import NullPool
+    except ModuleNotFoundError:  # pragma: no cover - a core dependency
+        raise InputError(
+            "input.db_driver", url=mask_url(text), extra="", package="sqlalchemy"
+        ) from None
+    label = mask_url(text)
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise InputError("input.db_bad_url", url=label) from None
+    dialect = url.get_backend_name()
+    if dialect == "postgres":
+        url = url.set(drivername="postgresql")
+        dialect = "postgresql"
+    options: dict[str, Any] = {"poolclass": NullPool}
+    path: Path | None = None
+    if dialect == "sqlite":
+        path = _embedded_path(url, label)
+        uri = path.resolve().as_uri() + "?mode=ro"  # file:///C:/... on Windows too
+
+        def creator() -> Any:
+            import sqlite3
+
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            conn.execute("PRAGMA query_only = ON")
+            return conn
+
+        options["creator"] = creator
+    elif dialect == "duckdb":
+        path = _embedded_path(url, label)
+        options["connect_args"] = {"read_only": True}
+    elif dialect == "postgresql":
+        if url.get_driver_name() == "psycopg2" and "+" not in url.drivername:
+            url = url.set(drivername=_postgres_driver())
+        ms = max(1, int(timeout * 1000))
+        options["connect_args"] = {
+            "options": f"-c default_transaction_read_only=on -c statement_timeout={ms}",
+            "connect_timeout": max(1, min(int(timeout), 30)),
+        }
+    try:
+        engine = create_engine(url, **options)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        package = getattr(exc, "name", None) or url.get_driver_name()
+        raise InputError(
+            "input.db_driver", url=label, extra=DRIVER_EXTRAS.get(dialect, dialect), package=package
+        ) from None
+    if dialect in ("mysql", "mariadb"):
+        event.listen(engine, "connect", _mysql_read_only)
+    return Database(engine, label, dialect, timeout, tuple(_secrets(url)), path)
+
+
+def _mysql_read_only(dbapi_connection: Any, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET SESSION TRANSACTION READ ONLY")
+    cursor.close()
+
+
+def _postgres_driver() -> str:
+    """psycopg (3) when installed, else psycopg2: ``postgresql://`` works with either."""
+    import importlib.util
+
+    if importlib.util.find_spec("psycopg") is not None:
+        return "postgresql+psycopg"
+    return "postgresql+psycopg2"
+
+
+def _embedded_path(url: Any, label: str) -> Path:
+    """The file of a SQLite or DuckDB URL; it must exist (read-only never creates one)."""
+    name = url.database
+    if not name or name == ":memory:":
+        raise InputError("input.db_bad_url", url=label)
+    path = Path(name)
+    if not path.exists():
+        raise InputError("input.file_not_found", file=label)
+    if not path.is_file():
+        raise InputError("input.not_a_file", file=label)
+    return path
+
+
+def relations(db: Database) -> list[str]:
+    """Tables and views of the default schema, in name order."""
+    from sqlalchemy import inspect
+
+    try:
+        with db.connect() as conn:
+            inspector = inspect(conn)
+            names = set(inspector.get_table_names()) | set(inspector.get_view_names())
+    except InputError:
+        raise
+    except Exception as exc:
+        raise db.error(exc) from None
+    return sorted(names)
+
+
+def primary_key(db: Database, table: str, schema: str | None) -> list[str]:
+    """The primary key's columns (rows are read in its order), or none.
+
+    Asked on a connection of its own: a dialect that cannot say aborts that transaction.
+    """
+    from sqlalchemy import inspect
+
+    try:
+        with db.connect() as conn:
+            found = inspect(conn).get_pk_constraint(table, schema=schema)
+    except Exception:  # a view, or a dialect that cannot say: the engine's order
+        return []
+    return list(found.get("constrained_columns") or [])
+
+
+def bind_names(params: Mapping[str, object]) -> dict[str, object]:
+    """Parameters as the driver takes them (timestamps as Python datetimes)."""
+    out: dict[str, object] = {}
+    for key, value in params.items():
+        to_py = getattr(value, "to_pydatetime", None)
+        out[key] = to_py() if to_py is not None else value
+    return out
