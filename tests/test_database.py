@@ -40,7 +40,7 @@ def invoke(*args: object):
 def scorecard(*args: object) -> dict:
     """The JSON scorecard of a run; inputs and warnings name the source, so only their count."""
     result = invoke("evaluate", *args, "--format", "json", "--no-history")
-    assert result.exit_code in (0, 1), result.output
+    assert result.exit_code in (0, 1, 5), result.output
     data = json.loads(result.stdout)
     data["inputs"] = len(data["inputs"])
     data["warnings"] = len(data["warnings"])
@@ -260,11 +260,11 @@ def test_a_query_gets_the_runs_span_as_bound_parameters(tmp_path):
         "--no-history",
         "--explain-sql",
     )
-    assert result.exit_code in (0, 1), result.output
+    assert result.exit_code in (0, 1, 5), result.output
     results = {r["standard"]: r for r in json.loads(result.stdout)["results"]}
     assert results["complaints_per_month"]["actual"] == 1
     assert ":start = 2026-10-01 00:00:00" in result.stderr
-    assert ":end = 2026-10-31 23:59:59" in result.stderr
+    assert ":end = 2026-10-31 23:59:59" in result.stderr  # the last instant of October
     assert "2026-10-01" not in result.stderr.split("-- :start")[0]  # bound, not in the SQL
 
 
@@ -408,7 +408,7 @@ def test_a_password_never_appears_in_output_history_or_log(tmp_path, pg_server, 
         tmp_path / "card.json",
         "--verbose",
     )
-    assert result.exit_code in (0, 1), result.output
+    assert result.exit_code in (0, 1, 5), result.output
     shown = json.loads(result.stdout)["inputs"][0]["path"]
     assert shown == mask_url(with_password) and "***" in shown
     files = [log, history, tmp_path / "card.json"]
