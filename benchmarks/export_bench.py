@@ -21,7 +21,7 @@ import openpyxl
 import pandas as pd
 import xlsxwriter
 
-from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo
+from cskpi.evaluate.scorecard import EvidenceRows, Result, Scorecard, StandardInfo
 from cskpi.present.excel import write_xlsx
 
 COLUMNS = (
@@ -82,7 +82,7 @@ def make_card(rows: int) -> Scorecard:
                 metric="count",
                 sample_size=rows,
                 evidence_count=rows,
-                evidence=evidence if i == 0 else None,
+                evidence_rows=EvidenceRows.of(evidence) if i == 0 else None,
             )
         )
     infos = tuple(

@@ -262,7 +262,7 @@ def test_unknown_output_suffix_is_a_usage_error(tmp_path):
 
 def test_writer_keeps_leading_tab_cr_and_formula_text_as_strings(tmp_path):
     """The writer itself, without the loader's trimming in between."""
-    from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo
+    from cskpi.evaluate.scorecard import EvidenceRows, Result, Scorecard, StandardInfo
     from cskpi.present.excel import write_xlsx
 
     evidence = pd.DataFrame(
@@ -287,7 +287,7 @@ def test_writer_keeps_leading_tab_cr_and_formula_text_as_strings(tmp_path):
         metric="count",
         sample_size=8,
         evidence_count=8,
-        evidence=evidence,
+        evidence_rows=EvidenceRows.of(evidence),
     )
     card = Scorecard(
         rulebook_id="r",

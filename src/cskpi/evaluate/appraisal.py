@@ -71,5 +71,8 @@ def score_group(results: Sequence[Result], group: str | None, appraisal: Apprais
 def appraise(
     results: Sequence[Result], groups: Sequence[str], appraisal: Appraisal
 ) -> tuple[GroupScore, ...]:
-    """The overall appraisal, then one per group."""
-    return tuple(score_group(results, g, appraisal) for g in (None, *groups))
+    """The overall appraisal, then one per group (results split by group once, not per group)."""
+    by_group: dict[str | None, list[Result]] = {}
+    for result in results:
+        by_group.setdefault(result.group, []).append(result)
+    return tuple(score_group(by_group.get(g, []), g, appraisal) for g in (None, *groups))

@@ -10,7 +10,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,12 +19,21 @@ from cskpi.errors import Problem, UsageError
 from cskpi.evaluate.appraisal import appraise
 from cskpi.evaluate.datasets import Datasets, Waiver
 from cskpi.evaluate.interpreter import evaluate as evaluate_expression
-from cskpi.evaluate.metrics import Condition, MetricInput, MetricValue, compute_metric, wilson
+from cskpi.evaluate.metrics import (
+    Groups,
+    Selection,
+    bool_array,
+    factorize_groups,
+    measure,
+    prepare_column,
+    wilson,
+)
 from cskpi.evaluate.periods import Period, check_not_future, period_of, windows_for
-from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo, Status
+from cskpi.evaluate.scorecard import EvidenceRows, Result, Scorecard, StandardInfo, Status
 from cskpi.evaluate.workdays import derive_columns
 from cskpi.language.syntax import normalize_name
 from cskpi.rulebook.compiled import Rulebook, Standard
+from cskpi.rulebook.metrics import METRICS, Metric
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     "<=": lambda a, b: a <= b,
@@ -130,45 +139,73 @@ class Budget:
     days_left: float
 
 
-def project(count: float, window: Period, as_of: pd.Timestamp) -> Budget | None:
-    """Projection at the current pace: count x days in the window / days elapsed.
+@dataclass(frozen=True)
+class Pace:
+    """A window still running at as-of: its length, the days elapsed and the days left."""
 
-    Days elapsed are counted from the window's start to the as-of time, at least one day,
-    so a run on the first morning does not multiply one complaint by thirty. None when the
-    window is already complete.
-    """
+    total: float
+    elapsed: float
+    days_left: float
+
+    def budget(self, count: float) -> Budget:
+        return Budget(projected=count * self.total / self.elapsed, days_left=self.days_left)
+
+
+def pace(window: Period, as_of: pd.Timestamp) -> Pace | None:
+    """Days elapsed count from the window's start to the as-of time, at least one day, so a
+    run on the first morning does not multiply one complaint by thirty. None when the
+    window is already complete."""
     if as_of >= window.last_instant:
         return None
     day = pd.Timedelta(days=1)
-    elapsed = max((as_of - window.start) / day, 1.0)
-    total = (window.end - window.start) / day
-    return Budget(projected=count * total / elapsed, days_left=(window.end - as_of) / day)
+    end = window.end
+    return Pace(
+        total=(end - window.start) / day,
+        elapsed=max((as_of - window.start) / day, 1.0),
+        days_left=(end - as_of) / day,
+    )
+
+
+def project(count: float, window: Period, as_of: pd.Timestamp) -> Budget | None:
+    """Projection at the current pace: count x days in the window / days elapsed."""
+    running = pace(window, as_of)
+    return None if running is None else running.budget(count)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """What was measured for one result (overall or one group) in one window."""
+
+    value: float | None = None
+    sample: int = 0
+    evidence_count: int = 0
+    evidence: EvidenceRows | None = None
+    waived: int = 0
+    provisional: bool = False
+
+
+_NOTHING = _Slot()
 
 
 def _result(
     std: Standard,
+    metric: Metric,
     window: Period,
     group: str | None,
-    measured: MetricValue | None,
-    frame: pd.DataFrame | None,
-    as_of: pd.Timestamp,
-    keep_evidence: bool,
+    slot: _Slot,
+    running: Pace | None,
     absent: Problem | None = None,
 ) -> Result:
-    value = None if measured is None else measured.value
-    evidence = None
-    if measured is not None and frame is not None and keep_evidence:
-        evidence = frame[measured.evidence]
+    value, sample = slot.value, slot.sample
     status = judge(value, std.comparison, std.target, std.warn_target)
-    sample = 0 if measured is None else measured.sample_size
     interval = None
-    if std.metric == "share" and value is not None and sample:
+    if metric.interval and value is not None and sample:
         interval = wilson(round(value * sample), sample)
         if std.min_answers is not None and sample < std.min_answers:
             status = "insufficient"
     budget = None
-    if std.metric == "count" and std.comparison in ("<=", "<") and value is not None:
-        budget = project(value, window, as_of)
+    if metric.projects and std.comparison in ("<=", "<") and value is not None:
+        budget = None if running is None else running.budget(value)
         if (
             budget is not None
             and status == "pass"
@@ -188,21 +225,18 @@ def _result(
         warn_target=std.warn_target,
         level=std.level,
         metric=std.metric,
-        sample_size=0 if measured is None else measured.sample_size,
-        evidence_count=0 if measured is None else int(measured.evidence.sum()),
-        evidence=evidence,
+        sample_size=sample,
+        evidence_count=slot.evidence_count,
+        evidence_rows=slot.evidence,
         projected=None if budget is None else budget.projected,
         days_left=None if budget is None else budget.days_left,
         weight=std.weight,
         ci_low=None if interval is None else interval[0],
         ci_high=None if interval is None else interval[1],
-        reason=absent if frame is None else None,
+        waived=slot.waived,
+        reason=absent,
+        provisional=slot.provisional,
     )
-
-
-def _bool(series: pd.Series) -> np.ndarray:
-    out: np.ndarray = series.fillna(False).to_numpy(dtype=bool)
-    return out
 
 
 def evaluate_standard(
@@ -216,71 +250,84 @@ def evaluate_standard(
     waived: np.ndarray | None = None,
     absent: Problem | None = None,
     guessed: np.ndarray | None = None,
+    codes: Groups | None = None,
 ) -> list[Result]:
     """All results of one standard: each of its windows, overall and per group.
 
-    Rows are selected with masks over the whole dataset; evidence rows are materialised
-    only when an output will show them. A result is provisional when one of the rows placed
-    in its window has a deadline computed across a year the calendar only guesses.
+    One pass per window: the filter is interpreted once on the whole dataset and the metric
+    reduces every group at once (``codes``: the group column factorized once per dataset;
+    computed here when not given). Evidence rows are kept as positions. A result is
+    provisional when one of the rows placed in its window has a deadline computed across a
+    year the calendar only guesses.
     """
-    date_field = std.date_field
-    windows = windows_for(period, std.period, as_of) if date_field else [period]
-    group_masks: dict[str, np.ndarray] = {}
-    if frame is not None and group_field is not None and group_field in frame.columns:
-        codes, uniques = pd.factorize(frame[group_field])
-        position = {str(u): i for i, u in enumerate(uniques)}
-        empty = np.zeros(len(frame), dtype=bool)
-        group_masks = {g: (codes == position[g]) if g in position else empty for g in groups}
+    metric = METRICS[std.metric]
+    windows = windows_for(period, std.period, as_of) if std.date_field else [period]
     grouped = group_field is not None and (frame is None or group_field in frame.columns)
+    if frame is not None and grouped and codes is None:
+        assert group_field is not None
+        codes = factorize_groups(frame[group_field], groups)
+    column = None
+    if frame is not None and std.column_field is not None:
+        column = prepare_column(frame[std.column_field], metric.numeric)
+    names: tuple[str | None, ...] = (None, *groups) if grouped else (None,)
     results: list[Result] = []
     for window in windows:
-        base = None if frame is None else _selection(std, frame, window, as_of)
-        unsure = None
-        if guessed is not None and frame is not None:
-            unsure = guessed & _in_window(std, frame, window, as_of)
-        waived_rows = None
-        if base is not None and waived is not None:
-            waived_rows = base.mask & waived  # selected, but excused by an approved waiver
-            base = replace(base, mask=base.mask & ~waived)
-        targets: list[tuple[str | None, np.ndarray | None]] = [
-            (None, None if base is None else base.mask)
-        ]
-        if grouped:
-            targets += [
-                (group, None if base is None else base.mask & group_masks[group])
-                for group in groups
+        running = pace(window, as_of) if metric.projects else None
+        if frame is None:
+            results += [
+                _result(std, metric, window, group, _NOTHING, running, absent) for group in names
             ]
-        for group, rows in targets:
-            measured = (
-                None
-                if base is None or rows is None
-                else compute_metric(std.metric, replace(base, mask=rows))
+            continue
+        in_window = _in_window(std, frame, window, as_of)
+        unsure = None if guessed is None else guessed & in_window
+        measured = measure(
+            metric,
+            _selection(std, frame, window, as_of, in_window, waived),
+            codes if grouped else None,
+            column,
+            keep_evidence=keep_evidence,
+            flagged=unsure,
+        )
+        values = measured.values
+        sizes = measured.sizes.tolist()
+        counts = measured.evidence_counts.tolist()
+        excused = measured.waived.tolist()
+        flagged = measured.flagged.tolist()
+        for i, group in enumerate(names):
+            rows = measured.evidence(i)
+            slot = _Slot(
+                values[i],
+                sizes[i],
+                counts[i],
+                None if rows is None else EvidenceRows(frame, rows),
+                excused[i],
+                flagged[i] > 0,
             )
-            result = _result(std, window, group, measured, frame, as_of, keep_evidence, absent)
-            if waived_rows is not None:
-                excused = waived_rows if group is None else waived_rows & group_masks[group]
-                result = replace(result, waived=int(excused.sum()))
-            if unsure is not None:
-                rows_unsure = unsure if group is None else unsure & group_masks[group]
-                result = replace(result, provisional=bool(rows_unsure.any()))
-            results.append(result)
+            results.append(_result(std, metric, window, group, slot, running))
     return results
 
 
 def _selection(
-    std: Standard, frame: pd.DataFrame, window: Period, as_of: pd.Timestamp
-) -> MetricInput:
+    std: Standard,
+    frame: pd.DataFrame,
+    window: Period,
+    as_of: pd.Timestamp,
+    in_window: np.ndarray,
+    waived: np.ndarray | None = None,
+) -> Selection:
     """The rows of one window that pass the filter, and the share condition on every row."""
     end = min(window.last_instant, as_of)
     context = {"as_of": as_of, "window_start": window.start, "window_end": end}
-    mask = _in_window(std, frame, window, as_of)
+    mask = in_window
     if std.filter is not None:
-        mask = mask & _bool(evaluate_expression(std.filter, frame, context))
-    condition = None
+        mask = mask & bool_array(evaluate_expression(std.filter, frame, context))
+    met = known = None
     if std.condition is not None:
-        met = evaluate_expression(std.condition, frame, context)
-        condition = Condition(met=_bool(met), known=met.notna().to_numpy(dtype=bool))
-    return MetricInput(frame, mask, std.column_field, condition)
+        condition = evaluate_expression(std.condition, frame, context)
+        met, known = bool_array(condition), condition.notna().to_numpy(dtype=bool)
+    if waived is None:
+        return Selection(mask, met, known)
+    return Selection(mask & ~waived, met, known, mask & waived)
 
 
 def _in_window(
@@ -290,7 +337,7 @@ def _in_window(
     if not std.date_field:
         return np.ones(len(frame), dtype=bool)
     dates = frame[std.date_field]
-    return _bool((dates >= window.start) & (dates <= min(window.last_instant, as_of)))
+    return bool_array((dates >= window.start) & (dates <= min(window.last_instant, as_of)))
 
 
 def _guessed(masks: Mapping[str, np.ndarray], std: Standard) -> np.ndarray | None:
@@ -408,6 +455,11 @@ def evaluate(
     frames = derived.frames
     group_field = resolve_group_field(rulebook, group_by) if group_by else None
     groups = collect_groups(frames, group_field) if group_field else ()
+    codes = {  # the group column factorized once per dataset
+        name: factorize_groups(frame[group_field], groups)
+        for name, frame in frames.items()
+        if group_field is not None and group_field in frame.columns
+    }
     results: list[Result] = []
     for std in rulebook.standards:
         frame = frames.get(std.dataset)
@@ -425,6 +477,7 @@ def evaluate(
             if frame is None
             else None,
             _guessed(derived.guessed.get(std.dataset, {}), std),
+            codes.get(std.dataset),
         )
     return Scorecard(
         rulebook_id=rulebook.id,

@@ -1,88 +1,162 @@
-"""Registry of metrics: how one value is computed from the rows a standard selects.
+"""Measuring one standard in one window for the overall rows and every group at once.
 
-Rows are selected by a boolean mask over the whole dataset (window, filter, group), so a
-million-row month is never copied once per team. Each metric returns the value, how many
-rows it was computed from, and which rows are the evidence behind it (the counted rows of a
-count, the rows not meeting a share's condition).
+The group column is factorized once per dataset (:class:`Groups`); a window's selection is
+one boolean mask over the whole dataset; the registered metric
+(:mod:`cskpi.rulebook.metrics`) reduces the counted rows per group with bincount and
+segment reductions. Nothing is masked or copied per group, so 3,000 agents cost about what
+three teams do. Evidence rows are kept as positions, grouped by one stable sort, and become
+a frame only when an output shows them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
+
+from cskpi.rulebook.metrics import Metric, Rows
+
+Bools = NDArray[np.bool_]
+Ints = NDArray[np.int64]
+Floats = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
-class Condition:
-    """A share's condition evaluated on every row: met, and known (not blank)."""
+class Groups:
+    """Each row's group as an index into the run's ordered groups (-1: no group)."""
 
-    met: np.ndarray
-    known: np.ndarray
+    codes: Ints
+    n: int
+
+
+def factorize_groups(series: pd.Series, groups: Sequence[str]) -> Groups:
+    """Codes of ``series`` in the order of ``groups`` (the run's natural order)."""
+    codes, uniques = pd.factorize(series)
+    position = {g: i for i, g in enumerate(groups)}
+    lookup = np.array([position.get(str(u), -1) for u in uniques] + [-1], dtype=np.int64)
+    return Groups(lookup[codes], len(groups))  # code -1 picks the trailing -1
 
 
 @dataclass(frozen=True)
-class MetricInput:
-    frame: pd.DataFrame
-    mask: np.ndarray  # the rows this result is about
-    column: str | None = None
-    condition: Condition | None = None
+class Column:
+    """A column ready for reduction: float64 values (numeric) or category codes, and known."""
+
+    values: Floats | Ints
+    known: Bools
+
+
+def prepare_column(series: pd.Series, numeric: bool) -> Column:
+    known = series.notna().to_numpy(dtype=bool)
+    if numeric:
+        return Column(series.to_numpy(dtype=np.float64, na_value=np.nan), known)
+    codes, _uniques = pd.factorize(series)
+    return Column(codes.astype(np.int64), known)
 
 
 @dataclass(frozen=True)
-class MetricValue:
-    value: float | None
-    sample_size: int
-    evidence: np.ndarray  # boolean mask over the frame's rows
+class Selection:
+    """One window of one standard: rows selected, the share condition, rows waived."""
+
+    mask: Bools  # in the window, passing the filter, not waived
+    met: Bools | None = None  # the condition met (share)
+    known: Bools | None = None  # the condition not blank (share)
+    waived: Bools | None = None  # in the window and passing the filter, but waived
 
 
-def _count(m: MetricInput) -> MetricValue:
-    n = int(m.mask.sum())
-    return MetricValue(float(n), n, m.mask)
+@dataclass(frozen=True)
+class Measured:
+    """Slot 0 is the overall result, slot 1 + i the run's group i."""
+
+    values: list[float | None]
+    sizes: Ints
+    evidence_counts: Ints
+    waived: Ints
+    flagged: Ints  # rows of the window marked by the caller (deadlines from a guessed year)
+    positions: Ints | None  # evidence rows, slot after slot (None: not kept)
+    bounds: Ints | None  # slot s is positions[bounds[s]:bounds[s + 1]]
+
+    def evidence(self, slot: int) -> Ints | None:
+        if self.positions is None or self.bounds is None:
+            return None
+        return self.positions[self.bounds[slot] : self.bounds[slot + 1]]
 
 
-def _share(m: MetricInput) -> MetricValue:
-    assert m.condition is not None
-    answered = m.mask & m.condition.known
-    denominator = int(answered.sum())
-    numerator = int((answered & m.condition.met).sum())
-    value = numerator / denominator if denominator else None
-    return MetricValue(value, denominator, answered & ~m.condition.met)
+def _per_slot(keys: Ints, groups: Groups | None, total: int) -> Ints:
+    """Counts for slot 0 (every row) and each group (rows with a group)."""
+    n = 0 if groups is None else groups.n
+    out = np.empty(n + 1, dtype=np.int64)
+    out[0] = total
+    if n:
+        out[1:] = np.bincount(keys[keys >= 0], minlength=n)
+    return out
 
 
-def _column_stat(stat: str) -> Callable[[MetricInput], MetricValue]:
-    def compute(m: MetricInput) -> MetricValue:
-        assert m.column is not None
-        series = m.frame[m.column]
-        present = m.mask & series.notna().to_numpy(dtype=bool)
-        values = series[present]
-        if values.empty:  # nothing to count is 0, like count; a mean of nothing is no value
-            return MetricValue(0.0 if stat == "count_distinct" else None, 0, present)
-        if stat == "count_distinct":
-            value = float(values.nunique())
-        else:
-            value = float(getattr(values.astype(float), stat)())
-        return MetricValue(value, int(present.sum()), present)
+def measure(
+    metric: Metric,
+    selection: Selection,
+    groups: Groups | None,
+    column: Column | None,
+    *,
+    keep_evidence: bool,
+    flagged: Bools | None = None,
+) -> Measured:
+    """The value, sample size, evidence and waived rows of every slot for one window."""
+    counted = selection.mask
+    if metric.needs == "condition":
+        assert selection.known is not None
+        counted = counted & selection.known
+    elif metric.needs == "column":
+        assert column is not None
+        counted = counted & column.known
+    rows = np.flatnonzero(counted)
+    values = None if column is None else column.values[rows]
+    met = None if selection.met is None else selection.met[rows]
+    reduced = [metric.reduce(Rows(np.zeros(len(rows), dtype=np.int64), 1, values, met))]
+    sizes = np.array([len(rows)], dtype=np.int64)
+    if groups is not None and groups.n:
+        keys = groups.codes[rows]
+        inside = keys >= 0
+        if not inside.all():
+            keys = keys[inside]
+            values = None if values is None else values[inside]
+            met = None if met is None else met[inside]
+        reduced.append(metric.reduce(Rows(keys, groups.n, values, met)))
+        sizes = np.concatenate((sizes, np.bincount(keys, minlength=groups.n)))
+    out: list[float | None] = [
+        metric.empty if size == 0 else (None if np.isnan(v) else float(v))
+        for v, size in zip(np.concatenate(reduced).tolist(), sizes.tolist(), strict=True)
+    ]
+    shown = counted
+    if metric.evidence == "not_met":
+        assert selection.met is not None
+        shown = counted & ~selection.met
+    evidence = np.flatnonzero(shown)
+    waived_rows = np.flatnonzero(selection.waived) if selection.waived is not None else rows[:0]
+    no_keys = np.empty(0, np.int64)
+    grouped = groups is not None and groups.n > 0
+    evidence_keys = groups.codes[evidence] if groups is not None and grouped else no_keys
+    waived_keys = groups.codes[waived_rows] if groups is not None and grouped else no_keys
+    counts = _per_slot(evidence_keys, groups, len(evidence))
+    waived = _per_slot(waived_keys, groups, len(waived_rows))
+    marked = np.flatnonzero(flagged) if flagged is not None else rows[:0]
+    marked_keys = groups.codes[marked] if groups is not None and grouped else no_keys
+    flags = _per_slot(marked_keys, groups, len(marked))
+    positions = bounds = None
+    if keep_evidence:
+        in_group = evidence_keys >= 0
+        order = np.argsort(evidence_keys[in_group], kind="stable")
+        positions = np.concatenate((evidence, evidence[in_group][order]))
+        bounds = np.concatenate(([0], counts[:1], len(evidence) + np.cumsum(counts[1:])))
+    return Measured(out, sizes, counts, waived, flags, positions, bounds)
 
-    compute.__doc__ = f"{stat} of a column's non-blank values"
-    return compute
 
-
-METRICS: dict[str, Callable[[MetricInput], MetricValue]] = {
-    "count": _count,
-    "share": _share,
-    **{
-        name: _column_stat(name)
-        for name in ("mean", "median", "min", "max", "sum", "count_distinct")
-    },
-}
-
-
-def compute_metric(name: str, m: MetricInput) -> MetricValue:
-    """Run metric ``name``; unknown names are a programming error (the rulebook validates them)."""
-    return METRICS[name](m)
+def bool_array(series: pd.Series) -> Bools:
+    """A nullable boolean Series as numpy, unknown (NA) as False."""
+    out: Bools = series.fillna(False).to_numpy(dtype=bool)
+    return out
 
 
 def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:

@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from cskpi.errors import ExitCode, Problem
 from cskpi.evaluate.datasets import ColumnMatch, Waiver
+from cskpi.rulebook.metrics import is_share
 
 Status = Literal["pass", "warn", "fail", "no_data", "insufficient"]
 STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "no_data", "insufficient")
@@ -25,6 +28,22 @@ VERDICT_EXIT: dict[Verdict, ExitCode] = {
     "fail": ExitCode.STANDARD_FAILED,
     "incomplete": ExitCode.INCOMPLETE,
 }
+
+
+@dataclass(frozen=True)
+class EvidenceRows:
+    """The rows behind a result: positions in its dataset's frame, copied only when shown."""
+
+    source: pd.DataFrame = field(repr=False)
+    positions: NDArray[np.int64]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> EvidenceRows:
+        """Every row of ``frame`` (for a result built by hand)."""
+        return cls(frame, np.arange(len(frame), dtype=np.int64))
+
+    def frame(self) -> pd.DataFrame:
+        return self.source.take(self.positions)
 
 
 @dataclass(frozen=True)
@@ -45,7 +64,7 @@ class Result:
     metric: str
     sample_size: int
     evidence_count: int
-    evidence: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    evidence_rows: EvidenceRows | None = field(default=None, compare=False, repr=False)
     # count limits evaluated before their window ends: where the current pace leads
     projected: float | None = None
     days_left: float | None = None
@@ -60,7 +79,12 @@ class Result:
 
     @property
     def is_share(self) -> bool:
-        return self.metric == "share"
+        return is_share(self.metric)
+
+    @cached_property
+    def evidence(self) -> pd.DataFrame | None:
+        """The rows behind this result (None when the run did not keep them)."""
+        return None if self.evidence_rows is None else self.evidence_rows.frame()
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en

@@ -8,6 +8,7 @@ from cskpi.evaluate.scorecard import Scorecard
 from cskpi.evaluate.trend import Trend
 from cskpi.i18n import Lang, label, message
 from cskpi.present.xlsxcells import Formats, safe_text, sheet_name
+from cskpi.rulebook.metrics import is_share
 
 
 def write_chart(book: xlsxwriter.Workbook, card: Scorecard, lang: Lang, used: set[str]) -> None:
@@ -71,7 +72,7 @@ def write_trend(
     row = 0
     for line in lines:
         name = names.get(line.standard, line.standard)
-        share = any(r.metric == "share" for r in line.cells.values())
+        share = any(is_share(r.metric) for r in line.cells.values())
         kind = "share" if share else "float"
         ws.write_string(row, 0, safe_text(name), fmt.bold)
         for col, key in enumerate(("label.period", "label.actual", "label.target")):

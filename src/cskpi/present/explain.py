@@ -5,6 +5,7 @@ from __future__ import annotations
 from cskpi.i18n import Lang, label, message, pick
 from cskpi.present.formatting import SYMBOL
 from cskpi.rulebook.compiled import Rulebook, Standard
+from cskpi.rulebook.metrics import METRICS
 
 
 def _header(rulebook: Rulebook, std: Standard, field: str | None, lang: Lang) -> str:
@@ -15,7 +16,7 @@ def _header(rulebook: Rulebook, std: Standard, field: str | None, lang: Lang) ->
 
 
 def _target(std: Standard) -> str:
-    if std.metric == "share":
+    if METRICS[std.metric].share:
         return f"{SYMBOL[std.comparison]} {std.target * 100:g}%"
     return f"{SYMBOL[std.comparison]} {std.target:g}"
 
@@ -45,23 +46,18 @@ def explain_standard(rulebook: Rulebook, std: Standard, lang: Lang) -> list[str]
         lines.append(message("explain.snapshot", lang))
     if std.filter:
         lines.append(message("explain.filter", lang, filter=std.filter.text))
-    if std.metric == "share":
-        lines.append(
-            message("explain.share", lang, condition=std.condition.text if std.condition else "")
+    metric = METRICS[std.metric]
+    lines.append(
+        message(
+            metric.explain,
+            lang,
+            metric=std.metric,
+            condition=std.condition.text if std.condition else "",
+            column=_header(rulebook, std, std.column_field, lang),
         )
-        if std.min_answers:
-            lines.append(message("explain.min_answers", lang, n=std.min_answers))
-    elif std.metric == "count":
-        lines.append(message("explain.count", lang))
-    else:
-        lines.append(
-            message(
-                "explain.column_metric",
-                lang,
-                metric=std.metric,
-                column=_header(rulebook, std, std.column_field, lang),
-            )
-        )
+    )
+    if metric.share and std.min_answers:
+        lines.append(message("explain.min_answers", lang, n=std.min_answers))
     lines.append(
         message(
             "explain.target",

@@ -29,6 +29,7 @@ from cskpi.present.formatting import (
     scorecard_title,
     summary_lines,
 )
+from cskpi.rulebook.metrics import is_share
 
 STYLE = {
     "pass": "green",
@@ -297,7 +298,7 @@ def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
 
 
 def _trend_value(row: HistoryRow) -> str:
-    return format_value(row.actual, share=row.metric == "share")
+    return format_value(row.actual, share=is_share(row.metric))
 
 
 def render_history(

@@ -9,6 +9,7 @@ derive rules parsed) into values nothing can change afterwards.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from types import MappingProxyType
 
@@ -17,20 +18,9 @@ from cskpi.language.syntax import ExpressionError, Name, normalize_name
 from cskpi.language.typecheck import ColumnRef, Expression, Schema, compile_expression
 from cskpi.rulebook.compiled import Column, Dataset, Rulebook, Standard
 from cskpi.rulebook.derive import DeadlineRule, parse_rule
+from cskpi.rulebook.metrics import METRICS
 from cskpi.rulebook.models import EXPRESSION_TYPE, DatasetSpec, RulebookSpec, StandardSpec
 from cskpi.rulebook.yamlfile import LineMap
-
-# what each metric needs beside its rows (share: a condition; the rest: a column)
-METRIC_NEEDS = {
-    "share": "condition",
-    "mean": "column",
-    "median": "column",
-    "min": "column",
-    "max": "column",
-    "sum": "column",
-    "count_distinct": "column",
-}
-NUMERIC_COLUMN_METRICS = {"mean", "median", "min", "max", "sum"}
 
 
 class _Problems:
@@ -156,6 +146,20 @@ def _standard(
 
     resolved: dict[str, str] = {}
     fields: set[str] = set()
+    metric = METRICS.get(std.metric)
+    if metric is None:
+        near = difflib.get_close_matches(std.metric, list(METRICS), n=1)
+        report(
+            "metric",
+            Problem(
+                "rules.unknown_metric",
+                {
+                    "metric": std.metric,
+                    "known": ", ".join(METRICS),
+                    "hint": Problem("expr.did_you_mean", {"near": near[0]}) if near else "",
+                },
+            ),
+        )
     for key in ("date_column", "column"):
         name = getattr(std, key)
         if name is None:
@@ -170,18 +174,18 @@ def _standard(
         kind = Problem(f"kind.{EXPRESSION_TYPE[dataset.columns[ref.field].type]}")
         if key == "date_column" and ref.type != "date":
             report(key, Problem("rules.not_a_date_column", {"column": name, "kind": kind}))
-        if key == "column" and std.metric in NUMERIC_COLUMN_METRICS and ref.type != "number":
+        if key == "column" and metric is not None and metric.numeric and ref.type != "number":
             report(
                 key,
                 Problem(
                     "rules.metric_numeric", {"metric": std.metric, "column": name, "kind": kind}
                 ),
             )
-    needs = METRIC_NEEDS.get(std.metric)
-    if needs and getattr(std, needs) is None:
+    needs = None if metric is None else metric.needs
+    if needs in ("column", "condition") and getattr(std, needs) is None:
         report("metric", Problem("rules.metric_needs", {"metric": std.metric, "field": needs}))
     for extra in ("condition", "column"):
-        if extra != needs and getattr(std, extra) is not None:
+        if metric is not None and extra != needs and getattr(std, extra) is not None:
             report(extra, Problem("rules.metric_forbids", {"metric": std.metric, "field": extra}))
     expressions: dict[str, Expression] = {}
     for key in ("filter", "condition"):

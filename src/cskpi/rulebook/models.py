@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from cskpi.language.syntax import ValueType
 
 ColumnType = Literal["date", "deadline", "rating", "yesno", "text", "number"]
-MetricName = Literal["count", "share", "mean", "median", "min", "max", "sum", "count_distinct"]
 Comparison = Literal["<=", "<", ">=", ">", "=="]
 StrictNumber = Annotated[float, Field(strict=True)]
 
@@ -95,7 +94,7 @@ class StandardSpec(_Model):
     dataset: str
     date_column: str | None = None
     period: Literal["month", "quarter", "year"] = "month"
-    metric: MetricName
+    metric: str  # a name in the metric registry (cskpi.rulebook.metrics), checked on compile
     column: str | None = None
     condition: str | None = None
     filter: str | None = None
