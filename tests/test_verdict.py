@@ -15,9 +15,10 @@ from typer.testing import CliRunner
 
 from cskpi.cli import app as cli
 from cskpi.evaluate.engine import evaluate
-from cskpi.evaluate.metrics import MetricInput, compute_metric
+from cskpi.evaluate.metrics import Selection, measure, prepare_column
 from cskpi.evaluate.periods import parse_period
 from cskpi.read.inputs import read_inputs
+from cskpi.rulebook.metrics import METRICS
 from cskpi.runs.run import RunRequest, run_evaluation
 from tests.conftest import NOW, SAMPLE, D, pick, write_workbook
 from tests.months import good_month
@@ -91,13 +92,15 @@ def test_library_and_command_line_assemble_the_same_card(rulebook):
 
 
 def test_count_distinct_on_an_empty_window_is_zero():
-    frame = pd.DataFrame({"x": pd.Series([None, "a"], dtype="string")})
-    empty = compute_metric("count_distinct", MetricInput(frame, np.zeros(2, bool), "x"))
-    assert (empty.value, empty.sample_size) == (0.0, 0)
-    count = compute_metric("count", MetricInput(frame, np.zeros(2, bool)))
-    assert count.value == 0.0
-    one = compute_metric("count_distinct", MetricInput(frame, np.ones(2, bool), "x"))
-    assert one.value == 1.0
+    column = prepare_column(pd.Series([None, "a"], dtype="string"), numeric=False)
+
+    def value(metric: str, rows: np.ndarray):
+        got = measure(METRICS[metric], Selection(rows), None, column, keep_evidence=False)
+        return got.values[0], int(got.sizes[0])
+
+    assert value("count_distinct", np.zeros(2, bool)) == (0.0, 0)
+    assert value("count", np.zeros(2, bool)) == (0.0, 0)
+    assert value("count_distinct", np.ones(2, bool)) == (1.0, 1)
 
 
 # --- the clock ---------------------------------------------------------------------------
