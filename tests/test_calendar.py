@@ -168,3 +168,5 @@ def test_calendar_command():
     assert "complete_years = [2027]" in shown
     official = invoke("calendar", "2026", "--lang", "en").stdout
     assert "2026: official data" in official and "To add" not in official
+    past = invoke("calendar", "2003", "--lang", "en").stdout
+    assert "chinesecalendar has no years before 2004" in past and "pip install" not in past

@@ -5,6 +5,7 @@ Registered on the one typer app (:mod:`cskpi.cli.app` imports this module at its
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -114,7 +115,7 @@ def schedule(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt =
         root = found.root
         print(message("schedule.cron", chosen))
         print(crontab_line(root))
-        print(message("schedule.cron_add", chosen, file=str(root / "crontab.txt")))
+        print(message("schedule.cron_add", chosen, file=shlex.quote(str(root / "crontab.txt"))))
         print()
         print(message("schedule.windows", chosen))
         print(schtasks_command(root))

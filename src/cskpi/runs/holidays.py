@@ -37,8 +37,8 @@ def calendar_report(
         else:
             key = "calendar.year_guessed"
         lines.append(message(key, lang, year=wanted, holidays=holidays, workdays=workdays))
-    if any(not work.covers(y) for y in years):
-        lines.append(
-            message("calendar.how_to_add", lang, year=next(y for y in years if not work.covers(y)))
-        )
+    missing = [y for y in years if not work.covers(y)]
+    if missing:
+        key = "calendar.how_to_add" if missing[0] > last else "calendar.how_to_add_past"
+        lines.append(message(key, lang, year=missing[0]))
     return lines
