@@ -81,21 +81,23 @@ def test_doctor_on_a_new_project(project):
     result = invoke("doctor", "--project", project, "--lang", "en")
     out = result.stdout
     assert result.exit_code == 0, out
-    assert f"✓ the scheduled command starts in cron's environment ({sys.executable})" in out
+    line = schedule.job_command(project.resolve())
+    assert f"✓ the scheduled command (from crontab.txt) starts in cron's environment: {line}" in out
     assert "is still the bundled sample; before real use delete it" in out
     assert "! the next run (" in out and "which is not there yet" in out
-    assert out.rstrip().endswith("0 errors, 2 warnings.")
 
 
-def test_doctor_finds_a_launcher_cron_cannot_start(project, monkeypatch):
-    monkeypatch.setattr(
-        schedule, "launcher", lambda: ["/nonexistent/venv/bin/python", "-m", "cskpi"]
-    )
-    monkeypatch.setattr(doctor, "launcher", schedule.launcher)
-    monkeypatch.setattr(doctor, "job_command", schedule.job_command)
+def test_doctor_finds_a_launcher_cron_cannot_start(project):
+    """The venv the line was written for is gone: cron would say 'not found' (127)."""
+    crontab = project / "crontab.txt"
+    text = crontab.read_text(encoding="utf-8")
+    crontab.write_text(text.replace(sys.executable, "/gone/venv/bin/python"), encoding="utf-8")
     result = invoke("doctor", "--project", project, "--lang", "en")
     assert result.exit_code == 1
-    assert "✗ the scheduled command cannot find /nonexistent/venv/bin/python" in result.stdout
+    assert "✗ the scheduled command (from crontab.txt) cannot start under cron (exit 127" in (
+        result.stdout
+    )
+    assert "/gone/venv/bin/python -m cskpi run --period previous" in result.stdout
 
 
 def test_doctor_finds_a_broken_project_as_cron_would(project):

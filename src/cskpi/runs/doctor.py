@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shlex
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,19 +60,86 @@ def cron_env(home: str | None = None) -> dict[str, str]:
     return {"PATH": "/usr/bin:/bin", "HOME": home or str(Path.home())}
 
 
-def probe(project: Project) -> Finding:
-    """The job's own command, with ``--check``, in cron's environment."""
-    args = ("run", "--period", "previous", "--check")
+def scheduled_command(project: Project) -> tuple[str, str]:
+    """The job as the user installed it: (where it was found, the shell command).
+
+    The line in the user's crontab that changes into this project, else the one in
+    crontab.txt, else the line ``cskpi schedule`` would print now.
+    """
+    for source, lines in (
+        ("crontab", _crontab_lines() or []),
+        ("crontab.txt", _file_lines(project)),
+    ):
+        for command in _commands(lines, project.root):
+            return source, command.replace("\\%", "%")  # as cron hands it to the shell
+    return "schedule", job_command(project.root)
+
+
+def _commands(lines: list[str], root: Path) -> list[str]:
+    """The commands of crontab entries that change into ``root``."""
+    marker = f"cd {shlex.quote(str(root))} "
+    out = []
+    for line in lines:
+        fields = line.split(None, 5)
+        if len(fields) == 6 and "=" not in fields[0] and fields[5].startswith(marker):
+            out.append(fields[5])
+    return out
+
+
+def _crontab_lines() -> list[str] | None:
+    """The user's crontab, read only; None where there is no crontab command (Windows)."""
     if os.name == "nt":
-        cmd: list[str] | str = [*launcher(), *args[:3], "--project", str(project.root), args[3]]
+        return None
+    try:
+        done = subprocess.run(
+            ["crontab", "-l"],  # noqa: S607 - wherever the system keeps it
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return _entries(done.stdout) if done.returncode == 0 else []  # 1: no crontab yet
+
+
+def installed(project: Project) -> Iterator[Finding]:
+    """Where cron exists, whether the job is in the user's crontab."""
+    lines = _crontab_lines()
+    if lines is not None and not _commands(lines, project.root):
+        yield _warn("doctor.not_installed", file=shlex.quote(str(project.root / "crontab.txt")))
+
+
+def _file_lines(project: Project) -> list[str]:
+    try:
+        return _entries((project.root / "crontab.txt").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _entries(text: str) -> list[str]:
+    lines = (ln.strip() for ln in text.splitlines())
+    return [ln for ln in lines if ln and not ln.startswith("#")]
+
+
+def probe(project: Project) -> Finding:
+    """The job's own command, with ``--check`` added, in cron's environment."""
+    if os.name == "nt":
+        source = "schedule"
+        args = ("run", "--project", str(project.root), "--period", "previous", "--check")
+        cmd: list[str] | str = [*launcher(), *args]
         env = {**cron_env(), **job_env()}
         shell = False
+        shown = launcher()[0]
     else:
-        cmd = job_command(project.root, args)
+        source, line = scheduled_command(project)
+        cmd = line + " --check"
         env = cron_env()
         shell = True
+        shown = line
+    home = Path(env.get("HOME") or env.get("USERPROFILE") or "/")
     try:
-        done = subprocess.run(  # noqa: S603 - our own launcher, our own arguments
+        done = subprocess.run(  # noqa: S603 - the user's own scheduled command
             cmd,
             shell=shell,
             env=env,
@@ -80,17 +148,22 @@ def probe(project: Project) -> Finding:
             encoding="utf-8",
             errors="replace",
             timeout=PROBE_TIMEOUT,
-            cwd=str(project.root),
+            cwd=str(home if home.is_dir() else Path("/")),
             executable="/bin/sh" if shell else None,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return _error("doctor.launcher_failed", command=launcher()[0], detail=str(exc))
-    if done.returncode == 127 or done.returncode == 126:
-        return _error("doctor.launcher_missing", command=launcher()[0])
+        return _error("doctor.launcher_failed", command=shown, detail=str(exc))
+    where = message_source(source)
+    if done.returncode in (126, 127):
+        return _error("doctor.launcher_missing", command=shown, source=where)
     if done.returncode != 0:
         tail = " | ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
-        return _error("doctor.probe_failed", code=done.returncode, detail=tail or "-")
-    return _ok("doctor.probe_ok", command=launcher()[0])
+        return _error("doctor.probe_failed", code=done.returncode, detail=tail or "-", source=where)
+    return _ok("doctor.probe_ok", command=shown, source=where)
+
+
+def message_source(source: str) -> Problem:
+    return Problem(f"doctor.source_{source.replace('.', '_')}", {})
 
 
 def _writable(folder: Path) -> bool:
@@ -194,7 +267,7 @@ def examine(project: Project, now: dt.datetime | None = None) -> list[Finding]:
     """Every check, in the order a person would fix them."""
     now = now or dt.datetime.now()
     upcoming = next_run(now)
-    findings = [probe(project)]
+    findings = [probe(project), *installed(project)]
     findings += list(next_input(project, now))
     findings += list(sample_left(project))
     findings += list(folders(project, upcoming.period))
