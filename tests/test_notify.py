@@ -131,6 +131,9 @@ def test_a_run_that_cannot_finish_is_always_news(project, webhook):
     (post,) = received
     assert post["title"] == "cskpi 2026-06: the run failed"
     assert "no input for period 2026-06" in post["message"]
+    assert post["message"].endswith(
+        f"Once fixed, run it again: cd {project.resolve()} && cskpi run --period 2026-06"
+    )
 
 
 def test_email_attaches_the_workbook(project, smtp):

@@ -44,6 +44,12 @@ def test_schedule_prints_cron_and_windows_and_installs_nothing(project, monkeypa
     windows = next(ln for ln in lines if ln.startswith("schtasks /Create"))
     assert windows.startswith('schtasks /Create /TN "cskpi cs kpi" /SC MONTHLY /D 1 /ST 06:30 ')
     assert f'run --project \\"{root}\\" --period previous"' in windows
+    laptop = lines[lines.index(windows) + 2]
+    assert laptop == (
+        "powershell -NoProfile -Command \"Set-ScheduledTask -TaskName 'cskpi cs kpi' -Settings"
+        " (New-ScheduledTaskSettingsSet -StartWhenAvailable -AllowStartIfOnBatteries"
+        ' -DontStopIfGoingOnBatteries)"'
+    )
     assert calls == []  # nothing was run, nothing installed
 
 

@@ -109,7 +109,12 @@ def schedule(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt =
     with boundary(lang, debug):
         chosen = _lang(lang)
         from cskpi.runs.project import find_project
-        from cskpi.runs.schedule import crontab_line, schtasks_command, schtasks_too_long
+        from cskpi.runs.schedule import (
+            crontab_line,
+            laptop_settings,
+            schtasks_command,
+            schtasks_too_long,
+        )
 
         found = find_project(explicit=project)
         root = found.root
@@ -121,6 +126,8 @@ def schedule(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt =
         print(schtasks_command(root))
         if schtasks_too_long(root):
             print(message("schedule.windows_long", chosen))
+        print(message("schedule.windows_laptop", chosen))
+        print(laptop_settings(root))
         print()
         print(message("schedule.after", chosen))
     _finish(0)

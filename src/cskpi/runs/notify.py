@@ -108,10 +108,12 @@ def compose(
     return Message(plain(title), "\n".join(plain(line) for line in lines), kind)
 
 
-def compose_error(period: str, error: str, lang: Lang) -> Message:
-    """A run that could not finish (input missing, rulebook broken, ...): the error, redacted."""
+def compose_error(period: str, error: str, lang: Lang, root: Path) -> Message:
+    """A run that could not finish (input missing, rulebook broken, ...): the error, redacted,
+    and the command that runs the month again once it is fixed."""
     title = message("notify.title_error", lang, period=period)
-    return Message(plain(title), plain(error))
+    again = message("notify.run_again", lang, folder=str(root), period=period)
+    return Message(plain(title), plain(error) + "\n" + plain(again))
 
 
 def shown_url(url: str) -> str:

@@ -349,7 +349,9 @@ def _after_failure(
     """Alert (whatever ``on`` says: a run that did not finish is always news) and log."""
     from cskpi.runs import notify
 
-    notices = notify.send(project.settings.notify.urls, notify.compose_error(period, error, lang))
+    notices = notify.send(
+        project.settings.notify.urls, notify.compose_error(period, error, lang, project.root)
+    )
     for notice in notices:
         warn(notice)
     _log(project, period, code, error=error, notices=notices)

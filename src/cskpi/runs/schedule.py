@@ -87,6 +87,16 @@ def schtasks_command(root: Path) -> str:
     )
 
 
+def laptop_settings(root: Path) -> str:
+    """PowerShell: run a missed start as soon as the laptop is on, on battery too (schtasks
+    alone creates a task that needs AC power and skips a start the machine slept through)."""
+    name = task_name(root).replace("'", "''")
+    settings = "New-ScheduledTaskSettingsSet -StartWhenAvailable -AllowStartIfOnBatteries"
+    settings += " -DontStopIfGoingOnBatteries"
+    command = f"Set-ScheduledTask -TaskName '{name}' -Settings ({settings})"
+    return f'powershell -NoProfile -Command "{command}"'
+
+
 SCHTASKS_TR_LIMIT = 261  # characters schtasks accepts in /TR
 
 
