@@ -115,6 +115,19 @@ def clock(monkeypatch) -> Callable[[str], None]:
     return set_now
 
 
+@pytest.fixture(autouse=True)
+def settle(monkeypatch) -> list[float]:
+    """Inputs written just now are watched for a pause before reading: never sleep in tests.
+
+    The pauses asked for are recorded; a test may replace ``cskpi.read.ready._wait`` to
+    change a file during the pause."""
+    from cskpi.read import ready
+
+    waits: list[float] = []
+    monkeypatch.setattr(ready, "_wait", waits.append)
+    return waits
+
+
 @pytest.fixture(scope="session")
 def rulebook() -> Rulebook:
     return load_rulebook()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.conftest import (
     COMPLAINT_HEADERS,
+    ROOT,
     SURVEY_HEADERS,
     D,
     Rows,
@@ -118,3 +119,33 @@ def month_book(path: Path, year: int, month: int, *, complaints: int = 2) -> Pat
             "员工名册": [ROSTER_HEADERS, ["王芳", "一组", "是"], ["李雷", "一组", "否"]],
         },
     )
+
+
+def rules_for(folder: Path, *datasets: str) -> Path:
+    """The default rulebook cut down to ``datasets`` and their standards, written to ``folder``.
+
+    For tests about one kind of sheet: every dataset of the full rulebook must otherwise be
+    in the input (a missing one stops the run)."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "rules" / "customer-service-supervisor.yaml").read_text("utf-8"))
+    data["datasets"] = {k: v for k, v in data["datasets"].items() if k in datasets}
+    data["standards"] = [s for s in data["standards"] if s["dataset"] in datasets]
+    path = folder / ("rules-" + "-".join(datasets) + ".yaml")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def fill_from_examples(path: Path) -> Path:
+    """Fill a template as a user would: one own row per sheet, like the example but unmarked."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    for ws in book.worksheets[1:]:  # after the instructions sheet
+        header = [c.value for c in ws[1]]
+        mark = header.index("示例")
+        for col, cell in enumerate(ws[2], start=1):
+            ws.cell(row=3, column=col, value=None if col - 1 == mark else cell.value)
+            ws.cell(row=3, column=col).number_format = cell.number_format
+    book.save(path)
+    return path

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from cskpi.cli import app as cli
 from tests.conftest import ROOT, sheet_cells
+from tests.months import fill_from_examples
 
 runner = CliRunner()
 
@@ -110,8 +111,11 @@ def test_template_follows_the_rulebook_and_evaluates(
     made = invoke("template", path, "--rules", rules, "--lang", "en")
     assert made.exit_code == 0, made.output
     assert openpyxl.load_workbook(path).sheetnames == ["说明", *sheets]
+    untouched = invoke("evaluate", path, "--rules", rules, "-f", "json", "--no-history")
+    assert untouched.exit_code == 3 and "示例行不算数据" in untouched.stderr
+    fill_from_examples(path)
     result = invoke("evaluate", path, "--rules", rules, "-f", "json", "--no-history")
-    # one example row cannot meet "at least 20 new accounts": a scorecard, not a crash
+    # one row cannot meet "at least 20 new accounts": a scorecard, not a crash
     assert result.exit_code in (0, 1), result.output
     results = json.loads(result.stdout)["results"]
     assert [r["standard"] for r in results] == list(expected)

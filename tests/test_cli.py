@@ -17,10 +17,11 @@ from tests.conftest import (
     COMPLAINT_HEADERS,
     ROOT,
     SAMPLE,
-    complaint,
+    D,
     sheet_cells,
     write_workbook,
 )
+from tests.months import rules_for
 
 runner = CliRunner()
 
@@ -138,12 +139,13 @@ def test_by_team_adds_one_result_per_group():
     assert data["group_by"] == "team"
 
 
-def test_quiet_shows_only_failures_and_the_summary():
+def test_quiet_shows_only_the_rows_not_passing_and_the_summary():
     out = invoke("evaluate", SAMPLE, "--quiet", "--lang", "en").stdout
     rows = [line for line in out.splitlines() if line.startswith("│")]
-    assert len(rows) == 4
-    assert all("fail" in row for row in rows)
-    assert "4 fail" in out
+    assert len(rows) == 5  # the 4 failures and the early warning; no passing row
+    assert sum("✗ fail" in row for row in rows) == 4 and sum("! warn" in row for row in rows) == 1
+    assert "4 fail" in out and out.splitlines()[-1] == "Verdict: standards not met."
+    assert "Scorecard 2026-10" not in out and "days left" not in out  # no title, no budget
 
 
 def test_markdown_and_csv_render_the_same_results():
@@ -233,23 +235,18 @@ def test_rulebook_typo_exits_2_naming_the_line(tmp_path):
     assert check.exit_code == 2
 
 
-def test_missing_sheets_warn_and_no_data_passes_unless_strict(tmp_path):
-    path = write_workbook(
-        tmp_path / "c.xlsx", {"投诉记录": [COMPLAINT_HEADERS, complaint("C1", "2026-10-03")]}
-    )
-    result = invoke("evaluate", path, "--lang", "en")
-    assert result.exit_code == 5
-    assert "no sheet for dataset 'survey'" in result.stderr
-    assert "no data" in result.stdout
-    assert invoke("evaluate", path, "--strict").exit_code == 1
-
-
 def test_no_dated_rows_asks_for_a_period(tmp_path):
-    path = write_workbook(tmp_path / "e.xlsx", {"投诉记录": [COMPLAINT_HEADERS]})
-    result = invoke("evaluate", path, "--lang", "en")
+    tasks = [
+        ["员工", "团队", "任务", "计划完成日期", "实际完成日期"],
+        ["甲", "一组", "周报", D(2026, 10, 9), D(2026, 10, 8)],
+    ]
+    path = write_workbook(tmp_path / "e.xlsx", {"投诉记录": [COMPLAINT_HEADERS], "工作任务": tasks})
+    rules = rules_for(tmp_path, "complaints", "tasks")
+    result = invoke("evaluate", path, "--lang", "en", "-r", rules)
     assert result.exit_code == 3
-    assert "pass --period" in result.stderr
-    assert invoke("evaluate", path, "--period", "2026-10").exit_code == 5
+    assert "pass --period" in result.stderr  # tasks look ahead: their dates never pick it
+    # 0 complaints of 5, 1 task of 1 done by its due date
+    assert invoke("evaluate", path, "--period", "2026-10", "-r", rules).exit_code == 0
 
 
 def test_internal_errors_exit_4_without_traceback_unless_debug(monkeypatch):

@@ -16,6 +16,7 @@ from cskpi.i18n import label
 from cskpi.present.privacy import mask_value
 from cskpi.present.xlsxcells import MAX_CELL, TRUNCATED, safe_text, sheet_name
 from tests.conftest import COMPLAINT_HEADERS, SAMPLE, D, complaint, sheet_cells, write_workbook
+from tests.months import rules_for
 
 runner = CliRunner()
 STATUS_BY_LABEL = {label(f"status.{s}", "en"): s for s in ("pass", "warn", "fail", "no_data")}
@@ -169,7 +170,8 @@ def test_input_text_is_never_a_formula_link_or_error(tmp_path):
     rows[1][6] = "abc" + "x" * (MAX_CELL + 50)  # control characters: see test_safe_text
     path = write_workbook(tmp_path / "in.xlsx", {"投诉记录": rows})
     out = tmp_path / "out.xlsx"
-    result = invoke("evaluate", path, "-o", out, "--lang", "en")
+    rules = rules_for(tmp_path, "complaints")
+    result = invoke("evaluate", path, "-o", out, "--lang", "en", "-r", rules)
     assert result.exit_code == 1
     ws = openpyxl.load_workbook(out)["overdue_complaints_per_month"]
     header = [c.value for c in ws[2]]

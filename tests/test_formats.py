@@ -25,6 +25,7 @@ from tests.conftest import (
     make_old,
     write_workbook,
 )
+from tests.months import rules_for
 
 runner = CliRunner()
 
@@ -177,8 +178,10 @@ WRITERS = {
 @pytest.mark.parametrize("kind", list(WRITERS))
 def test_every_format_gives_the_hand_worked_results(tmp_path, kind):
     target = WRITERS[kind](tmp_path)
+    rules = str(rules_for(tmp_path, "complaints", "survey"))
     result = runner.invoke(
-        cli.app, ["evaluate", str(target), "-f", "json", "--no-history", "--period", "2026-10"]
+        cli.app,
+        ["evaluate", str(target), "-f", "json", "--no-history", "--period", "2026-10", "-r", rules],
     )
     data = json.loads(result.stdout)
     got = {r["standard"]: r["actual"] for r in data["results"] if r["standard"] in EXPECTED}
@@ -287,9 +290,21 @@ def test_folder_and_glob_inputs_skip_owner_and_hidden_files(tmp_path):
         )
     (folder / "~$notes.xlsx").write_bytes(b"owner file")
     (folder / ".hidden.xlsx").write_bytes(b"junk")
+    rules = str(rules_for(tmp_path, "complaints"))
     for target in (folder, folder / "*.xlsx"):
         result = runner.invoke(
-            cli.app, ["evaluate", str(target), "--period", "2026Q3", "-f", "json", "--no-history"]
+            cli.app,
+            [
+                "evaluate",
+                str(target),
+                "--period",
+                "2026Q3",
+                "-f",
+                "json",
+                "--no-history",
+                "-r",
+                rules,
+            ],
         )
         data = json.loads(result.stdout)
         counts = {

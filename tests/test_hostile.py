@@ -14,7 +14,7 @@ from cskpi.cli import app as cli
 from cskpi.read import archive
 from tests import hostile
 from tests.conftest import ROOT, write_workbook
-from tests.months import good_month
+from tests.months import good_month, rules_for
 
 runner = CliRunner()
 RULES = (ROOT / "rules" / "customer-service-supervisor.yaml").read_text(encoding="utf-8")
@@ -101,8 +101,9 @@ def test_cached_errors_are_listed_per_cell(tmp_path):
 
 
 def test_xls_saved_as_xlsx_is_read_by_its_content(tmp_path):
+    rules = str(rules_for(tmp_path, "complaints"))
     result = run_case(
-        tmp_path, hostile.xls_named_xlsx(tmp_path), "-f", "json", "--period", "2026-10"
+        tmp_path, hostile.xls_named_xlsx(tmp_path), "-f", "json", "--period", "2026-10", "-r", rules
     )
     data = json.loads(result.stdout)
     count = next(r for r in data["results"] if r["standard"] == "complaints_per_month")
@@ -145,9 +146,11 @@ def test_bad_values_fail_with_every_cell_named_and_skip_mode_counts_them(tmp_pat
             "'N/A'.",
         ]
     )
-    rules = tmp_path / "skip.yaml"
+    rules = rules_for(tmp_path, "survey")
+    text = rules.read_text(encoding="utf-8")
+    assert "    id_column: response_id\n" in text
     rules.write_text(
-        RULES.replace(
+        text.replace(
             "    id_column: response_id\n", "    id_column: response_id\n    bad_values: skip\n"
         ),
         encoding="utf-8",

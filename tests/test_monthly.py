@@ -15,6 +15,7 @@ from cskpi.cli import app as cli
 from cskpi.evaluate.engine import project
 from cskpi.evaluate.periods import parse_period
 from tests.conftest import COMPLAINT_HEADERS, SAMPLE, D, complaint, pick, write_workbook
+from tests.months import rules_for
 
 runner = CliRunner()
 
@@ -101,8 +102,11 @@ def test_streak_counts_consecutive_failures(tmp_path):
         rows += [complaint(f"C{month}-{i}", D(2026, month, 1 + i)) for i in range(n)]
     rows += [complaint("C10-0", D(2026, 10, 2))]
     path = write_workbook(tmp_path / "y.xlsx", {"投诉记录": rows})
+    rules = rules_for(tmp_path, "complaints")
     for month in ("2026-07", "2026-08", "2026-09", "2026-10"):
-        invoke("evaluate", path, "--period", month, "--history", db)
+        assert invoke(
+            "evaluate", path, "--period", month, "--history", db, "-r", rules
+        ).exit_code in (0, 1)
     from cskpi.evaluate.trend import build_trend
     from cskpi.runs import history
 
@@ -114,7 +118,18 @@ def test_streak_counts_consecutive_failures(tmp_path):
     (line,) = trend.lines
     assert line.streak == 0  # October passed
     assert line.sparkline(trend.periods) == "▆▇█▁"
-    invoke("evaluate", path, "--period", "2026-10", "--history", db, "--as-of", "2026-10-01")
+    invoke(
+        "evaluate",
+        path,
+        "--period",
+        "2026-10",
+        "--history",
+        db,
+        "--as-of",
+        "2026-10-01",
+        "-r",
+        rules,
+    )
     conn2 = history.connect(db)
     rows2 = history.load(conn2, "customer-service-supervisor", standard="complaints_per_month")
     assert len(rows2) == 4  # re-running October replaced it
@@ -164,8 +179,11 @@ def results_of(stdout):
 def test_quarter_from_three_monthly_files_equals_one_workbook(tmp_path):
     whole = write_workbook(tmp_path / "q3.xlsx", month_sheets([7, 8, 9]))
     parts = [write_workbook(tmp_path / f"2026-{m:02d}.xlsx", month_sheets([m])) for m in (7, 8, 9)]
-    one = invoke("evaluate", whole, "--period", "2026Q3", "-f", "json", "--no-history")
-    three = invoke("evaluate", *parts, "--period", "2026Q3", "-f", "json", "--no-history")
+    rules = rules_for(tmp_path, "complaints", "info_feedback")
+    one = invoke("evaluate", whole, "--period", "2026Q3", "-f", "json", "--no-history", "-r", rules)
+    three = invoke(
+        "evaluate", *parts, "--period", "2026Q3", "-f", "json", "--no-history", "-r", rules
+    )
     assert results_of(one.stdout) == results_of(three.stdout)
     got = {(s, p): (st, a) for s, _g, p, st, a in results_of(three.stdout)}
     assert got[("complaints_per_month", "2026-08")] == ("fail", 6)
@@ -178,6 +196,8 @@ def test_quarter_from_three_monthly_files_equals_one_workbook(tmp_path):
         "-f",
         "json",
         "--no-history",
+        "-r",
+        rules,
     )
     assert results_of(template.stdout) == results_of(three.stdout)
 
@@ -203,7 +223,8 @@ def test_rows_read_twice_count_once_with_a_warning_naming_both_files(tmp_path):
             ]
         },
     )
-    result = invoke("evaluate", a, b, "-f", "json", "--no-history", "--lang", "en")
+    rules = rules_for(tmp_path, "complaints")
+    result = invoke("evaluate", a, b, "-f", "json", "--no-history", "--lang", "en", "-r", rules)
     data = json.loads(result.stdout)
     count = next(r for r in data["results"] if r["standard"] == "complaints_per_month")
     assert count["actual"] == 3
@@ -220,11 +241,17 @@ def test_period_previous_against_a_fixed_clock(tmp_path, clock):
     for m in (10, 11):
         write_workbook(
             tmp_path / f"2026-{m:02d}.xlsx",
-            {"投诉记录": [COMPLAINT_HEADERS, complaint(f"M{m}", D(2026, m, 5))]},
+            {
+                "投诉记录": [COMPLAINT_HEADERS, complaint(f"M{m}", D(2026, m, 5))],
+                "信息反馈": [INFO_HEADERS],
+            },
         )
     clock("2026-12-05 06:30")
     template = str(tmp_path / "{yyyy}-{mm}.xlsx")
-    result = invoke("evaluate", template, "--period", "previous", "-f", "json", "--no-history")
+    rules = rules_for(tmp_path, "complaints", "info_feedback")
+    result = invoke(
+        "evaluate", template, "--period", "previous", "-f", "json", "--no-history", "-r", rules
+    )
     data = json.loads(result.stdout)
     assert data["period"] == "2026-11"
     # the quarterly standard needed October too: both files were read

@@ -14,6 +14,7 @@ from cskpi.cli import app as cli
 from cskpi.present.explain import explain_standard
 from cskpi.rulebook.load import load_rulebook
 from tests.conftest import COMPLAINT_HEADERS, ROOT, complaint, write_workbook
+from tests.months import fill_from_examples, rules_for
 
 runner = CliRunner()
 
@@ -30,7 +31,8 @@ def test_template_round_trip(tmp_path):
     assert book.sheetnames == ["说明", *[spec.sheets[0] for spec in model.datasets.values()]]
     ws = book["投诉记录"]
     assert [c.value for c in ws[1]] == [
-        c.header for c in model.datasets["complaints"].columns.values()
+        *(c.header for c in model.datasets["complaints"].columns.values()),
+        "示例",
     ]
     validations = {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation}
     assert '"北区,南区"' in validations.values()
@@ -40,11 +42,25 @@ def test_template_round_trip(tmp_path):
         "是,否" in (v.formula1 or "") for v in book["员工名册"].data_validations.dataValidation
     )
     assert "说明" in book["说明"]["A1"].value
-    # the example rows evaluate as they are: every standard has data and none fails
-    result = invoke("evaluate", path, "-f", "json", "--no-history")
+    assert [c.value for c in ws[1]][-1] == "示例" and [c.value for c in ws[2]][-1] == "示例"
+    # untouched, the template has no data: its example rows are left out, never a pass
+    untouched = invoke("evaluate", path, "--no-history", "--lang", "en")
+    assert untouched.exit_code == 3
+    assert untouched.stderr.splitlines()[-1] == (
+        f"error: the inputs hold no data rows ({path}); example rows are not data. Fill in "
+        "this period's records."
+    )
+    # a row of one's own like each example (the 示例 column left blank) is data
+    fill_from_examples(path)
+    result = invoke("evaluate", path, "-f", "json", "--no-history", "--lang", "en")
     assert result.exit_code == 0, result.output
+    assert (
+        f"warning: {path}, sheet '投诉记录': 1 example rows (marked in the 示例 column) are "
+        "not data and were left out: rows 2."
+    ) in result.stderr.splitlines()
     data = json.loads(result.stdout)
     assert {r["status"] for r in data["results"]} <= {"pass", "warn"}
+    assert all(r["sample_size"] or r["metric"] == "count" for r in data["results"])
     assert invoke("template", path).exit_code == 2  # never overwrites
     assert invoke("template", path, "--force").exit_code == 0
 
@@ -81,8 +97,17 @@ def test_renamed_header_is_caught_with_the_closest_match(tmp_path):
     path = write_workbook(
         tmp_path / "m.xlsx", {"投诉记录": [headers, complaint("C1", "2026-10-03")]}
     )
+    rules = rules_for(tmp_path, "complaints")
     result = invoke(
-        "evaluate", path, "--explain-columns", "--verbose", "--no-history", "--lang", "en"
+        "evaluate",
+        path,
+        "--explain-columns",
+        "--verbose",
+        "--no-history",
+        "--lang",
+        "en",
+        "-r",
+        rules,
     )
     assert "not found (closest: 客服人员姓名)" in result.stdout
     assert (
@@ -146,8 +171,8 @@ def test_template_follows_the_manager_rulebook(tmp_path):
         "收款",
         "新客户",
     ]
-    result = invoke(
-        "evaluate", path, "--rules", "customer-service-manager", "-f", "json", "--no-history"
-    )
+    args = ("evaluate", path, "--rules", "customer-service-manager", "-f", "json", "--no-history")
+    assert invoke(*args).exit_code == 3  # only example rows: no data
+    result = invoke(*args[:1], fill_from_examples(path), *args[2:])
     statuses = {r["standard"]: r["status"] for r in json.loads(result.stdout)["results"]}
     assert statuses["repairs_on_time"] == "pass"  # the example order is done the next day

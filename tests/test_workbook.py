@@ -69,18 +69,6 @@ def test_missing_required_column_names_sheet_column_and_closest_header(make_book
     )
 
 
-def test_missing_sheet_is_a_warning_listing_the_sheets_present(make_book, rulebook):
-    path = make_book({"投诉记录": [COMPLAINT_HEADERS], "Notes": [["x"]]}, "one.xlsx")
-    data = read(path, rulebook)
-    assert "survey" not in data.frames
-    texts = [w.render("en") for w in data.warnings]
-    assert any(
-        t.startswith(f"{path}: no sheet for dataset 'survey'")
-        and "sheets present: 投诉记录, Notes" in t
-        for t in texts
-    )
-
-
 def test_every_unreadable_cell_is_listed_by_row_and_column(make_book, rulebook):
     rows = [
         SURVEY_HEADERS,
@@ -181,13 +169,14 @@ def test_column_letters(index, letters):
     assert column_letter(index) == letters
 
 
-def test_a_fresh_unreadable_file_is_not_ready_rather_than_broken(tmp_path, rulebook):
+def test_a_fresh_unreadable_file_is_broken_at_once_not_retried(tmp_path, rulebook, settle):
     path = tmp_path / "month.xlsx"
-    path.write_bytes(b"PK\x03\x04 still being copied")
-    with pytest.raises(NotReadyError) as info:
+    path.write_bytes(b"PK\x03\x04 half a zip, and it stays that way")
+    with pytest.raises(InputError) as info:
         read(path, rulebook)
-    assert info.value.exit_code == 75
-    assert "input not ready (modified" in info.value.render("en")
+    assert info.value.exit_code == 3
+    assert "cannot read the workbook; it may be corrupt" in info.value.render("en")
+    assert settle == [1.0]  # written just now: watched once for a second, and it did not change
 
 
 def test_a_workbook_open_in_excel_is_not_ready(make_book, rulebook):

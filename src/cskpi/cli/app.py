@@ -164,6 +164,9 @@ def evaluate(
     lock_timeout: Annotated[
         float, typer.Option("--lock-timeout", help=h("evaluate.lock_timeout"))
     ] = 60.0,
+    stale_owner_hours: Annotated[
+        float, typer.Option("--stale-owner-hours", help=h("evaluate.stale_owner_hours"))
+    ] = 4.0,
     log_file: Annotated[
         Path | None, typer.Option("--log-file", help=h("evaluate.log_file"))
     ] = None,
@@ -215,6 +218,7 @@ def evaluate(
             group_by=by,
             show_personal=show_personal,
             evidence=evidence or wants_rows(output),
+            stale_owner_hours=stale_owner_hours,
         )
         options = RunOptions(
             output=output,
@@ -226,10 +230,9 @@ def evaluate(
         )
         with _progress(files, chosen, quiet) as progress:
             card = execute(request, options, progress)
-        if not quiet and output_format == "table":
-            prefix = label("warning.prefix", chosen)
-            for warning in card.warnings:
-                _stderr(f"{prefix}: {warning.render(chosen)}")
+        prefix = label("warning.prefix", chosen)
+        for warning in card.warnings:  # always, even when quiet: a warning is news
+            _stderr(f"{prefix}: {warning.render(chosen)}")
         if explained is not None:
             from cskpi.present.sqltext import render_sql
 

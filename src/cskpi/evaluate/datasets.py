@@ -14,6 +14,10 @@ from cskpi.errors import Problem
 
 ROW = "_row"  # Excel row number of each data row, kept for messages and evidence
 SOURCE = "_source"  # which file a row came from
+# A column with this header marks example rows (the template's): any mark there, and the row
+# is left out with a note. Written by the template, read by the sheet reader.
+EXAMPLE_HEADERS = ("示例", "example")
+EXAMPLE_MARK = "示例"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """A blank input workbook for a rulebook: every sheet, canonical headers, drop-downs, examples.
 
 What a new user fills in by hand: the template follows the rulebook, so a rulebook with extra
-datasets (the manager's) gets their sheets too. Its example rows evaluate as they are.
+datasets (the manager's) gets their sheets too. Its example rows carry a mark in a last column
+headed 示例, so cskpi never counts them: an untouched template has no data and never passes.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from cskpi.evaluate.datasets import EXAMPLE_HEADERS, EXAMPLE_MARK
+from cskpi.evaluate.periods import today
 from cskpi.rulebook.compiled import Column, Rulebook
 
 RATINGS = ["5", "4", "3", "2", "1", "非常满意", "满意", "一般", "不满意", "非常不满意"]
@@ -22,9 +25,11 @@ ROWS_VALIDATED = 5000
 INSTRUCTIONS = [
     ("说明 / Instructions", None),
     (
-        "每个工作表对应一类记录,请保留表头,从第 3 行开始填写(第 2 行是示例,可删除)。",
-        "Each sheet holds one kind of record. Keep the header row; fill in from row 3 (row 2 is "
-        "an example you may delete).",
+        "每个工作表对应一类记录,请保留表头,从第 3 行开始填写。第 2 行是示例:"
+        "它的「示例」列标有“示例”,cskpi 不把它计入数据;可以删除。自己的记录请让「示例」列留空。",
+        "Each sheet holds one kind of record. Keep the header row; fill in from row 3. Row 2 is "
+        "an example: its 示例 column is marked, so cskpi never counts it; you may delete it. "
+        "Leave the 示例 column blank in your own rows.",
     ),
     (
         "日期可以是 Excel 日期,或文本 2026-10-05、2026/10/05、2026-10-05 14:30、2026年10月5日。",
@@ -79,7 +84,7 @@ def write_template(
     month: dt.date | None = None,
 ) -> None:
     """Write the blank workbook (callers make the write atomic)."""
-    month = month or dt.date.today().replace(day=1)
+    month = month or today().replace(day=1)
     book = xlsxwriter.Workbook(
         str(path), {"strings_to_formulas": False, "strings_to_numbers": False}
     )
@@ -140,5 +145,8 @@ def write_template(
                     col,
                     {"validate": "list", "source": choices, "ignore_blank": True},
                 )
+        mark = len(spec.columns)
+        ws.write_string(0, mark, EXAMPLE_HEADERS[0], header)
+        ws.write_string(1, mark, EXAMPLE_MARK)
         ws.freeze_panes(1, 0)
     book.close()

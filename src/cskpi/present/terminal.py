@@ -79,7 +79,13 @@ def _row_cells(
 
 
 def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool = False) -> None:
-    """The terminal scorecard. Wide (CJK) characters are measured by rich, so columns line up."""
+    """The terminal scorecard. Wide (CJK) characters are measured by rich, so columns line up.
+
+    ``quiet`` shows only news: no title or budget lines, only the rows not passing, and the
+    summary; a card whose verdict is a pass shows nothing at all (cron mails only news).
+    """
+    if quiet and card.verdict == "pass":
+        return
     title = scorecard_title(card, lang)
     table = Table(title=None if quiet else title, show_lines=False, header_style="bold")
     table.add_column(label("label.standard", lang))
@@ -94,7 +100,7 @@ def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool =
         table.add_column(label("label.status", lang), no_wrap=True)
     shown = 0
     for _std, period, results in card.rows():
-        if quiet and not any(r.status == "fail" for r in results):
+        if quiet and all(r.status == "pass" for r in results):
             continue
         table.add_row(
             *(
@@ -105,7 +111,7 @@ def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool =
         shown += 1
     if shown:
         console.print(table)
-    for line in budget_lines(card, lang):
+    for line in [] if quiet else budget_lines(card, lang):
         console.print(line, highlight=False)
     for line in summary_lines(card, lang):
         console.print(line, highlight=False)

@@ -1,33 +1,30 @@
 """Input files: which files a run reads, whether they are ready, and reading them as one data set.
 
 Workbooks are sniffed before they are parsed (a CSV renamed .xlsx, an encrypted workbook),
-files still being written are told apart from broken ones (exit 75 vs 3), path templates
-name a month without shell arithmetic, and rows read twice from two files count once.
+a file really being written (a fresh Excel owner file, a size that changes while we watch)
+is told apart from a broken one (exit 75 vs 3), path templates name a month without shell
+arithmetic, the same file given twice is read once, and rows read twice count once.
 """
 
 from __future__ import annotations
 
 import glob
 import hashlib
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import stat
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cskpi.errors import InputError, NotReadyError, Problem
+from cskpi.errors import InputError, Problem
 from cskpi.evaluate.datasets import SOURCE, Datasets, InputFile
 from cskpi.evaluate.periods import Granularity, Period
 from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import check_zip
-from cskpi.read.sheets import (
-    HEADER_SEARCH_ROWS,
-    BadCells,
-    _find_sheet,
-    fields_to_load,
-    read_sheet,
-)
+from cskpi.read.lookup import FileLayout, check_presence, locate_datasets
+from cskpi.read.ready import STALE_OWNER_HOURS, check_ready
+from cskpi.read.sheets import HEADER_SEARCH_ROWS, BadCells, fields_to_load, read_sheet
 from cskpi.read.sources import SUFFIXES, TABLE_SUFFIXES, ExcelSource, RawSheet, Source, TableSource
 from cskpi.read.tables import DatabaseOptions
 from cskpi.rulebook.compiled import Rulebook
@@ -37,8 +34,6 @@ if TYPE_CHECKING:
 
 # Progress callback: (file, sheet, rows read or None when starting)
 Progress = Callable[[str, str, int | None], None]
-
-RECENT_SECONDS = 60  # an unreadable file younger than this is probably still being written
 
 
 def _sha256(path: Path) -> str:
@@ -56,10 +51,21 @@ def sniff(path: Path) -> str:
     encrypted (password-protected) workbook; anything else is named, never guessed at.
     """
     file = str(path)
-    if not path.exists():
-        raise InputError("input.file_not_found", file=file)
-    if not path.is_file():
-        raise InputError("input.not_a_file", file=file)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError("input.file_not_found", file=file) from None
+    except PermissionError:
+        raise InputError("input.permission", file=file) from None
+    if not stat.S_ISREG(mode):  # checked before opening: a FIFO would block the run
+        kind = (
+            "filetype.folder"
+            if stat.S_ISDIR(mode)
+            else "filetype.fifo"
+            if stat.S_ISFIFO(mode)
+            else "filetype.special"
+        )
+        raise InputError("input.not_a_file", file=file, kind=Problem(kind))
     try:
         with path.open("rb") as handle:
             sample = handle.read(1 << 16)
@@ -106,7 +112,7 @@ def _open(path: Path, kind: str) -> Source:
     return TableSource(path, parquet=kind == "parquet")
 
 
-def _best_dataset(raw: RawSheet, rulebook: Rulebook, stem: str) -> str | None:
+def _table_dataset(raw: RawSheet, rulebook: Rulebook, stem: str) -> str | None:
     """For a CSV or Parquet file: the dataset whose headers it matches best (stem breaks ties)."""
     head = raw.head(HEADER_SEARCH_ROWS)
     best, best_score = None, (0, False)
@@ -135,29 +141,45 @@ def read_workbook(
     progress: Progress | None = None,
     all_columns: bool = True,
 ) -> Datasets:
-    """Read every dataset of ``rulebook`` from one file (appending to ``into`` if given)."""
+    """Read every dataset of ``rulebook`` found in one file (appending to ``into`` if given).
+
+    One file alone may lack datasets; :func:`read_inputs` is what a run uses, and stops
+    when a dataset is in none of its inputs.
+    """
     result = into if into is not None else Datasets()
+    check_ready([path], result.warnings)
+    _read_file(path, rulebook, result, group_fields, progress, all_columns)
+    return result
+
+
+def _read_file(
+    path: Path,
+    rulebook: Rulebook,
+    result: Datasets,
+    group_fields: Iterable[str],
+    progress: Progress | None,
+    all_columns: bool,
+    seen: dict[str, str] | None = None,
+) -> FileLayout | None:
+    """Read one file into ``result``; None when its content was already read (``seen``)."""
     file = str(path)
-    owner = _owner_file(path) if path.exists() else None
-    if owner is not None:
-        raise NotReadyError(
-            "input.not_ready", file=file, reason=Problem("reason.owner_file", {"owner": owner.name})
-        )
-    try:
-        kind = sniff(path)
-        digest = _sha256(path)
-        source = _open(path, kind)
-    except InputError as exc:
-        if exc.problems[0].key == "input.file_not_found":
-            raise
-        raise _readiness(path, exc) from None
+    kind = sniff(path)
+    digest = _sha256(path)
+    if seen is not None:
+        if digest in seen:
+            result.warnings.append(
+                Problem("input.same_file", {"file": file, "first": seen[digest]})
+            )
+            return None
+        seen[digest] = file
+    source = _open(path, kind)
     result.files.append(InputFile(file, digest))
     try:
-        sheets = _sheets_for(source, rulebook, result.warnings, progress)
+        layout, sheets = _sheets_for(source, rulebook, result.warnings, progress)
         _read_sheets(sheets, file, rulebook, result, group_fields, progress, all_columns)
     finally:
         source.close()
-    return result
+    return layout
 
 
 def read_database(
@@ -169,6 +191,7 @@ def read_database(
     into: Datasets | None = None,
     progress: Progress | None = None,
     all_columns: bool = True,
+    layouts: list[FileLayout] | None = None,
 ) -> Datasets:
     """Read every dataset of ``rulebook`` from the tables of a database (read-only)."""
     from cskpi.read.database import open_database
@@ -179,37 +202,31 @@ def read_database(
     try:
         source = DatabaseSource(db, rulebook, params=options.span, explained=options.explained)
         result.files.append(InputFile(db.label, ""))  # a database has no file digest
-        sheets = _tables_for(source, rulebook, result.warnings, progress)
+        layout, sheets = _tables_for(source, rulebook, progress)
         _read_sheets(sheets, db.label, rulebook, result, group_fields, progress, all_columns)
+        if layouts is not None:
+            layouts.append(layout)
     finally:
         db.close()
     return result
 
 
 def _tables_for(
-    source: DatabaseSource, rulebook: Rulebook, warnings: list[Problem], progress: Progress | None
-) -> Iterator[tuple[str, RawSheet]]:
-    """(dataset, table) pairs: a dataset's ``table:``/``query:``, or a table named like it."""
+    source: DatabaseSource, rulebook: Rulebook, progress: Progress | None
+) -> tuple[FileLayout, list[tuple[str, RawSheet]]]:
+    """What the database holds and its (dataset, table) pairs: a dataset's ``table:`` /
+    ``query:``, or a table named like it."""
+    layout = FileLayout(source.label, tuple(source.sheet_names()), single_table=False)
+    pairs = []
     for dataset_id, spec in rulebook.datasets.items():
         name = source.find(spec)
         if name is None:
-            present = ", ".join(source.sheet_names()) or "-"
-            names = " / ".join(spec.sheets)
-            warnings.append(
-                Problem(
-                    "input.sheet_missing",
-                    {
-                        "file": source.label,
-                        "dataset": dataset_id,
-                        "names": names,
-                        "present": present,
-                    },
-                )
-            )
             continue
+        layout.datasets[dataset_id] = name
         if progress is not None:
             progress(source.label, name, None)
-        yield dataset_id, source.sheet_for(spec, name)
+        pairs.append((dataset_id, source.sheet_for(spec, name)))
+    return layout, pairs
 
 
 def _read_sheets(
@@ -236,6 +253,7 @@ def _read_sheets(
             bad_cells=lenient if spec.bad_values == "skip" else bad_cells,
             matches=result.matches,
             dataset_id=dataset_id,
+            notes=result.warnings,
         )
         if lenient.skipped:
             result.skipped[dataset_id] = result.skipped.get(dataset_id, 0) + lenient.skipped
@@ -256,57 +274,24 @@ def _read_sheets(
 
 def _sheets_for(
     source: Source, rulebook: Rulebook, warnings: list[Problem], progress: Progress | None
-) -> Iterator[tuple[str, RawSheet]]:
-    """(dataset, raw sheet) pairs: sheets found by name, or the one table of a CSV/Parquet."""
+) -> tuple[FileLayout, list[tuple[str, RawSheet]]]:
+    """What the file holds and its (dataset, raw sheet) pairs: the one table of a CSV or
+    Parquet file, or a workbook's sheets found by name or by headers."""
     file = str(source.path)
     names = source.sheet_names()
     if source.single_table:
         raw = source.sheet(names[0])
-        dataset_id = _best_dataset(raw, rulebook, source.path.stem)
+        dataset_id = _table_dataset(raw, rulebook, source.path.stem)
         if dataset_id is None:
-            warnings.append(Problem("input.no_dataset", {"file": file}))
-            return
-        yield dataset_id, raw
-        return
-    for dataset_id, spec in rulebook.datasets.items():
-        sheet = _find_sheet(names, spec)
-        if sheet is None:
-            warnings.append(
-                Problem(
-                    "input.sheet_missing",
-                    {
-                        "file": file,
-                        "dataset": dataset_id,
-                        "names": " / ".join(spec.sheets),
-                        "present": ", ".join(names) or "-",
-                    },
-                )
-            )
-            continue
+            raise InputError("input.no_dataset", file=file, datasets=", ".join(rulebook.datasets))
+        layout = FileLayout(file, tuple(names), single_table=True, datasets={dataset_id: raw.name})
+        return layout, [(dataset_id, raw)]
+
+    def announce(sheet: str) -> None:
         if progress is not None:
             progress(file, sheet, None)
-        yield dataset_id, source.sheet(sheet)
 
-
-def _owner_file(path: Path) -> Path | None:
-    """Excel's lock file (~$name.xlsx) beside a workbook that is open for editing."""
-    owner = path.with_name("~$" + path.name)
-    if owner.exists():
-        return owner
-    short = path.with_name("~$" + path.name[2:]) if len(path.name) > 2 else None
-    return short if short is not None and short.exists() else None
-
-
-def _readiness(path: Path, error: InputError) -> InputError | NotReadyError:
-    """An unreadable file modified within the last minute is 'not ready', not broken."""
-    try:
-        age = time.time() - path.stat().st_mtime
-    except OSError:
-        return error
-    if 0 <= age < RECENT_SECONDS:
-        reason = Problem("reason.recent", {"seconds": int(age)})
-        return NotReadyError("input.not_ready", file=str(path), reason=reason)
-    return error
+    return locate_datasets(source, rulebook, warnings, announce)
 
 
 def _dedupe(
@@ -350,12 +335,17 @@ def read_inputs(
     all_columns: bool = True,
     databases: Sequence[str] = (),
     database_options: DatabaseOptions | None = None,
+    stale_owner_hours: float = STALE_OWNER_HOURS,
 ) -> Datasets:
     """Read several files (and database URLs) as one data set.
 
-    ``all_columns=False``: only what is evaluated.
+    ``all_columns=False``: only what is evaluated. A dataset that is not optional and is in
+    none of the inputs stops the run (exit 3); so do inputs that hold no record at all (an
+    untouched template: its example rows are not data).
     """
     data = Datasets(warnings=list(warnings))
+    check_ready(paths, data.warnings, stale_owner_hours=stale_owner_hours)
+    layouts: list[FileLayout] = []
     for url in databases:
         read_database(
             url,
@@ -365,16 +355,14 @@ def read_inputs(
             into=data,
             progress=progress,
             all_columns=all_columns,
+            layouts=layouts,
         )
+    seen: dict[str, str] = {}
     for path in paths:
-        read_workbook(
-            path,
-            rulebook,
-            group_fields=group_fields,
-            into=data,
-            progress=progress,
-            all_columns=all_columns,
-        )
+        layout = _read_file(path, rulebook, data, group_fields, progress, all_columns, seen)
+        if layout is not None:
+            layouts.append(layout)
+    check_presence(rulebook, layouts, data.warnings)
     for dataset_id, frame in list(data.frames.items()):
         last = rulebook.datasets[dataset_id].keep_last
         if last is not None and {last.key, last.by} <= set(frame.columns):
@@ -382,6 +370,13 @@ def read_inputs(
             data.frames[dataset_id] = (
                 order.drop_duplicates(last.key, keep="last").sort_index().reset_index(drop=True)
             )
+    if not any(len(frame) for frame in data.frames.values()):
+        examples = any(w.key == "input.example_rows" for w in data.warnings)
+        raise InputError(
+            "input.no_rows",
+            files=", ".join(f.path for f in data.files),
+            hint=Problem("input.no_rows_examples" if examples else "punct.end"),
+        )
     return data
 
 

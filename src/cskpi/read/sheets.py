@@ -21,6 +21,7 @@ from cskpi.errors import InputError, Problem
 from cskpi.evaluate.datasets import ROW, SOURCE, ColumnMatch
 from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import UNCACHED
+from cskpi.read.records import example_column, example_rows, examples_note, repeated_records
 from cskpi.read.sources import RawSheet
 from cskpi.read.values import CONVERTERS, cell_text
 from cskpi.rulebook.compiled import Dataset, Rulebook
@@ -37,15 +38,6 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def _find_sheet(names: Iterable[str], spec: Dataset) -> str | None:
-    wanted = [normalize_name(s) for s in spec.sheets]
-    by_norm = {normalize_name(n): n for n in names}
-    for want in wanted:
-        if want in by_norm:
-            return by_norm[want]
-    return None
 
 
 def _find_header(rows: list[list[str | None]], lookup: Mapping[str, str]) -> int | None:
@@ -166,6 +158,7 @@ def read_sheet(
     bad_cells: BadCells,
     matches: list[ColumnMatch] | None = None,
     dataset_id: str = "",
+    notes: list[Problem] | None = None,
 ) -> pd.DataFrame:
     """Turn one raw sheet into a typed frame of the ``wanted`` fields that exist.
 
@@ -173,8 +166,10 @@ def read_sheet(
     are dropped (trailing formatting, spacer rows). Unreadable cells in the ``checked``
     fields (the ones standards evaluate) are errors, or, when the dataset says
     ``bad_values: skip``, their rows are left out and counted; other fields are shown
-    as they are, never judged.
+    as they are, never judged. Example rows (marked in a 示例 column) and exact repeats
+    of a record are left out with a note in ``notes``.
     """
+
     sheet = raw.name
     head = raw.head(HEADER_SEARCH_ROWS)
     header_index, positions = locate_columns(
@@ -203,6 +198,14 @@ def read_sheet(
                 )
     start = header_index + 1
     keep = _rows_with_data(raw, list(positions.values()), start)
+    mark = example_column(head[header_index], spec)
+    if mark is not None:
+        examples = example_rows(raw, mark, start) & keep
+        if examples.any():
+            keep &= ~examples
+            if notes is not None:
+                marked = np.arange(start, start + len(examples))[examples] + 1
+                notes.append(examples_note(file, sheet, [int(r) for r in marked]))
     everything = bool(keep.all())
     mask = pa.array(keep)
     rows = np.arange(start, start + len(keep))[keep] + 1 + raw.row_offset  # 1-based
@@ -264,6 +267,9 @@ def read_sheet(
     if spec.bad_values == "skip" and unreadable.any():
         bad_cells.skipped += int(unreadable.sum())
         frame = frame[~unreadable].reset_index(drop=True)
+    frame, repeats = repeated_records(frame, raw, positions, spec, file=file, sheet=sheet)
+    if notes is not None:
+        notes += repeats
     return frame
 
 

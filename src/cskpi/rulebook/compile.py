@@ -132,6 +132,7 @@ def _dataset(dataset_id: str, spec: DatasetSpec, problems: _Problems) -> Dataset
         keep_last=spec.keep_last,
         table=spec.table,
         query=spec.query,
+        optional=spec.optional,
     )
 
 

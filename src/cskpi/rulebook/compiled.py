@@ -51,6 +51,7 @@ class Dataset:
     keep_last: KeepLast | None = None
     table: str | None = None  # a database input: this table or view
     query: str | None = None  # a database input: this read-only SELECT
+    optional: bool = False  # may be absent from the inputs
 
 
 @dataclass(frozen=True)

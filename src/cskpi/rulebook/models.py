@@ -81,6 +81,9 @@ class DatasetSpec(_Model):
     # SELECT (``:start``/``:end`` bound to the run's span), instead of finding it by name
     table: str | None = None
     query: str | None = None
+    # may be absent from the inputs (its standards then have no data, with the reason);
+    # a dataset that is not optional and is found in no input stops the run (exit 3)
+    optional: bool = False
     columns: dict[str, ColumnSpec] = Field(min_length=1)
 
 

@@ -21,6 +21,7 @@ from cskpi.present.outputs import check_output, write_output
 from cskpi.present.privacy import mask_datasets
 from cskpi.read.database import DEFAULT_TIMEOUT, is_database_url
 from cskpi.read.inputs import Progress, expand_inputs, expand_paths, is_template, read_inputs
+from cskpi.read.ready import STALE_OWNER_HOURS
 from cskpi.read.tables import DatabaseOptions, Explained
 from cskpi.rulebook.compiled import Rulebook
 from cskpi.runs import history
@@ -39,6 +40,7 @@ class RunRequest:
     now: pd.Timestamp | None = None  # the run's clock; None: periods.now()
     statement_timeout: float = DEFAULT_TIMEOUT  # seconds, for database inputs
     explained: Explained | None = None  # collects the SQL sent, for --explain-sql
+    stale_owner_hours: float = STALE_OWNER_HOURS  # an older ~$ owner file is only a warning
 
 
 def personal_fields(rulebook: Rulebook) -> dict[str, set[str]]:
@@ -84,6 +86,7 @@ def run_evaluation(
         all_columns=request.evidence,
         databases=urls,
         database_options=options,
+        stale_owner_hours=request.stale_owner_hours,
     )
     period = period or latest_period(model, data.frames, now)
     if period is None:

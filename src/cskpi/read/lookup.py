@@ -1,0 +1,221 @@
+"""Which sheet holds which dataset: by name, else by headers, and never a guess.
+
+A WPS 工作表1 or a CRM's ``Export`` carries the complaint log under another name: a sheet
+whose header row names the dataset's required columns is used, and the run says which.
+Two sheets that could both be the dataset (twins such as 投诉记录 and 投诉记录　, or both
+投诉记录 and Complaints) stop the run naming both; so does a dataset found in no input,
+naming what was looked for, the sheets present and the closest one. Silently evaluating
+without a dataset would read as "no complaints": a false pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from cskpi.errors import InputError, Problem
+from cskpi.language.syntax import normalize_name
+from cskpi.read.sheets import HEADER_SEARCH_ROWS
+from cskpi.read.sources import RawSheet, Source
+from cskpi.rulebook.compiled import Dataset, Rulebook
+
+MIN_HEADER_FIELDS = 2  # a sheet found by headers names at least this many fields
+
+
+@dataclass
+class FileLayout:
+    """What one input file holds: its sheets, the datasets found in it, and near misses."""
+
+    file: str
+    sheets: tuple[str, ...]
+    single_table: bool
+    datasets: dict[str, str] = field(default_factory=dict)  # dataset -> sheet
+    # sheets not claimed by name: the dataset fields their best header row names
+    fields: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+
+
+def header_fields(head: list[list[str | None]], spec: Dataset) -> frozenset[str]:
+    """The fields of ``spec`` named by the best header row among ``head``."""
+    best: frozenset[str] = frozenset()
+    for row in head[:HEADER_SEARCH_ROWS]:
+        found = frozenset(
+            spec.lookup[key]
+            for cell in row
+            if isinstance(cell, str) and (key := normalize_name(cell)) in spec.lookup
+        )
+        if len(found) > len(best):
+            best = found
+    return best
+
+
+def _ambiguous(file: str, dataset: str, sheets: list[str]) -> Problem:
+    return Problem(
+        "input.ambiguous_sheets", {"file": file, "dataset": dataset, "a": sheets[0], "b": sheets[1]}
+    )
+
+
+def _by_name(file: str, names: list[str], rulebook: Rulebook) -> dict[str, str]:
+    """Dataset -> the one sheet named like it; two such sheets are an error naming both."""
+    found: dict[str, str] = {}
+    problems: list[Problem] = []
+    for dataset_id, spec in rulebook.datasets.items():
+        wanted = {normalize_name(s) for s in spec.sheets}
+        named = [n for n in names if normalize_name(n) in wanted]
+        if len(named) > 1:
+            problems.append(_ambiguous(file, dataset_id, named))
+        elif named:
+            found[dataset_id] = named[0]
+    if problems:
+        raise InputError.of(problems)
+    return found
+
+
+def _best_dataset(fields: dict[str, frozenset[str]], rulebook: Rulebook) -> str | None:
+    """The dataset a sheet's headers describe: it names all the required fields, and more
+    of the dataset's columns (as a share, then in number) than of any other; ties: none."""
+    scored = []
+    for dataset_id, spec in rulebook.datasets.items():
+        got = fields[dataset_id]
+        required = rulebook.sheet_required(dataset_id)
+        if len(got) >= MIN_HEADER_FIELDS and required <= got:
+            scored.append(((len(got) / len(spec.columns), len(got)), dataset_id))
+    scored.sort(reverse=True)
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    return scored[0][1]
+
+
+def locate_datasets(
+    source: Source,
+    rulebook: Rulebook,
+    warnings: list[Problem],
+    announce: Callable[[str], None] | None = None,
+) -> tuple[FileLayout, list[tuple[str, RawSheet]]]:
+    """The (dataset, sheet) pairs of one workbook, and what it holds (for the presence check).
+
+    Sheets are loaded once: the ones looked at by headers are kept for reading.
+    """
+    file = str(source.path)
+    names = source.sheet_names()
+    layout = FileLayout(file, tuple(names), single_table=False)
+    layout.datasets = _by_name(file, names, rulebook)
+    loaded: dict[str, RawSheet] = {}
+    missing = [d for d in rulebook.datasets if d not in layout.datasets]
+    if missing:
+        claimed = set(layout.datasets.values())
+        candidates: dict[str, list[str]] = {}
+        for name in names:
+            if name in claimed:
+                continue
+            loaded[name] = source.sheet(name)
+            head = loaded[name].head(HEADER_SEARCH_ROWS)
+            fields = {d: header_fields(head, spec) for d, spec in rulebook.datasets.items()}
+            layout.fields[name] = fields
+            best = _best_dataset(fields, rulebook)
+            if best in missing:
+                candidates.setdefault(best, []).append(name)
+        problems = [_ambiguous(file, d, s) for d, s in candidates.items() if len(s) > 1]
+        if problems:
+            raise InputError.of(problems)
+        for dataset_id, (sheet,) in candidates.items():
+            layout.datasets[dataset_id] = sheet
+            warnings.append(
+                Problem(
+                    "input.sheet_by_headers",
+                    {
+                        "file": file,
+                        "dataset": dataset_id,
+                        "sheet": sheet,
+                        "names": " / ".join(rulebook.datasets[dataset_id].sheets),
+                    },
+                )
+            )
+    pairs = []
+    for dataset_id in rulebook.datasets:
+        if dataset_id not in layout.datasets:
+            continue
+        sheet = layout.datasets[dataset_id]
+        if announce is not None:
+            announce(sheet)
+        pairs.append((dataset_id, loaded[sheet] if sheet in loaded else source.sheet(sheet)))
+    return layout, pairs
+
+
+def _closest(dataset_id: str, rulebook: Rulebook, layouts: Iterable[FileLayout]) -> Problem:
+    """The sheet nearest to being ``dataset_id``: most of its headers, else the nearest name."""
+    spec = rulebook.datasets[dataset_id]
+    required = rulebook.sheet_required(dataset_id)
+    best: tuple[int, str, str, frozenset[str]] | None = None
+    for layout in layouts:
+        for sheet, fields in layout.fields.items():
+            got = fields[dataset_id]
+            if got and (best is None or len(got) > best[0]):
+                best = (len(got), layout.file, sheet, got)
+    if best is not None:
+        lacks = [c.header for f, c in spec.columns.items() if f in required - best[3]]
+        return Problem(
+            "input.closest_sheet",
+            {"file": best[1], "sheet": best[2], "lacks": ", ".join(lacks) or "-"},
+        )
+    sheets = {
+        s: layout.file for layout in layouts if not layout.single_table for s in layout.sheets
+    }
+    near = difflib.get_close_matches(spec.sheets[0], list(sheets), n=1, cutoff=0.3)
+    if near:
+        return Problem("input.closest_name", {"file": sheets[near[0]], "sheet": near[0]})
+    return Problem("punct.end")
+
+
+def _required_headers(rulebook: Rulebook, dataset_id: str) -> str:
+    spec = rulebook.datasets[dataset_id]
+    required = rulebook.sheet_required(dataset_id)
+    return ", ".join(c.header for f, c in spec.columns.items() if f in required) or "-"
+
+
+def check_presence(rulebook: Rulebook, layouts: list[FileLayout], warnings: list[Problem]) -> None:
+    """Every dataset that is not optional must be in some input (else exit 3, naming it).
+
+    With several inputs, a workbook that lacks a dataset which a file like it holds (one
+    sharing another dataset with it: last month's workbook) is named in a warning, as its
+    month may be missing those rows. Files split by kind (one dataset each) are not.
+    """
+    problems: list[Problem] = []
+    for dataset_id, spec in rulebook.datasets.items():
+        holders = [layout for layout in layouts if dataset_id in layout.datasets]
+        if spec.optional:
+            continue
+        if not holders:
+            present = "; ".join(
+                f"{layout.file}: " + (", ".join(layout.sheets) or "-")
+                for layout in layouts
+                if not layout.single_table
+            )
+            problems.append(
+                Problem(
+                    "input.dataset_missing",
+                    {
+                        "dataset": dataset_id,
+                        "names": " / ".join(spec.sheets),
+                        "headers": _required_headers(rulebook, dataset_id),
+                        "present": present or "-",
+                        "closest": _closest(dataset_id, rulebook, layouts),
+                    },
+                )
+            )
+            continue
+        for layout in layouts:
+            alike = any(set(holder.datasets) & set(layout.datasets) for holder in holders)
+            if not layout.single_table and layout not in holders and alike:
+                warnings.append(
+                    Problem(
+                        "input.dataset_missing_in_file",
+                        {
+                            "file": layout.file,
+                            "dataset": dataset_id,
+                            "names": " / ".join(spec.sheets),
+                        },
+                    )
+                )
+    if problems:
+        raise InputError.of(problems)
