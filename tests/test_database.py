@@ -28,6 +28,7 @@ from tests.databases import (
     to_postgres,
     to_sqlite,
 )
+from tests.months import rules_for
 
 runner = CliRunner()
 D = dt.datetime
@@ -116,11 +117,17 @@ def workbook_of(path: Path, tables) -> Path:
     return write_workbook(path, {name: [header, *rows] for name, (header, rows) in tables.items()})
 
 
+@pytest.fixture
+def two(tmp_path) -> tuple[str, Path]:
+    """--rules for the complaints and the survey alone (what the generated tables hold)."""
+    return ("--rules", rules_for(tmp_path, "complaints", "survey"))
+
+
 @pytest.mark.parametrize("by", [None, "agent"])
-def test_generated_data_gives_one_scorecard_in_a_workbook_sqlite_and_duckdb(tmp_path, by):
+def test_generated_data_gives_one_scorecard_in_a_workbook_sqlite_and_duckdb(tmp_path, by, two):
     tables = generated_month(7)
     book = workbook_of(tmp_path / "month.xlsx", tables)
-    grouping = ("--by", by) if by else ()
+    grouping = ("--by", by, *two) if by else two
     expected = scorecard(book, *grouping)
     assert any(r["status"] == "fail" for r in expected["results"])  # not all trivially passing
     for url in (
@@ -144,11 +151,11 @@ def test_the_sample_gives_the_same_scorecard_from_every_engine(tmp_path, pg_url)
         assert scorecard(url, "--by", "team") == expected, url
 
 
-def test_generated_data_in_postgresql_equals_the_workbook(tmp_path, pg_url):
+def test_generated_data_in_postgresql_equals_the_workbook(tmp_path, pg_url, two):
     tables = generated_month(11)
-    expected = scorecard(workbook_of(tmp_path / "m.xlsx", tables), "--by", "team")
+    expected = scorecard(workbook_of(tmp_path / "m.xlsx", tables), "--by", "team", *two)
     to_postgres(pg_url, tables)
-    assert scorecard(pg_url, "--by", "team") == expected
+    assert scorecard(pg_url, "--by", "team", *two) == expected
 
 
 # --- the edge cases files have, in tables ---------------------------------------------
@@ -173,9 +180,9 @@ def edge_tables():
     }
 
 
-def test_edge_cases_read_from_tables_as_from_a_workbook(tmp_path):
+def test_edge_cases_read_from_tables_as_from_a_workbook(tmp_path, two):
     tables = edge_tables()
-    card = scorecard(to_sqlite(tmp_path / "edge.db", tables))
+    card = scorecard(to_sqlite(tmp_path / "edge.db", tables), *two)
     results = {r["standard"]: r for r in card["results"]}
     assert results["complaints_per_month"]["actual"] == 3
     # C1 on time (00:00 = end of day), C2 resolved late, C3 unresolved and past due
@@ -186,7 +193,7 @@ def test_edge_cases_read_from_tables_as_from_a_workbook(tmp_path):
     assert results["satisfaction_accuracy"]["sample_size"] == 2
     assert results["satisfaction_courtesy"]["sample_size"] == 1
     assert results["satisfaction_outcome"]["actual"] == pytest.approx(1 / 3)
-    assert scorecard(workbook_of(tmp_path / "edge.xlsx", tables)) == card
+    assert scorecard(workbook_of(tmp_path / "edge.xlsx", tables), *two) == card
 
 
 def test_a_tables_first_row_is_never_taken_for_its_header(tmp_path):
@@ -221,9 +228,8 @@ def test_a_bad_value_is_named_by_table_row_and_column(tmp_path):
 
 
 def rulebook_with(tmp_path: Path, dataset_lines: str) -> Path:
-    """The default rulebook with lines added under the complaints dataset."""
-    text = Path(cli.__file__).parents[3] / "rules" / "customer-service-supervisor.yaml"
-    source = text.read_text(encoding="utf-8")
+    """The rulebook of the complaints alone, with lines added under the dataset."""
+    source = rules_for(tmp_path, "complaints").read_text(encoding="utf-8")
     marker = "  complaints:\n"
     assert marker in source
     out = tmp_path / "rules.yaml"
@@ -302,7 +308,7 @@ def test_rules_check_refuses_a_writing_query_with_its_line(tmp_path):
     assert "datasets.complaints.query" in result.output
 
 
-def test_a_write_is_refused_by_the_connection_itself(tmp_path):
+def test_a_write_is_refused_by_the_connection_itself(tmp_path, two):
     """Past the parser, the connection is read-only: SQLite mode=ro, DuckDB read_only."""
     tables = edge_tables()
     for url in (to_sqlite(tmp_path / "w.db", tables), to_duckdb(tmp_path / "w.duckdb", tables)):
@@ -312,7 +318,7 @@ def test_a_write_is_refused_by_the_connection_itself(tmp_path):
                 conn.exec_driver_sql('DELETE FROM "投诉记录"')
         finally:
             db.close()
-        again = scorecard(url)
+        again = scorecard(url, *two)
         assert {r["standard"]: r for r in again["results"]}["complaints_per_month"]["actual"] == 3
 
 
@@ -389,7 +395,7 @@ def test_urls_are_recognised_and_masked():
     assert mask_url("sqlite:///crm.db") == "sqlite:///crm.db"
 
 
-def test_a_password_never_appears_in_output_history_or_log(tmp_path, pg_server, pg_url):
+def test_a_password_never_appears_in_output_history_or_log(tmp_path, pg_server, pg_url, two):
     to_postgres(pg_url, edge_tables())
     secret = "s3cret-Pa55"  # noqa: S105 - a made-up password to look for
     with_password = pg_url.replace("postgres@", f"postgres:{secret}@")  # trust: accepted
@@ -407,6 +413,7 @@ def test_a_password_never_appears_in_output_history_or_log(tmp_path, pg_server, 
         "-o",
         tmp_path / "card.json",
         "--verbose",
+        *two,
     )
     assert result.exit_code in (0, 1, 5), result.output
     shown = json.loads(result.stdout)["inputs"][0]["path"]
