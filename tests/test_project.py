@@ -113,7 +113,7 @@ def test_outputs_are_templates_and_folders_are_made(project):
 
 
 def test_a_missing_month_is_exit_3_naming_the_file_and_logged(project):
-    result = invoke("run", "--project", project, "--period", "2026-09", "--lang", "en")
+    result = invoke("run", "--project", project, "--period", "2026-09")  # lang = "en" there
     assert result.exit_code == 3
     expected = project / "inputs" / "2026-09.xlsx"
     assert f"{expected}: no input for period 2026-09" in result.stderr

@@ -69,6 +69,7 @@ def run(
 
         found = find_project(explicit=project)
         chosen = _lang(lang or found.settings.lang)
+    with boundary(chosen, debug):  # from here on, errors speak the project's language
         if check:
             from cskpi.runs.project import check_project
 
