@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -39,6 +40,18 @@ def project(tmp_path) -> Path:
     folder = tmp_path / "cs"
     assert invoke("init", folder, "--lang", "en").exit_code == 0
     return folder
+
+
+def test_init_says_what_to_do_next(tmp_path, monkeypatch):
+    from cskpi.evaluate import periods
+
+    monkeypatch.setattr(periods, "now", lambda: pd.Timestamp(2027, 3, 9, 10, 0))
+    folder = tmp_path / "cs"
+    out = invoke("init", folder, "--lang", "en").stdout
+    assert f"created: {folder / 'cskpi.toml'}" in out
+    assert f"1. Try the sample: cd {folder} && cskpi run --period 2026-10" in out
+    assert "(e.g. inputs/2027-03.xlsx); a blank template: cskpi template inputs/2027-03.xlsx" in out
+    assert "cskpi schedule prints the scheduled job" in out
 
 
 def settings(folder: Path, old: str, new: str) -> None:

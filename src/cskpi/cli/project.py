@@ -45,7 +45,13 @@ def init(
 
         for path in init_project(folder, chosen):
             print(message("init.written", chosen, file=str(path)))
-        print(message("init.next", chosen, folder=str(folder), period=SAMPLE_PERIOD))
+        from cskpi.evaluate.periods import now
+        from cskpi.runs.schedule import next_run
+
+        upcoming = next_run(now().to_pydatetime()).period  # the month the next run will need
+        print(
+            message("init.next", chosen, folder=str(folder), period=SAMPLE_PERIOD, example=upcoming)
+        )
     _finish(0)
 
 
