@@ -19,7 +19,10 @@ from tests.conftest import COMPLAINT_HEADERS, SAMPLE, D, complaint, sheet_cells,
 from tests.months import rules_for
 
 runner = CliRunner()
-STATUS_BY_LABEL = {label(f"status.{s}", "en"): s for s in ("pass", "warn", "fail", "no_data")}
+MARKS = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–"}
+STATUS_BY_LABEL = {
+    f"{MARKS[s]} {label(f'status.{s}', 'en')}": s for s in ("pass", "warn", "fail", "no_data")
+}
 FILL_OF = {"pass": "FFC6EFCE", "warn": "FFFFEB9C", "fail": "FFFFC7CE", "no_data": "FFD9D9D9"}
 
 
@@ -38,7 +41,7 @@ def sample_export(tmp_path_factory):
 def summary_rows(path):
     ws = openpyxl.load_workbook(path)["Summary"]
     rows = list(ws.iter_rows())
-    header_index = next(i for i, r in enumerate(rows) if r[0].value == "ID")
+    header_index = next(i for i, r in enumerate(rows) if r[0].value == "Standard")
     header = [c.value for c in rows[header_index]]
     body = []
     for row in rows[header_index + 1 :]:
@@ -48,23 +51,33 @@ def summary_rows(path):
     return ws, header, body
 
 
+def evidence_sheet(book, name):
+    """The evidence sheet whose title names the standard (tabs carry shortened names)."""
+    return next(ws for ws in book.worksheets[1:] if str(ws["A1"].value).startswith(name))
+
+
 def test_summary_equals_the_json_of_the_same_run(sample_export):
     path, data = sample_export
     _ws, header, body = summary_rows(path)
     assert len(body) == 14
     results = {(r["standard"], r["group"]): r for r in data["results"]}
     groups = ["一组", "二组", "三组"]
-    assert header[13:] == [f"{g} · {h}" for g in groups for h in ("Actual", "Status")]
+    assert header[:8] == ["Standard", "Period", "Target", "Actual", "Status", *groups]
+    assert header[-2:] == ["Description", "ID"]
     for row in body:
         overall = results[(row["ID"].value, None)]
+        assert row["Standard"].value.startswith(overall["name"])
         assert row["Target"].value == pytest.approx(overall["target"])
         assert row["Actual"].value == pytest.approx(overall["actual"])
         assert STATUS_BY_LABEL[row["Status"].value] == overall["status"]
         assert row["Period"].value == overall["period"]
         for group in groups:
             expected = results[(row["ID"].value, group)]
-            assert row[f"{group} · Actual"].value == pytest.approx(expected["actual"])
-            assert STATUS_BY_LABEL[row[f"{group} · Status"].value] == expected["status"]
+            cell = row[group]
+            assert cell.value == pytest.approx(expected["actual"])
+            # the status reads without colour: its mark follows the number
+            assert cell.number_format.endswith(f'" {MARKS[expected["status"]]}"')
+            assert cell.fill.fgColor.rgb == FILL_OF[expected["status"]]
 
 
 def test_status_fills_and_number_formats(sample_export):
@@ -76,29 +89,37 @@ def test_status_fills_and_number_formats(sample_export):
         assert row["Actual"].fill.fgColor.rgb == FILL_OF[status]
     share = next(r for r in body if r["ID"].value == "satisfaction_speed")
     assert share["Actual"].number_format == "0.0%"
+    assert share["Target"].number_format == '"≥ "0%'
     count = next(r for r in body if r["ID"].value == "complaints_per_month")
     assert count["Actual"].number_format == "0"
+    assert count["Target"].number_format == '"≤ "0'
+    assert count["Rows"].number_format == "0"
 
 
 def test_printable_and_frozen(sample_export):
     path, _data = sample_export
-    ws, _header, _body = summary_rows(path)
+    ws, header, _body = summary_rows(path)
     assert ws.freeze_panes is not None
     assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.paperSize == 9  # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the default, left unwritten
+    assert ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows is not None
-    assert ws.column_dimensions["B"].width >= 20
+    assert ws.column_dimensions["A"].width >= 20
+    # printed: everything up to the level; the long description and the ids are left out
+    last = openpyxl.utils.get_column_letter(header.index("Level") + 1)
+    assert ws.print_area.startswith(f"'Summary'!$A$1:${last}$")
 
 
 def test_evidence_sheets_hold_exactly_the_failing_rows(sample_export):
     path, data = sample_export
     book = openpyxl.load_workbook(path)
-    failing = {r["standard"] for r in data["results"] if r["status"] in ("fail", "warn")}
-    for standard in failing:
-        assert standard in book.sheetnames
-    frame = pd.read_excel(
-        engine="openpyxl", io=path, sheet_name="overdue_complaints_per_month", header=1
-    )
+    failing = {r["name"] for r in data["results"] if r["status"] in ("fail", "warn")}
+    for name in failing:
+        evidence_sheet(book, name)
+    overdue = evidence_sheet(book, "Complaints not resolved by the promised deadline").title
+    frame = pd.read_excel(engine="openpyxl", io=path, sheet_name=overdue, header=1)
     assert list(frame["complaint_id"]) == ["C202609-014", "C202610-003", "C202610-004"]
     assert list(frame["Days late"]) == [2, 2, 8]
     # deadlines are shown as the promised day, not rounded to the next midnight
@@ -107,10 +128,10 @@ def test_evidence_sheets_hold_exactly_the_failing_rows(sample_export):
         "2026-10-15",
         "2026-10-23",
     ]
-    ws = book["overdue_complaints_per_month"]
+    ws = book[overdue]
     assert ws.auto_filter.ref is not None
     accuracy = pd.read_excel(
-        engine="openpyxl", io=path, sheet_name="satisfaction_accuracy", header=1
+        engine="openpyxl", io=path, sheet_name="Satisfaction - accurate answers", header=1
     )
     assert list(accuracy["response_id"]) == ["S1001", "S1004", "S1007"]
     assert set(accuracy["accuracy"]) == {"no"}
@@ -118,9 +139,8 @@ def test_evidence_sheets_hold_exactly_the_failing_rows(sample_export):
 
 def test_personal_data_is_masked_in_the_workbook_and_the_terminal(sample_export):
     path, _data = sample_export
-    frame = pd.read_excel(
-        engine="openpyxl", io=path, sheet_name="overdue_complaints_per_month", header=1, dtype=str
-    )
+    overdue = evidence_sheet(openpyxl.load_workbook(path), "Complaints not resolved by the")
+    frame = pd.read_excel(engine="openpyxl", io=path, sheet_name=overdue.title, header=1, dtype=str)
     assert list(frame["customer"]) == ["钱**", "郑*", "王**"]
     assert list(frame["phone"]) == ["139****5014", "135****3003", "134****4004"]
     shown = invoke("evaluate", SAMPLE, "--evidence", "--quiet")
@@ -135,7 +155,7 @@ def test_chart_and_category_sheets(sample_export):
     book = openpyxl.load_workbook(path)
     assert "Chart" in book.sheetnames
     with pd.ExcelFile(path, engine="openpyxl") as xl:
-        chart = pd.read_excel(engine="openpyxl", io=xl, sheet_name="Chart", nrows=10)
+        chart = pd.read_excel(engine="openpyxl", io=xl, sheet_name="Chart", header=19, nrows=9)
         categories = pd.read_excel(engine="openpyxl", io=xl, sheet_name="Categories")
     assert list(chart.columns) == ["Standard", "Target", "Overall", "一组", "二组", "三组"]
     assert list(categories["Category"]) == ["维修时效", "产品质量", "服务态度", "账务", "Total"]
@@ -173,7 +193,7 @@ def test_input_text_is_never_a_formula_link_or_error(tmp_path):
     rules = rules_for(tmp_path, "complaints")
     result = invoke("evaluate", path, "-o", out, "--lang", "en", "-r", rules)
     assert result.exit_code == 1
-    ws = openpyxl.load_workbook(out)["overdue_complaints_per_month"]
+    ws = evidence_sheet(openpyxl.load_workbook(out), "Complaints not resolved by the")
     header = [c.value for c in ws[2]]
     cells = [row[header.index("description")] for row in ws.iter_rows(min_row=3)]
     assert all(c.data_type == "s" for c in cells)
@@ -304,9 +324,9 @@ def test_writer_keeps_leading_tab_cr_and_formula_text_as_strings(tmp_path):
     )
     out = tmp_path / "w.xlsx"
     write_xlsx(card, out, "en")
-    ws = openpyxl.load_workbook(out)["s"]
+    ws = openpyxl.load_workbook(out)["Standard"]
     cells = [row[1] for row in ws.iter_rows(min_row=3)]
     assert {c.data_type for c in cells} == {"s"}
     # A CR is stored as _x000D_, as Excel does; calamine decodes it, openpyxl does not.
-    rows = sheet_cells(out)["s"]
+    rows = sheet_cells(out)["Standard"]
     assert [r[1] for r in rows[2:]] == INJECTIONS

@@ -142,9 +142,9 @@ def test_trend_sheet_in_the_export(tmp_path):
     out = tmp_path / "s.xlsx"
     assert invoke("evaluate", SAMPLE, "--history", db, "-o", out, "--lang", "en").exit_code == 1
     ws = openpyxl.load_workbook(out)["Trend"]
-    assert ws["A1"].value == "Customer complaints per month"
-    assert [c.value for c in ws[2][:3]] == ["Period", "Actual", "Target"]
-    assert [c.value for c in ws[3][:3]] == ["2026-10", 5, 5]
+    assert ws["A1"].value == "Trend: the last 2 periods (overall)"
+    assert [c.value for c in ws[3]][:4] == ["Standard", "Target", "2026-10", "2026Q4"]
+    assert [c.value for c in ws[4]][:4] == ["Customer complaints per month", 5, 5, None]
 
 
 QUARTER = {

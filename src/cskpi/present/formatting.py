@@ -6,6 +6,8 @@ from cskpi.evaluate.scorecard import Result, Scorecard
 from cskpi.i18n import Lang, label, message
 
 SYMBOL = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "="}
+# the status beside its colour, so it reads in black and white and for the colour-blind
+MARK = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–", "insufficient": "?"}
 
 
 def format_value(value: float | None, *, share: bool) -> str:
@@ -53,6 +55,27 @@ def budget_lines(card: Scorecard, lang: Lang) -> list[str]:
                 )
             )
     return lines
+
+
+def budget_text(result: Result, lang: Lang) -> str:
+    """A running count limit in a few words (used/limit, days left, projection); else ''."""
+    if result.projected is None or result.days_left is None:
+        return ""
+    return message(
+        "budget.cell",
+        lang,
+        used=format_value(result.actual, share=False),
+        limit=format_value(result.target, share=False),
+        days=f"{result.days_left:.1f}",
+        projected=f"{result.projected:.1f}",
+    )
+
+
+def interval_text(result: Result) -> str:
+    """The 95% interval of a share ('80.0% – 97.0%'); '' when there is none."""
+    if result.ci_low is None or result.ci_high is None:
+        return ""
+    return f"{result.ci_low:.1%} – {result.ci_high:.1%}"
 
 
 def format_target(result: Result) -> str:

@@ -21,6 +21,7 @@ from cskpi.evaluate.trend import Row as HistoryRow
 from cskpi.evaluate.trend import Trend
 from cskpi.i18n import Lang, label, message
 from cskpi.present.formatting import (
+    MARK,
     budget_lines,
     format_actual,
     format_target,
@@ -38,7 +39,6 @@ STYLE = {
     "no_data": "dim",
     "insufficient": "dim",
 }
-MARK = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–", "insufficient": "?"}
 
 
 def status_text(status: str, lang: Lang) -> str:

@@ -20,11 +20,16 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 TRUNCATED = "…[truncated]"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+# characters a tab name may not hold, as their full-width look-alikes (满意度:速度 keeps its colon)
+_FULL_WIDTH = str.maketrans(
+    {":": "：", "/": "／", "\\": "＼", "?": "？", "*": "＊", "[": "(", "]": ")"}
+)
 FILLS = {
     "pass": ("#C6EFCE", "#006100"),
     "warn": ("#FFEB9C", "#9C5700"),
     "fail": ("#FFC7CE", "#9C0006"),
     "no_data": ("#D9D9D9", "#404040"),
+    "insufficient": ("#D9D9D9", "#404040"),
 }
 
 
@@ -49,6 +54,37 @@ def sheet_name(base: str, used: set[str]) -> str:
     return candidate
 
 
+def short_sheet_name(title: str, used: set[str], suffix: str = "") -> str:
+    """A readable tab name within Excel's 31 characters: ``title`` + ``suffix`` (逾期投诉明细),
+    the title cut at a word boundary with an ellipsis when too long; a name already in
+    ``used`` gets a counter (``… (2)``)."""
+    text = title.replace(": ", " - ").translate(_FULL_WIDTH).strip() or "sheet"
+    for n in range(1, 1000):
+        counter = f" ({n})" if n > 1 else ""
+        room = 31 - len(suffix) - len(counter)
+        head = text
+        if len(head) > room:
+            cut = head[: room - 1]
+            space = cut.rfind(" ")
+            if head[room - 1] != " " and space >= room // 2:  # Latin: never half a word
+                cut = cut[:space]
+            head = cut.rstrip(" -_·,:") + "…"
+        name = head + suffix + counter
+        if name.lower() not in used:
+            used.add(name.lower())
+            return name
+    return sheet_name(text, used)
+
+
+def number_format(kind: str, *, prefix: str = "", mark: str = "", whole: bool = False) -> str:
+    """An Excel number format: 0.0% for shares (0% when ``whole``), 0 for counts, 0.00
+    otherwise; ``prefix`` (≤) and ``mark`` (✓) shown around the number, the value stays a number."""
+    body = {"share": "0%" if whole else "0.0%", "int": "0", "float": "0.00"}[kind]
+    head = f'"{prefix} "' if prefix else ""
+    tail = f'" {mark}"' if mark else ""
+    return head + body + tail
+
+
 @dataclass
 class Formats:
     book: xlsxwriter.Workbook
@@ -60,26 +96,30 @@ class Formats:
         self.header = add(
             {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
         )
-        self.text = add({"valign": "top"})
-        self.wrap = add({"text_wrap": True, "valign": "top"})
-        self.date = add({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"})
-        self.day = add({"num_format": "yyyy-mm-dd", "valign": "top"})
-        self.numbers = {
-            "share": add({"num_format": "0.0%", "valign": "top"}),
-            "int": add({"num_format": "0", "valign": "top"}),
-            "float": add({"num_format": "0.00", "valign": "top"}),
+        self.numbers = {"share": add({"num_format": "0.0%", "valign": "top"})}
+        self._made: dict[tuple[tuple[str, object], ...], xlsxwriter.format.Format] = {}
+        self.date = self.cell("yyyy-mm-dd hh:mm")
+        self.day = self.cell("yyyy-mm-dd")
+
+    def cell(
+        self, num_format: str = "General", status: str | None = None, **props: object
+    ) -> xlsxwriter.format.Format:
+        """A table cell: thin grey borders, the number format, the status fill when given,
+        and any other xlsxwriter ``props`` (bold, align, text_wrap); made once per combination."""
+        spec: dict[str, object] = {
+            "num_format": num_format,
+            "valign": "top",
+            "border": 1,
+            "border_color": "#BFBFBF",
+            **props,
         }
-        self.status = {
-            status: add({"bg_color": bg, "font_color": fg, "bold": True, "valign": "top"})
-            for status, (bg, fg) in FILLS.items()
-        }
-        self.status_number = {
-            (status, kind): add(
-                {"bg_color": bg, "font_color": fg, "num_format": fmt, "valign": "top"}
-            )
-            for status, (bg, fg) in FILLS.items()
-            for kind, fmt in (("share", "0.0%"), ("int", "0"), ("float", "0.00"))
-        }
+        if status is not None:
+            bg, fg = FILLS[status]
+            spec |= {"bg_color": bg, "font_color": fg}
+        key = tuple(sorted(spec.items()))
+        if key not in self._made:
+            self._made[key] = self.book.add_format(spec)
+        return self._made[key]
 
 
 class Widths:
@@ -131,6 +171,7 @@ def write_column(
     present = series.notna().to_numpy(dtype=bool)
     rows = [first_row + i for i in range(len(series))]
     write_number, write_string = ws.write_number, ws.write_string
+    plain = fmt.cell()  # thin borders: a row number never runs into the id beside it
     if pd.api.types.is_datetime64_any_dtype(dtype):
         widths.see(col, "2026-10-31 23:59")
         day = series.dt.normalize()
@@ -145,16 +186,16 @@ def write_column(
         yes, no = label("value.yes", lang), label("value.no", lang)
         for row, value, ok in zip(rows, series.tolist(), present, strict=True):
             if ok:
-                write_string(row, col, yes if value else no)
+                write_string(row, col, yes if value else no, plain)
         return
     if kind == "int" or pd.api.types.is_numeric_dtype(dtype):
         for row, value, ok in zip(rows, series.astype("float64").tolist(), present, strict=True):
             if ok:
-                write_number(row, col, value)
+                write_number(row, col, value, plain)
         return
     texts = safe_texts(series)
     for text in texts.head(200).dropna():
         widths.see(col, text)
     for row, text, ok in zip(rows, texts.tolist(), present, strict=True):
         if ok:
-            write_string(row, col, text)
+            write_string(row, col, text, plain)
