@@ -217,3 +217,44 @@ def test_no_chart_is_cut_by_a_page_break(exports):
             assert not any(first < b <= last for b in breaks), (name, first, last, breaks)
         ws = book[name]
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToHeight == 0
+
+
+def test_too_few_answers_is_written_grey(tmp_path):
+    """A share below its min_answers ('insufficient') once had no fill and broke the export."""
+    import pandas as pd
+
+    from cskpi.evaluate.scorecard import Result, Scorecard
+    from cskpi.present.excel import write_xlsx
+
+    result = Result(
+        standard="s",
+        name_zh="满意度",
+        name_en="Satisfaction",
+        group=None,
+        period="2026-10",
+        status="insufficient",
+        actual=None,
+        comparison=">=",
+        target=0.95,
+        warn_target=None,
+        level="required",
+        metric="share",
+        sample_size=3,
+        evidence_count=0,
+    )
+    card = Scorecard(
+        rulebook_id="r",
+        rulebook_name_zh="规则",
+        rulebook_name_en="Rules",
+        period="2026-10",
+        as_of=pd.Timestamp("2026-10-31 23:59:59"),
+        group_by=None,
+        groups=(),
+        results=(result,),
+    )
+    out = tmp_path / "w.xlsx"
+    write_xlsx(card, out, "en")
+    _ws, _header, body = _summary(out)
+    assert body[0]["Status"].value == "? too few answers"
+    assert body[0]["Status"].fill.fgColor.rgb == "FFD9D9D9"
+    assert openpyxl.load_workbook(out).worksheets[0]["A2"].value.startswith("Verdict: incomplete")
