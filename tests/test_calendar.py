@@ -130,8 +130,10 @@ def test_table_and_excel_mark_provisional_results(tmp_path, clock):
     )
     assert "warning: no official holiday data for 2027 yet" in result.stderr
     ws = openpyxl.load_workbook(out)["Summary"]
-    statuses = {row[0]: row[7] for row in ws.iter_rows(values_only=True) if row[0]}
-    assert statuses["repairs_on_time"] == "fail*"
+    rows = [row for row in ws.iter_rows(values_only=True) if row[0]]
+    header = next(row for row in rows if row[0] == "Standard")
+    statuses = {row[header.index("ID")]: row[header.index("Status")] for row in rows}
+    assert statuses["repairs_on_time"] == "✗ fail*"
     notes = [row[0] for row in ws.iter_rows(values_only=True) if row[0]]
     assert any(str(n).startswith("* Provisional: 1 results") for n in notes)
 
