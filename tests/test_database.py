@@ -461,3 +461,34 @@ def test_a_missing_sqlite_file_is_not_created(tmp_path):
     assert not missing.exists()
     with pytest.raises(InputError):
         open_database(f"duckdb:///{tmp_path / 'nope.duckdb'}")
+
+
+def test_pushdown_runs_in_the_database_and_equals_reading_the_rows(tmp_path):
+    """The generated month in SQLite and DuckDB: evaluated inside the engine (said by
+    --verbose), with the same scorecard as reading every row into Python."""
+    tables = generated_month(5)
+    for url in (to_sqlite(tmp_path / "p.db", tables), to_duckdb(tmp_path / "p.duckdb", tables)):
+        pushed = invoke(
+            "evaluate",
+            url,
+            "--by",
+            "agent",
+            "--no-history",
+            "--lang",
+            "en",
+            "--verbose",
+            "--format",
+            "json",
+        )
+        assert "dataset 'complaints': evaluated inside the database" in pushed.stderr
+        assert "dataset 'survey': evaluated inside the database" in pushed.stderr
+        assert scorecard(url, "--by", "agent") == scorecard(
+            url, "--by", "agent", "--engine", "pandas"
+        )
+
+
+def test_text_dates_the_engine_cannot_parse_are_read_and_said_so(tmp_path):
+    url = to_sqlite(tmp_path / "edge.db", edge_tables())
+    result = invoke("evaluate", url, "--no-history", "--lang", "en", "--verbose")
+    assert "dataset 'complaints': its needed columns were read" in result.stderr
+    assert "dataset 'survey': evaluated inside the database" in result.stderr

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from cskpi.read.inputs import Progress
     from cskpi.rulebook.compiled import Rulebook
 
+ENGINES = ("auto", "pandas")
+
 app = typer.Typer(
     name="cskpi",
     help=h("app"),
@@ -184,6 +186,7 @@ def evaluate(
     statement_timeout: Annotated[
         float, typer.Option("--statement-timeout", help=h("evaluate.statement_timeout"))
     ] = 300.0,
+    engine: Annotated[str, typer.Option("--engine", help=h("evaluate.engine"))] = "auto",
     lang: LangOpt = "zh",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=h("evaluate.quiet"))] = False,
     strict: Annotated[bool, typer.Option("--strict", help=h("evaluate.strict"))] = False,
@@ -206,11 +209,14 @@ def evaluate(
             approved = tuple(load_waivers(waivers, [s.id for s in loaded.standards]))
         from cskpi.read.tables import Explained
 
-        explained = Explained() if explain_sql else None
+        if engine not in ENGINES:
+            raise UsageError("usage.bad_engine", value=engine, known=", ".join(ENGINES))
+        explained = Explained()
         request = RunRequest(
             files=files,
             statement_timeout=statement_timeout,
             explained=explained,
+            engine=engine,
             rulebook=loaded,
             waivers=approved,
             period=parse_period(period) if period else None,
@@ -233,10 +239,13 @@ def evaluate(
         prefix = label("warning.prefix", chosen)
         for warning in card.warnings:  # always, even when quiet: a warning is news
             _stderr(f"{prefix}: {warning.render(chosen)}")
-        if explained is not None:
+        if explain_sql:
             from cskpi.present.sqltext import render_sql
 
             _stderr(render_sql(explained.entries))
+        if verbose:
+            for note in explained.notes:
+                _stderr(note.render(chosen))
         if verbose:
             for line in report.column_lines(card, chosen):
                 _stderr(line)

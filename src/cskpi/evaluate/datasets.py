@@ -51,6 +51,34 @@ class InputFile:
     sha256: str
 
 
+@dataclass(frozen=True)
+class Slot:
+    """One result's numbers computed by a database (pushdown): the rows stay there."""
+
+    value: float | None
+    sample_size: int
+    evidence_count: int
+    waived: int = 0
+
+
+@dataclass
+class Pushed:
+    """What a database computed for the standards it ran (README "Pushdown").
+
+    ``slots`` is keyed by (standard, window label, group or None for overall); ``groups``
+    are the values of the run's group field in those datasets; ``breakdowns`` rows per
+    category; ``found_ids`` the waived record ids that exist there.
+    """
+
+    standards: set[str] = field(default_factory=set)
+    grouped: set[str] = field(default_factory=set)  # standards whose dataset has the group field
+    slots: dict[tuple[str, str, str | None], Slot] = field(default_factory=dict)
+    groups: set[str] = field(default_factory=set)
+    breakdowns: dict[str, dict[str, int]] = field(default_factory=dict)
+    found_ids: set[str] = field(default_factory=set)
+    datasets: set[str] = field(default_factory=set)  # datasets whose rows stayed there
+
+
 @dataclass
 class Datasets:
     """What was read: one typed frame per dataset found, plus warnings and input fingerprints."""
@@ -60,3 +88,4 @@ class Datasets:
     files: list[InputFile] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # dataset -> rows left out
     matches: list[ColumnMatch] = field(default_factory=list)  # header -> field, per sheet
+    pushed: Pushed | None = None  # standards a database evaluated itself

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +17,7 @@ import pandas as pd
 
 from cskpi.errors import Problem, UsageError
 from cskpi.evaluate.appraisal import appraise
-from cskpi.evaluate.datasets import Datasets, Waiver
+from cskpi.evaluate.datasets import Datasets, Pushed, Waiver
 from cskpi.evaluate.interpreter import evaluate as evaluate_expression
 from cskpi.evaluate.metrics import (
     Groups,
@@ -307,6 +307,35 @@ def evaluate_standard(
     return results
 
 
+def pushed_results(
+    std: Standard,
+    period: Period,
+    as_of: pd.Timestamp,
+    groups: tuple[str, ...],
+    pushed: Pushed,
+) -> list[Result]:
+    """The results of a standard a database evaluated: its numbers, judged here as any other.
+
+    A window or group with no row there has no slot: its value is what the metric gives
+    for no rows (a count 0, a share no data).
+    """
+    metric = METRICS[std.metric]
+    windows = windows_for(period, std.period, as_of) if std.date_field else [period]
+    names: tuple[str | None, ...] = (None, *groups) if std.id in pushed.grouped else (None,)
+    results = []
+    for window in windows:
+        running = pace(window, as_of) if metric.projects else None
+        for group in names:
+            got = pushed.slots.get((std.id, window.label, group))
+            if got is None:
+                slot = _Slot(metric.empty)
+            else:
+                value = metric.empty if got.sample_size == 0 else got.value
+                slot = _Slot(value, got.sample_size, got.evidence_count, None, got.waived)
+            results.append(_result(std, metric, window, group, slot, running))
+    return results
+
+
 def _selection(
     std: Standard,
     frame: pd.DataFrame,
@@ -368,9 +397,14 @@ def describe_standard(rulebook: Rulebook, std: Standard) -> StandardInfo:
 
 
 def category_breakdowns(
-    rulebook: Rulebook, frames: Mapping[str, pd.DataFrame], period: Period, as_of: pd.Timestamp
+    rulebook: Rulebook,
+    frames: Mapping[str, pd.DataFrame],
+    period: Period,
+    as_of: pd.Timestamp,
+    counted: Mapping[str, Mapping[str, int]] | None = None,
 ) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
-    """Rows per category in the period (largest first), for datasets that declare one.
+    """Rows per category in the period (largest first), for datasets that declare one
+    (``counted``: datasets a database counted itself).
 
     The source asks the manager to sum up common product defects (归纳总结带有共性的产品缺陷).
     """
@@ -378,13 +412,16 @@ def category_breakdowns(
     for dataset_id, spec in rulebook.datasets.items():
         frame = frames.get(dataset_id)
         column, date = spec.category_column, spec.date_column
-        if frame is None or column is None or column not in frame.columns:
+        if counted and dataset_id in counted:
+            counts = pd.Series(counted[dataset_id], dtype="int64")
+        elif frame is None or column is None or column not in frame.columns:
             continue
-        rows = frame
-        if date and date in frame.columns:
-            end = min(period.last_instant, as_of)
-            rows = frame[(frame[date] >= period.start) & (frame[date] <= end)]
-        counts = rows[column].dropna().value_counts(sort=False)
+        else:
+            rows = frame
+            if date and date in frame.columns:
+                end = min(period.last_instant, as_of)
+                rows = frame[(frame[date] >= period.start) & (frame[date] <= end)]
+            counts = rows[column].dropna().value_counts(sort=False)
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
         if ordered:
             out.append((dataset_id, tuple((str(k), int(v)) for k, v in ordered)))
@@ -403,11 +440,15 @@ def _waived(
 
 
 def unknown_waivers(
-    rulebook: Rulebook, frames: Mapping[str, pd.DataFrame], waivers: Sequence[Waiver]
+    rulebook: Rulebook,
+    frames: Mapping[str, pd.DataFrame],
+    waivers: Sequence[Waiver],
+    elsewhere: Iterable[str] = (),
 ) -> list[Problem]:
-    """A warning for every waiver whose record id is in no dataset's id column."""
+    """A warning for every waiver whose record id is in no dataset's id column
+    (``elsewhere``: ids a database found)."""
     wanted = {w.record_id for w in waivers}
-    found: set[str] = set()
+    found: set[str] = set(elsewhere)
     for name, frame in frames.items() if wanted else ():
         column = rulebook.datasets[name].id_column
         if column and column in frame.columns:
@@ -455,6 +496,9 @@ def evaluate(
     frames = derived.frames
     group_field = resolve_group_field(rulebook, group_by) if group_by else None
     groups = collect_groups(frames, group_field) if group_field else ()
+    pushed = data.pushed
+    if pushed is not None and group_field:
+        groups = tuple(sorted(set(groups) | pushed.groups, key=natural_key))
     codes = {  # the group column factorized once per dataset
         name: factorize_groups(frame[group_field], groups)
         for name, frame in frames.items()
@@ -462,6 +506,9 @@ def evaluate(
     }
     results: list[Result] = []
     for std in rulebook.standards:
+        if pushed is not None and std.id in pushed.standards:
+            results += pushed_results(std, period, as_of, groups, pushed)
+            continue
         frame = frames.get(std.dataset)
         spec = rulebook.datasets[std.dataset]
         results += evaluate_standard(
@@ -491,11 +538,13 @@ def evaluate(
         warnings=(
             *data.warnings,
             *derived.warnings,
-            *unknown_waivers(rulebook, frames, waivers),
+            *unknown_waivers(rulebook, frames, waivers, pushed.found_ids if pushed else ()),
         ),
         inputs=tuple((f.path, f.sha256) for f in data.files),
         standards=tuple(describe_standard(rulebook, std) for std in rulebook.standards),
-        breakdowns=category_breakdowns(rulebook, frames, period, as_of),
+        breakdowns=category_breakdowns(
+            rulebook, frames, period, as_of, pushed.breakdowns if pushed else {}
+        ),
         skipped=tuple(data.skipped.items()),
         appraisal=appraise(results, groups, rulebook.appraisal),
         waivers=tuple(waivers),

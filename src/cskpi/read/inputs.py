@@ -202,7 +202,7 @@ def read_database(
     try:
         source = DatabaseSource(db, rulebook, params=options.span, explained=options.explained)
         result.files.append(InputFile(db.label, ""))  # a database has no file digest
-        layout, sheets = _tables_for(source, rulebook, progress)
+        layout, sheets = _tables_for(source, rulebook, progress, options.only)
         _read_sheets(sheets, db.label, rulebook, result, group_fields, progress, all_columns)
         if layouts is not None:
             layouts.append(layout)
@@ -212,10 +212,14 @@ def read_database(
 
 
 def _tables_for(
-    source: DatabaseSource, rulebook: Rulebook, progress: Progress | None
+    source: DatabaseSource,
+    rulebook: Rulebook,
+    progress: Progress | None,
+    only: frozenset[str] | None = None,
 ) -> tuple[FileLayout, list[tuple[str, RawSheet]]]:
     """What the database holds and its (dataset, table) pairs: a dataset's ``table:`` /
-    ``query:``, or a table named like it."""
+    ``query:``, or a table named like it. ``only``: read just these (the others are found
+    here but evaluated inside the database)."""
     layout = FileLayout(source.label, tuple(source.sheet_names()), single_table=False)
     pairs = []
     for dataset_id, spec in rulebook.datasets.items():
@@ -223,6 +227,8 @@ def _tables_for(
         if name is None:
             continue
         layout.datasets[dataset_id] = name
+        if only is not None and dataset_id not in only:
+            continue
         if progress is not None:
             progress(source.label, name, None)
         pairs.append((dataset_id, source.sheet_for(spec, name)))

@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cskpi.errors import InputError, UsageError
+from cskpi.errors import InputError, Problem, UsageError
 from cskpi.language.syntax import normalize_name
 from cskpi.read.database import DEFAULT_TIMEOUT, Database, bind_names, primary_key
 from cskpi.read.sources import RawSheet
@@ -37,6 +37,7 @@ class Explained:
     """The SQL a run sent, for ``--explain-sql``: one entry per statement."""
 
     entries: list[tuple[str, str, dict[str, object]]] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # --verbose: where each dataset ran
 
     def add(self, what: str, sql: str, params: Mapping[str, object]) -> None:
         self.entries.append((what, sql, dict(params)))
@@ -49,6 +50,7 @@ class DatabaseOptions:
     timeout: float = DEFAULT_TIMEOUT
     span: Mapping[str, object] | None = None  # {"start": ..., "end": ...} for queries
     explained: Explained | None = None
+    only: frozenset[str] | None = None  # read only these datasets (the rest ran in the database)
 
 
 def relation_of(name: str) -> tuple[str | None, str]:

@@ -41,6 +41,7 @@ class RunRequest:
     statement_timeout: float = DEFAULT_TIMEOUT  # seconds, for database inputs
     explained: Explained | None = None  # collects the SQL sent, for --explain-sql
     stale_owner_hours: float = STALE_OWNER_HOURS  # an older ~$ owner file is only a warning
+    engine: str = "auto"  # auto: a database input runs there where it can; pandas: read rows
 
 
 def personal_fields(rulebook: Rulebook) -> dict[str, set[str]]:
@@ -77,20 +78,41 @@ def run_evaluation(
         span=None if period is None else run_span(model, period, request.as_of),
         explained=request.explained,
     )
-    data = read_inputs(
-        paths,
-        model,
-        group_fields=group_fields,
-        warnings=warnings,
-        progress=progress,
-        all_columns=request.evidence,
-        databases=urls,
-        database_options=options,
-        stale_owner_hours=request.stale_owner_hours,
-    )
-    period = period or latest_period(model, data.frames, now)
-    if period is None:
-        raise InputError("input.no_dated_rows")
+    session = None
+    if request.engine != "pandas" and len(urls) == 1 and not paths and not request.evidence:
+        from cskpi.sql.session import Session  # the standards run inside the database
+
+        session = Session(
+            urls[0],
+            model,
+            group_fields[0] if group_fields else None,
+            request.statement_timeout,
+            options.span,
+            request.explained,
+        )
+        options = replace(options, only=session.read_only)
+    try:
+        data = read_inputs(
+            paths,
+            model,
+            group_fields=group_fields,
+            warnings=warnings,
+            progress=progress,
+            all_columns=request.evidence,
+            databases=urls,
+            database_options=options,
+            stale_owner_hours=request.stale_owner_hours,
+        )
+        remote = {} if session is None else session.latest()
+        period = period or latest_period(model, {**data.frames, **remote}, now)
+        if period is None:
+            raise InputError("input.no_dated_rows")
+        if session is not None:
+            as_of = check_not_future(period, request.as_of, now) or min(period.last_instant, now)
+            data = session.push(data, period, as_of, request.waivers)
+    finally:
+        if session is not None:
+            session.close()
     if not request.show_personal:
         data = replace(data, frames=mask_datasets(data.frames, personal_fields(model)))
     return evaluate(

@@ -1,0 +1,1 @@
+"""Database pushdown: standards compiled to SQL and run where the data lives (README "Pushdown")."""

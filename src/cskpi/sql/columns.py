@@ -1,0 +1,233 @@
+"""A dataset's fields as typed SQL expressions, with the same meaning the file readers give.
+
+Each field becomes one expression over the relation's column, typed as the evaluation needs
+it (text, number, date, yes/no), with NULL for a blank cell. Only spellings the engine can
+read exactly as :mod:`cskpi.read.values` reads them are typed in SQL:
+
+- text: trimmed of the same white space, blank -> NULL, the dataset's ``missing`` markers ->
+  NULL; whole numbers as their digits (``5``);
+- dates: native timestamps and dates; in SQLite (which stores dates as text) ISO text
+  ``2026-10-05``, ``2026-10-05 14:30``, ``2026-10-05 14:30:00``, ``2026-10-05T14:30:00`` that
+  is a real date; a deadline at 00:00 is the end of that day;
+- ratings and yes/no: native booleans, numbers (1-5; 1/0), and the words of the same
+  vocabulary (是/否, 满意, ...), compared lower-cased;
+- numbers: native numbers.
+
+Anything else (``2026/10/05``, ``2026年10月5日``, ``1,234``, a zoned timestamp, a custom
+``formats:``) gives NULL where a value was: the probe (:func:`probe`) counts those cells, and
+a dataset that has any is read instead (only its needed columns), so text the engine cannot
+parse is parsed by the one set of rules in Python and a bad cell is still named by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from cskpi.read.values import RATING_WORDS, YESNO_WORDS
+from cskpi.rulebook.compiled import Column, Dataset
+
+# What pyarrow's utf8_trim_whitespace trims (Unicode White_Space), so SQL trims the same
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+ISO_FORMS = (
+    ISO_DATE,
+    rf"{ISO_DATE} [0-9]{{2}}:[0-9]{{2}}",
+    rf"{ISO_DATE}[ T][0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}",
+)
+_GLOB_DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+_GLOB_TIME = "[0-9][0-9]:[0-9][0-9]"
+SQLITE_FORMS = (
+    _GLOB_DATE,
+    f"{_GLOB_DATE} {_GLOB_TIME}",
+    f"{_GLOB_DATE} {_GLOB_TIME}:[0-9][0-9]",
+    f"{_GLOB_DATE}T{_GLOB_TIME}:[0-9][0-9]",
+)
+END_OF_DAY = " 23:59:59.999999"
+PUSHDOWN_DIALECTS = ("sqlite", "duckdb", "postgresql")
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """The engine's type of each column (``dynamic``: SQLite, typed value by value)."""
+
+    of: Mapping[
+        str, str
+    ]  # column name -> text | integer | float | boolean | timestamp | date | ...
+
+    def get(self, name: str) -> str:
+        return self.of.get(name, "dynamic")
+
+
+@dataclass(frozen=True)
+class Typed:
+    """One field as SQL: its typed value, and whether the raw cell held something."""
+
+    value: Any  # NULL where blank or unreadable
+    present: Any  # boolean: the cell is not blank (after trimming and missing markers)
+
+
+class Typer:
+    """Builds typed expressions over one relation for one dialect."""
+
+    def __init__(self, dialect: str, relation: Any, spec: Dataset, kinds: Kinds) -> None:
+        self.dialect, self.relation, self.spec, self.kinds = dialect, relation, spec, kinds
+
+    # -- helpers ------------------------------------------------------------------------
+    def _trim(self, expr: Any) -> Any:
+        ws = sa.literal(WHITE_SPACE, sa.String)
+        trimmed = (
+            sa.func.btrim(expr, ws) if self.dialect == "postgresql" else sa.func.trim(expr, ws)
+        )
+        return sa.func.nullif(trimmed, "")
+
+    def _text(self, name: str) -> Any:
+        """The column as trimmed text (NULL if blank or a missing marker), or None."""
+        col = self.relation.c[name]
+        kind = self.kinds.get(name)
+        text: Any
+        if self.dialect == "sqlite":
+            text = sa.case(
+                (sa.func.typeof(col) == "text", self._trim(col)),
+                (sa.func.typeof(col) == "integer", sa.cast(col, sa.Text)),
+                else_=sa.null(),
+            )
+        elif kind == "text":
+            text = self._trim(col)
+        elif kind == "integer":
+            text = sa.cast(col, sa.Text if self.dialect == "postgresql" else sa.String)
+        else:
+            return None
+        if self.spec.missing:
+            text = sa.case((text.in_(list(self.spec.missing)), sa.null()), else_=text)
+        return text
+
+    def present(self, name: str) -> Any:
+        """The raw cell is not blank (what the readers call a cell with data)."""
+        col = self.relation.c[name]
+        kind = self.kinds.get(name)
+        if self.dialect == "sqlite":
+            blank = sa.and_(sa.func.typeof(col) == "text", self._trim(col).is_(None))
+            filled = sa.and_(col.is_not(None), sa.not_(blank))
+        elif kind == "text":
+            filled = self._trim(col).is_not(None)
+        else:
+            filled = col.is_not(None)
+        if self.spec.missing and (self.dialect == "sqlite" or kind == "text"):
+            text = self._text(name)
+            filled = sa.and_(filled, text.is_not(None)) if text is not None else filled
+        return filled
+
+    # -- per column type ----------------------------------------------------------------
+    def field(self, name: str, column: Column) -> Typed | None:
+        """The typed field, or None when the engine cannot type this column at all."""
+        kind = column.type
+        if column.formats and kind in ("date", "deadline"):
+            return None  # custom strptime formats: read in Python
+        value = {
+            "text": self._as_text,
+            "number": self._as_number,
+            "date": self._as_date,
+            "deadline": self._as_deadline,
+            "rating": self._as_rating,
+            "yesno": self._as_yesno,
+        }[kind](name)
+        if value is None:
+            return None
+        return Typed(value, self.present(name))
+
+    def _as_text(self, name: str) -> Any:
+        return self._text(name)
+
+    def _as_number(self, name: str) -> Any:
+        col, kind = self.relation.c[name], self.kinds.get(name)
+        if self.dialect == "sqlite":
+            numeric = sa.func.typeof(col).in_(["integer", "real"])
+            return sa.case((numeric, sa.cast(col, sa.Float)), else_=sa.null())
+        if kind in ("integer", "float", "decimal"):
+            return sa.cast(col, sa.Float)
+        return None
+
+    def _as_date(self, name: str) -> Any:
+        col, kind = self.relation.c[name], self.kinds.get(name)
+        if self.dialect == "sqlite":
+            text = self._text(name)
+            shaped = sa.or_(*(text.op("GLOB")(form) for form in SQLITE_FORMS))
+            normal = sa.func.datetime(text)
+            real = normal == sa.func.datetime(sa.func.julianday(text))  # 02-30, 24:00: not real
+            return sa.case((sa.and_(shaped, real), normal), else_=sa.null())
+        if kind == "timestamp":
+            return col
+        if kind == "date":
+            return sa.cast(col, sa.DateTime)
+        if kind == "text" and self.dialect == "duckdb":
+            text = self._text(name)
+            shaped = sa.or_(*(sa.func.regexp_full_match(text, form) for form in ISO_FORMS))
+            return sa.case((shaped, sa.try_cast(text, sa.DateTime)), else_=sa.null())
+        return None
+
+    def _as_deadline(self, name: str) -> Any:
+        value = self._as_date(name)
+        if value is None:
+            return None
+        if self.dialect == "sqlite":
+            midnight = sa.func.substr(value, 12) == "00:00:00"
+            end = sa.func.substr(value, 1, 10) + END_OF_DAY
+            return sa.case((midnight, end), else_=value)
+        midnight = sa.cast(sa.cast(value, sa.Date), sa.DateTime) == value
+        end = value + sa.text("INTERVAL '1 day'") - sa.text("INTERVAL '1 microsecond'")
+        return sa.case((midnight, end), else_=value)
+
+    def _words(self, name: str, words: Mapping[str, bool]) -> Any:
+        text = self._text(name)
+        if text is None:
+            return None
+        folded = sa.func.lower(text)
+        yes = [w for w, v in words.items() if v]
+        no = [w for w, v in words.items() if not v]
+        return sa.case((folded.in_(yes), sa.true()), (folded.in_(no), sa.false()), else_=sa.null())
+
+    def _as_rating(self, name: str) -> Any:
+        words = {**{k: v for k, v in YESNO_WORDS.items() if k not in ("1", "0")}, **RATING_WORDS}
+        return self._boolean(name, words, scored=True)
+
+    def _as_yesno(self, name: str) -> Any:
+        return self._boolean(name, YESNO_WORDS, scored=False)
+
+    def _boolean(self, name: str, words: Mapping[str, bool], *, scored: bool) -> Any:
+        col, kind = self.relation.c[name], self.kinds.get(name)
+
+        def from_number(x: Any) -> Any:
+            if scored:  # 1-5: 4 and 5 are satisfied; 4.5 too
+                return sa.case((x.between(1, 5), x >= 4), else_=sa.null())
+            return sa.case((x == 1, sa.true()), (x == 0, sa.false()), else_=sa.null())
+
+        if self.dialect == "sqlite":
+            numeric = sa.func.typeof(col).in_(["integer", "real"])
+            return sa.case(
+                (numeric, from_number(col)),
+                (sa.func.typeof(col) == "text", self._words(name, words)),
+                else_=sa.null(),
+            )
+        if kind == "boolean":
+            return col
+        if kind in ("integer", "float", "decimal"):
+            return from_number(col)
+        if kind == "text":
+            return self._words(name, words)
+        return None
+
+
+def date_param(dialect: str, value: Any) -> Any:
+    """A date for comparison with a typed date: text in SQLite (its dates are ISO text)."""
+    stamp = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+    if dialect != "sqlite":
+        return stamp
+    text = stamp.strftime("%Y-%m-%d %H:%M:%S")
+    return text + f".{stamp.microsecond:06d}" if stamp.microsecond else text

@@ -1,0 +1,378 @@
+"""Pushdown: the standards run inside the database; only aggregates come back.
+
+For each dataset on a database (SQLite, DuckDB, PostgreSQL) a plan types its fields in SQL
+(:mod:`cskpi.sql.columns`) and one probe query counts the cells the engine cannot read the
+way the file readers do (text dates in other spellings, unknown rating words, numbers
+stored as text), duplicate ids and the like. A dataset with none is pushed down: for each
+standard and window one ``GROUP BY`` over the groups (and one query for the overall result)
+returns counts, shares' numerators and denominators, and the column statistics. A dataset
+with any is read instead, only its needed columns, and evaluated in Python; ``--verbose``
+says which and why. Nothing the engine cannot read is ever guessed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from cskpi.evaluate.datasets import EXAMPLE_HEADERS, Pushed, Slot, Waiver
+from cskpi.evaluate.periods import Period, windows_for
+from cskpi.language.syntax import normalize_name
+from cskpi.read.database import Database, bind_names
+from cskpi.read.tables import Explained, check_query_for, relation_of
+from cskpi.rulebook.compiled import Dataset, Rulebook, Standard
+from cskpi.sql.columns import Kinds, Typer, date_param
+from cskpi.sql.compile import Compiler, Unsupported
+
+
+@dataclass
+class Plan:
+    """One dataset pushed down: its relation and typed fields."""
+
+    dataset: str
+    relation: Any
+    fields: dict[str, Any]
+    base: Any  # rows with something in a known column (blank rows are no rows)
+    name: str = ""  # the table, view or query it reads
+    columns: dict[str, str] = field(default_factory=dict)  # field id -> column name
+
+
+@dataclass
+class Decision:
+    """Which datasets run in the database, and why the others are read."""
+
+    plans: dict[str, Plan] = field(default_factory=dict)
+    read: dict[str, str] = field(default_factory=dict)  # dataset -> reason (English)
+
+
+def _kinds(db: Database, conn: Any, relation: Any) -> Kinds:
+    """The engine's column types: Arrow's for DuckDB, type names for PostgreSQL."""
+    if db.dialect == "sqlite":
+        return Kinds({})
+    empty = sa.select(relation).limit(0)
+    if db.dialect == "duckdb":
+        compiled = empty.compile(dialect=db.engine.dialect)
+        values = bind_names(compiled.params)
+        order = compiled.positiontup or []
+        raw = conn.connection.dbapi_connection
+        schema = raw.sql(str(compiled), params=[values[k] for k in order] or None).arrow().schema
+        return Kinds({f.name: _arrow_kind(f.type) for f in schema})
+    result = conn.execute(empty)
+    import psycopg
+
+    types = psycopg.adapters.types
+    out = {}
+    for column in result.cursor.description:
+        info = types.get(column.type_code)
+        out[column.name] = _pg_kind(info.name if info is not None else "")
+    return Kinds(out)
+
+
+def _arrow_kind(kind: Any) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return "text"
+    if pa.types.is_integer(kind):
+        return "integer"
+    if pa.types.is_floating(kind):
+        return "float"
+    if pa.types.is_decimal(kind):
+        return "decimal"
+    if pa.types.is_boolean(kind):
+        return "boolean"
+    if pa.types.is_timestamp(kind):
+        return "timestamp" if kind.tz is None else "zoned"
+    if pa.types.is_date(kind):
+        return "date"
+    return "other"
+
+
+def _pg_kind(name: str) -> str:
+    return {
+        "text": "text",
+        "varchar": "text",
+        "bpchar": "other",  # char(n) pads with spaces
+        "int2": "integer",
+        "int4": "integer",
+        "int8": "integer",
+        "float4": "float",
+        "float8": "float",
+        "numeric": "decimal",
+        "bool": "boolean",
+        "timestamp": "timestamp",
+        "date": "date",
+    }.get(name, "other")
+
+
+def needed_fields(rulebook: Rulebook, dataset_id: str, group_field: str | None) -> set[str]:
+    spec = rulebook.datasets[dataset_id]
+    wanted = rulebook.required_fields(dataset_id)
+    wanted |= {f for f in (spec.date_column, spec.id_column, spec.category_column) if f}
+    if group_field and group_field in spec.columns:
+        wanted.add(group_field)
+    return wanted
+
+
+def plan_dataset(
+    db: Database,
+    conn: Any,
+    spec: Dataset,
+    relation: Any,
+    rulebook: Rulebook,
+    group_field: str | None,
+    explained: Explained | None,
+) -> Plan | str:
+    """A plan for ``spec``, or why it must be read instead."""
+    if spec.keep_last is not None:
+        return "an event log (keep_last) keeps one row per key"
+    names = [c.name for c in relation.columns]
+    if any(
+        normalize_name(n) in EXAMPLE_HEADERS and normalize_name(n) not in spec.lookup for n in names
+    ):
+        return "a 示例 column marks example rows"
+    by_field: dict[str, str] = {}
+    for name in names:
+        fid = spec.lookup.get(normalize_name(name))
+        if fid is not None:
+            if fid in by_field:
+                return f"two columns for {fid}"
+            by_field[fid] = name
+    wanted = needed_fields(rulebook, spec.id, group_field)
+    missing = sorted(f for f in rulebook.sheet_required(spec.id) if f not in by_field)
+    if missing:
+        return f"no column for {', '.join(missing)}"
+    typer = Typer(db.dialect, relation, spec, _kinds(db, conn, relation))
+    fields: dict[str, Any] = {}
+    checks: list[tuple[str, Any]] = []
+    for fid in sorted(wanted):
+        column = spec.columns[fid]
+        if fid not in by_field:
+            if column.derive is not None:
+                return f"{fid} is derived ({column.derive.source} + working days)"
+            continue
+        if column.derive is not None:
+            return f"{fid} is derived where blank ({column.derive.source} + working days)"
+        typed = typer.field(by_field[fid], column)
+        if typed is None:
+            return f"column {by_field[fid]} ({column.type}) has a type the engine cannot read here"
+        fields[fid] = typed.value
+        bad = sa.func.sum(sa.case((sa.and_(typed.present, typed.value.is_(None)), 1), else_=0))
+        checks.append((fid, bad))
+    base = sa.or_(*(typer.present(n) for n in by_field.values()))
+    probes = [bad.label(f"bad_{i}") for i, (_fid, bad) in enumerate(checks)]
+    if spec.id_column and spec.id_column in fields:
+        ident = fields[spec.id_column]
+        probes.append((sa.func.count(ident) - sa.func.count(sa.distinct(ident))).label("dup"))
+    query = sa.select(*probes).select_from(relation).where(base)
+    row = _run(db, conn, query, explained, f"{spec.id}: probe").one()
+    for (fid, _bad), count in zip(checks, row, strict=False):
+        if count:
+            return f"{count} cells of {by_field[fid]} need reading in Python"
+    if spec.id_column and spec.id_column in fields and row[-1]:
+        return f"{row[-1]} repeated ids"
+    name = getattr(relation, "name", None) or f"query:{spec.id}"
+    return Plan(spec.id, relation, fields, base, str(name), by_field)
+
+
+def _run(db: Database, conn: Any, query: Any, explained: Explained | None, what: str) -> Any:
+    if explained is not None:
+        compiled = query.compile(dialect=db.engine.dialect)
+        explained.add(what, str(compiled), compiled.params)
+    return conn.execute(query)
+
+
+def relation_for(db: Database, spec: Dataset, names: Sequence[str], span: Any) -> Any | None:
+    """The dataset's table, view or query as a selectable, or None when absent."""
+    if spec.query is not None:
+        from cskpi.read.tables import _query_params
+
+        check_query_for(spec, db.dialect)
+        params = _query_params(spec, span)
+        return sa.text(spec.query).bindparams(**bind_names(params))
+    name = spec.table
+    if name is None:
+        by_norm = {normalize_name(n): n for n in names}
+        name = next(
+            (by_norm[normalize_name(s)] for s in spec.sheets if normalize_name(s) in by_norm), None
+        )
+    if name is None:
+        return None
+    schema, table = relation_of(name)
+    return sa.table(table, schema=schema)
+
+
+def _columns_of(conn: Any, selectable: Any) -> Any:
+    """A relation with its columns known (from a query that reads no row)."""
+    star: Any = sa.literal_column("*")
+    if isinstance(selectable, sa.TextClause):
+        inner = selectable.columns().subquery("q")
+        keys = list(conn.execute(sa.select(star).select_from(inner).limit(0)).keys())
+        return selectable.columns(*(sa.column(k) for k in keys)).subquery("q")
+    keys = list(conn.execute(sa.select(star).select_from(selectable).limit(0)).keys())
+    return sa.table(selectable.name, *(sa.column(k) for k in keys), schema=selectable.schema)
+
+
+def _aggregates(db: Database, plan: Plan, std: Standard, comp: Compiler, keep: Any) -> list[Any]:
+    """The SQL aggregates of ``std``'s metric over the selected rows that are not waived."""
+
+    def count_if(cond: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
+
+    if std.metric == "count":
+        return [count_if(keep)]
+    if std.metric == "share":
+        assert std.condition is not None
+        met = comp.condition(std.condition)
+        return [count_if(sa.and_(keep, met.is_not(None))), count_if(sa.and_(keep, met))]
+    assert std.column_field is not None
+    if std.column_field not in plan.fields:
+        raise Unsupported(std.column_field)
+    value = sa.case((keep, plan.fields[std.column_field]), else_=sa.null())
+    present = sa.func.count(value)
+    if std.metric == "count_distinct":
+        return [present, sa.func.count(sa.distinct(value))]
+    if std.metric == "median":
+        if db.dialect == "sqlite":
+            raise Unsupported("median")
+        if db.dialect == "postgresql":
+            return [present, sa.func.percentile_cont(0.5).within_group(value)]
+        return [present, sa.func.median(value)]
+    stat: dict[str, Any] = {
+        "mean": sa.func.avg,
+        "sum": sa.func.sum,
+        "min": sa.func.min,
+        "max": sa.func.max,
+    }
+    return [present, stat[std.metric](sa.cast(value, sa.Float))]
+
+
+def _slot(metric: str, row: Sequence[Any], waived: int) -> Slot:
+    if metric == "count":
+        n = int(row[0])
+        return Slot(float(n), n, n, waived)
+    if metric == "share":
+        answered, met = int(row[0]), int(row[1])
+        value = met / answered if answered else None
+        return Slot(value, answered, answered - met, waived)
+    present = int(row[0])
+    value = None if row[1] is None or not present else float(row[1])
+    return Slot(value, present, present, waived)
+
+
+@dataclass
+class Run:
+    """What one evaluation asks of the database."""
+
+    rulebook: Rulebook
+    period: Period
+    as_of: pd.Timestamp
+    group_field: str | None
+    waivers: Sequence[Waiver]
+    explained: Explained | None
+
+
+def measure_standard(
+    db: Database, conn: Any, plan: Plan, std: Standard, run: Run, pushed: Pushed
+) -> None:
+    """Every window of ``std``, overall and per group, into ``pushed.slots``."""
+    windows = windows_for(run.period, std.period, run.as_of) if std.date_field else [run.period]
+    spec = run.rulebook.datasets[std.dataset]
+    ids = sorted({w.record_id for w in run.waivers if w.covers(std.id)})
+    ident = plan.fields.get(spec.id_column) if spec.id_column else None
+    waived = ident.in_(ids) if ids and ident is not None else sa.false()
+    keep = sa.or_(ident.is_(None), sa.not_(waived)) if ids and ident is not None else sa.true()
+    group = plan.fields.get(run.group_field) if run.group_field else None
+    if group is not None:
+        pushed.grouped.add(std.id)
+    for window in windows:
+        end = min(window.last_instant, run.as_of)
+        comp = Compiler(
+            db.dialect,
+            plan.fields,
+            {"as_of": run.as_of, "window_start": window.start, "window_end": end},
+        )
+        where = [plan.base]
+        if std.date_field:
+            date = plan.fields[std.date_field]
+            where += [
+                date >= sa.literal(date_param(db.dialect, window.start)),
+                date <= sa.literal(date_param(db.dialect, end)),
+            ]
+        if std.filter is not None:
+            where.append(comp.condition(std.filter))
+        aggs = _aggregates(db, plan, std, comp, keep)
+        excused = sa.func.coalesce(sa.func.sum(sa.case((waived, 1), else_=0)), 0)
+        what = f"{std.id} {window.label}"
+        query = sa.select(excused, *aggs).select_from(plan.relation).where(*where)
+        row = _run(db, conn, query, run.explained, what).one()
+        pushed.slots[(std.id, window.label, None)] = _slot(std.metric, row[1:], int(row[0]))
+        if group is None:
+            continue
+        query = (
+            sa.select(group, excused, *aggs)
+            .select_from(plan.relation)
+            .where(*where, group.is_not(None))
+            .group_by(group)
+        )
+        for row in _run(db, conn, query, run.explained, f"{what} by {run.group_field}"):
+            pushed.slots[(std.id, window.label, str(row[0]))] = _slot(
+                std.metric, row[2:], int(row[1])
+            )
+
+
+def group_values(db: Database, conn: Any, plan: Plan, group_field: str) -> set[str]:
+    group = plan.fields.get(group_field)
+    if group is None:
+        return set()
+    query = sa.select(group).select_from(plan.relation).where(plan.base, group.is_not(None))
+    return {str(r[0]) for r in conn.execute(query.distinct())}
+
+
+def latest_date(db: Database, conn: Any, plan: Plan, spec: Dataset) -> pd.Timestamp | None:
+    column = spec.date_column
+    if column is None or column not in plan.fields:
+        return None
+    top = conn.execute(
+        sa.select(sa.func.max(plan.fields[column])).select_from(plan.relation).where(plan.base)
+    ).scalar()
+    return None if top is None else pd.Timestamp(top)
+
+
+def breakdown(
+    db: Database, conn: Any, plan: Plan, spec: Dataset, run: Run
+) -> dict[str, int] | None:
+    column, date = spec.category_column, spec.date_column
+    if column is None or column not in plan.fields:
+        return None
+    category = plan.fields[column]
+    where = [plan.base, category.is_not(None)]
+    if date and date in plan.fields:
+        end = min(run.period.last_instant, run.as_of)
+        d = plan.fields[date]
+        where += [
+            d >= sa.literal(date_param(db.dialect, run.period.start)),
+            d <= sa.literal(date_param(db.dialect, end)),
+        ]
+    query = (
+        sa.select(category, sa.func.count())
+        .select_from(plan.relation)
+        .where(*where)
+        .group_by(category)
+    )
+    return {str(k): int(n) for k, n in conn.execute(query)}
+
+
+def found_ids(
+    db: Database, conn: Any, plan: Plan, spec: Dataset, waivers: Sequence[Waiver]
+) -> set[str]:
+    ids = sorted({w.record_id for w in waivers})
+    if not ids or spec.id_column is None or spec.id_column not in plan.fields:
+        return set()
+    ident = plan.fields[spec.id_column]
+    query = sa.select(ident).select_from(plan.relation).where(plan.base, ident.in_(ids)).distinct()
+    return {str(r[0]) for r in conn.execute(query)}

@@ -1,0 +1,197 @@
+"""A run against one database: plan which datasets run there, read the rest, push the rest down.
+
+Pushdown is used for SQLite, DuckDB and PostgreSQL inputs when the run shows no rows
+(no ``--evidence``, no Excel export) and ``--engine`` is not ``pandas``; other dialects and
+datasets the probe sends back are read through the file readers (only needed columns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from cskpi.errors import CskpiError, Problem
+from cskpi.evaluate.datasets import ColumnMatch, Pushed
+from cskpi.read.database import Database, relations
+from cskpi.read.tables import Explained
+from cskpi.rulebook.compiled import Rulebook
+from cskpi.sql.columns import PUSHDOWN_DIALECTS
+from cskpi.sql.compile import Compiler, Unsupported
+from cskpi.sql.pushdown import (
+    Decision,
+    Plan,
+    Run,
+    _aggregates,
+    _columns_of,
+    breakdown,
+    found_ids,
+    group_values,
+    latest_date,
+    measure_standard,
+    plan_dataset,
+    relation_for,
+)
+
+
+def plan_database(
+    db: Database,
+    rulebook: Rulebook,
+    group_field: str | None,
+    span: Mapping[str, object] | None,
+    explained: Explained | None,
+) -> Decision:
+    """Which datasets run in the database (plans) and which are read (with the reason)."""
+    decision = Decision()
+    if db.dialect not in PUSHDOWN_DIALECTS:
+        decision.read = dict.fromkeys(rulebook.datasets, f"{db.dialect} is read, not pushed down")
+        return decision
+    names = relations(db)
+    try:
+        with db.connect() as conn:
+            for dataset_id, spec in rulebook.datasets.items():
+                selectable = relation_for(db, spec, names, span)
+                if selectable is None:
+                    decision.read[dataset_id] = "not found"
+                    continue
+                relation = _columns_of(conn, selectable)
+                found = plan_dataset(db, conn, spec, relation, rulebook, group_field, explained)
+                if isinstance(found, str):
+                    decision.read[dataset_id] = found
+                    continue
+                refused = _unsupported(db, found, rulebook, dataset_id)
+                if refused:
+                    decision.read[dataset_id] = refused
+                else:
+                    decision.plans[dataset_id] = found
+    except (CskpiError, Unsupported):
+        raise
+    except Exception as exc:  # the driver's own errors
+        raise db.error(exc) from None
+    return decision
+
+
+def _unsupported(db: Database, plan: Plan, rulebook: Rulebook, dataset_id: str) -> str | None:
+    """Why some standard of the dataset cannot run in this engine, or None."""
+    now = pd.Timestamp("2000-01-01")
+    comp = Compiler(db.dialect, plan.fields, {"as_of": now, "window_start": now, "window_end": now})
+    for std in rulebook.standards:
+        if std.dataset != dataset_id:
+            continue
+        try:
+            for expr in (std.filter, std.condition):
+                if expr is not None:
+                    comp.condition(expr)
+            _aggregates(db, plan, std, comp, None)
+        except Unsupported as exc:
+            return f"standard {std.id} needs {exc} in Python"
+    return None
+
+
+def push_down(db: Database, decision: Decision, run: Run) -> Pushed:
+    """Run every standard of the planned datasets in the database."""
+    pushed = Pushed(datasets=set(decision.plans))
+    try:
+        with db.connect() as conn:
+            for dataset_id, plan in decision.plans.items():
+                spec = run.rulebook.datasets[dataset_id]
+                if run.group_field:
+                    pushed.groups |= group_values(db, conn, plan, run.group_field)
+                for std in run.rulebook.standards:
+                    if std.dataset == dataset_id:
+                        measure_standard(db, conn, plan, std, run, pushed)
+                        pushed.standards.add(std.id)
+                counts = breakdown(db, conn, plan, spec, run)
+                if counts is not None:
+                    pushed.breakdowns[dataset_id] = counts
+                pushed.found_ids |= found_ids(db, conn, plan, spec, run.waivers)
+    except CskpiError:
+        raise
+    except Exception as exc:  # the driver's own errors
+        raise db.error(exc) from None
+    return pushed
+
+
+def latest_dates(db: Database, decision: Decision, rulebook: Rulebook) -> dict[str, pd.DataFrame]:
+    """The latest date of each planned dataset, as one-row frames (for latest_period)."""
+    out = {}
+    with db.connect() as conn:
+        for dataset_id, plan in decision.plans.items():
+            spec = rulebook.datasets[dataset_id]
+            top = latest_date(db, conn, plan, spec)
+            if top is not None and spec.date_column:
+                out[dataset_id] = pd.DataFrame({spec.date_column: [top]})
+    return out
+
+
+def matches(db: Database, decision: Decision, rulebook: Rulebook) -> list[ColumnMatch]:
+    """Which column became which field, for --explain-columns and --verbose."""
+    out = []
+    for dataset_id, plan in decision.plans.items():
+        spec = rulebook.datasets[dataset_id]
+        by_field = plan.columns
+        for fid in spec.columns:
+            name = by_field.get(fid)
+            out.append(ColumnMatch(db.label, plan.name, dataset_id, fid, name, name))
+    return out
+
+
+def notes(decision: Decision) -> list[Problem]:
+    """--verbose: which datasets ran in the database, which were read and why."""
+    out = [Problem("sql.pushed", {"dataset": d}) for d in decision.plans]
+    out += [Problem("sql.read", {"dataset": d, "reason": r}) for d, r in decision.read.items()]
+    return out
+
+
+class Session:
+    """One database input evaluated by pushdown where it can be (see the module doc)."""
+
+    def __init__(
+        self,
+        url: str,
+        rulebook: Rulebook,
+        group_field: str | None,
+        timeout: float,
+        span: Mapping[str, object] | None,
+        explained: Explained | None,
+    ) -> None:
+        from cskpi.read.database import open_database
+
+        self.rulebook, self.group_field, self.explained = rulebook, group_field, explained
+        self.db = open_database(url, timeout=timeout)
+        try:
+            self.decision = plan_database(self.db, rulebook, group_field, span, explained)
+        except BaseException:
+            self.db.close()
+            raise
+
+    @property
+    def read_only(self) -> frozenset[str]:
+        """The datasets the file readers must read."""
+        return frozenset(self.decision.read)
+
+    def latest(self) -> dict[str, pd.DataFrame]:
+        try:
+            return latest_dates(self.db, self.decision, self.rulebook)
+        except CskpiError:
+            raise
+        except Exception as exc:
+            raise self.db.error(exc) from None
+
+    def push(self, data: Any, period: Any, as_of: pd.Timestamp, waivers: Any) -> Any:
+        """``data`` with the database's results for the planned datasets."""
+        from dataclasses import replace
+
+        run = Run(self.rulebook, period, as_of, self.group_field, waivers, self.explained)
+        pushed = push_down(self.db, self.decision, run)
+        if self.explained is not None:
+            self.explained.notes.extend(notes(self.decision))
+        return replace(
+            data,
+            pushed=pushed,
+            matches=[*data.matches, *matches(self.db, self.decision, self.rulebook)],
+        )
+
+    def close(self) -> None:
+        self.db.close()
