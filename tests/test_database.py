@@ -463,7 +463,7 @@ def test_a_missing_sqlite_file_is_not_created(tmp_path):
         open_database(f"duckdb:///{tmp_path / 'nope.duckdb'}")
 
 
-def test_pushdown_runs_in_the_database_and_equals_reading_the_rows(tmp_path):
+def test_pushdown_runs_in_the_database_and_equals_reading_the_rows(tmp_path, two):
     """The generated month in SQLite and DuckDB: evaluated inside the engine (said by
     --verbose), with the same scorecard as reading every row into Python."""
     tables = generated_month(5)
@@ -471,6 +471,7 @@ def test_pushdown_runs_in_the_database_and_equals_reading_the_rows(tmp_path):
         pushed = invoke(
             "evaluate",
             url,
+            *two,
             "--by",
             "agent",
             "--no-history",
@@ -482,13 +483,13 @@ def test_pushdown_runs_in_the_database_and_equals_reading_the_rows(tmp_path):
         )
         assert "dataset 'complaints': evaluated inside the database" in pushed.stderr
         assert "dataset 'survey': evaluated inside the database" in pushed.stderr
-        assert scorecard(url, "--by", "agent") == scorecard(
-            url, "--by", "agent", "--engine", "pandas"
+        assert scorecard(url, *two, "--by", "agent") == scorecard(
+            url, *two, "--by", "agent", "--engine", "pandas"
         )
 
 
-def test_text_dates_the_engine_cannot_parse_are_read_and_said_so(tmp_path):
+def test_text_dates_the_engine_cannot_parse_are_read_and_said_so(tmp_path, two):
     url = to_sqlite(tmp_path / "edge.db", edge_tables())
-    result = invoke("evaluate", url, "--no-history", "--lang", "en", "--verbose")
+    result = invoke("evaluate", url, *two, "--no-history", "--lang", "en", "--verbose")
     assert "dataset 'complaints': its needed columns were read" in result.stderr
     assert "dataset 'survey': evaluated inside the database" in result.stderr

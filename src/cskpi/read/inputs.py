@@ -376,7 +376,8 @@ def read_inputs(
             data.frames[dataset_id] = (
                 order.drop_duplicates(last.key, keep="last").sort_index().reset_index(drop=True)
             )
-    if not any(len(frame) for frame in data.frames.values()):
+    in_database = database_options is not None and database_options.only is not None
+    if not in_database and not any(len(frame) for frame in data.frames.values()):
         examples = any(w.key == "input.example_rows" for w in data.warnings)
         raise InputError(
             "input.no_rows",
