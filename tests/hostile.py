@@ -218,3 +218,74 @@ def zipped(data: dict[str, bytes]) -> bytes:
         for name, content in data.items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+# --- files and history (issue "Safe by construction") -----------------------------------------
+
+# The history schema before PRAGMA user_version (version 0), as cskpi 0.1 created it.
+LEGACY_SCHEMA = """
+CREATE TABLE runs (id INTEGER PRIMARY KEY, recorded_at TEXT NOT NULL, rulebook TEXT NOT NULL,
+    rulebook_sha256 TEXT NOT NULL, period TEXT NOT NULL, as_of TEXT NOT NULL,
+    group_by TEXT NOT NULL, inputs TEXT NOT NULL, cskpi_version TEXT NOT NULL,
+    exit_code INTEGER NOT NULL);
+CREATE TABLE results (rulebook TEXT NOT NULL, standard TEXT NOT NULL, group_by TEXT NOT NULL,
+    group_value TEXT NOT NULL, period TEXT NOT NULL, status TEXT NOT NULL, actual REAL,
+    comparison TEXT NOT NULL, target REAL NOT NULL, level TEXT NOT NULL, metric TEXT NOT NULL,
+    run_id INTEGER NOT NULL REFERENCES runs(id), recorded_at TEXT NOT NULL,
+    PRIMARY KEY (rulebook, standard, group_by, group_value, period));
+CREATE TABLE waivers (rulebook TEXT NOT NULL, period TEXT NOT NULL, record_id TEXT NOT NULL,
+    standard TEXT NOT NULL, reason TEXT NOT NULL, approver TEXT NOT NULL,
+    approved_on TEXT NOT NULL, run_id INTEGER NOT NULL REFERENCES runs(id),
+    PRIMARY KEY (rulebook, period, record_id, standard));
+INSERT INTO runs VALUES (1, '2026-10-01T06:30:00', 'customer-service-supervisor', 'x',
+    '2026-09', '2026-09-30T23:59:59', '', '[]', '0.1.0', 0);
+INSERT INTO results VALUES ('customer-service-supervisor', 'complaints_per_month', '', '',
+    '2026-09', 'pass', 4, '<=', 5, 'required', 'count', 1, '2026-10-01T06:30:00');
+"""
+
+
+def legacy_history(folder: Path) -> Path:
+    import sqlite3
+
+    path = folder / "old.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(LEGACY_SCHEMA)
+    conn.close()
+    return path
+
+
+# Runs cskpi with the Excel writer slowed down: once the temporary card is fully written it
+# touches the marker file (argv[1]) and sleeps, so a test can kill the run mid-write.
+SLOW_WRITE = """
+import sys, time, pathlib
+import cskpi.present.excel as excel
+real, marker = excel.write_xlsx, pathlib.Path(sys.argv[1])
+def slow(card, tmp, *args, **kwargs):
+    real(card, tmp, *args, **kwargs)
+    marker.write_text(str(tmp))
+    time.sleep(120)
+excel.write_xlsx = slow
+from cskpi.cli import main
+sys.argv = ["cskpi", *sys.argv[2:]]
+main()
+"""
+
+# Runs cskpi with the Unix-only modules made unimportable, as on Windows.
+NO_UNIX = """
+import sys
+for name in ("fcntl", "termios", "pwd", "grp", "resource"):
+    sys.modules[name] = None  # import raises ImportError
+from cskpi.cli import main
+sys.argv = ["cskpi", *sys.argv[1:]]
+main()
+"""
+
+# Holds a read transaction on a SQLite file (argv[1]) until stdin closes.
+READER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN")
+conn.execute("SELECT COUNT(*) FROM results").fetchone()
+print("reading", flush=True)
+sys.stdin.read()
+"""

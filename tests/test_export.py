@@ -232,7 +232,7 @@ def test_output_to_an_input_exits_2_before_reading(tmp_path):
     path.write_bytes(b"not even a workbook")
     result = invoke("evaluate", path, "-o", path, "--lang", "en")
     assert result.exit_code == 2
-    assert f"--output {path} is one of the inputs" in result.stderr
+    assert f"--output {path} is the input {path}; refusing to write over an input" in result.stderr
     assert path.read_bytes() == b"not even a workbook"
 
 

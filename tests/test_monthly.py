@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import sqlite3
 
@@ -91,8 +90,8 @@ def test_failed_export_rolls_back_the_history(tmp_path, monkeypatch):
     monkeypatch.setattr(cskpi.present.excel, "write_xlsx", broken)
     result = invoke("evaluate", SAMPLE, "--history", db, "-o", tmp_path / "s.xlsx")
     assert result.exit_code == 4
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM results").fetchone() == (0,)
+    stored = invoke("history", "--history", db, "-f", "json")
+    assert json.loads(stored.stdout)["results"] == []
 
 
 def test_streak_counts_consecutive_failures(tmp_path):
@@ -300,19 +299,24 @@ def test_projection_counts_at_least_one_day():
     assert budget is not None and budget.projected == pytest.approx(31)
 
 
-def test_a_held_lock_makes_the_second_run_exit_75(tmp_path):
+def test_a_run_writing_the_history_makes_the_second_run_exit_75(tmp_path):
     db = tmp_path / "h.sqlite3"
-    lock = (tmp_path / "h.sqlite3.lock").open("a")
-    fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+    assert invoke("evaluate", SAMPLE, "--history", db).exit_code == 1
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")  # what another run holds while it records
     try:
         result = invoke(
             "evaluate", SAMPLE, "--history", db, "--lock-timeout", "0.3", "--lang", "en"
         )
     finally:
-        lock.close()
+        writer.execute("ROLLBACK")
+        writer.close()
     assert result.exit_code == 75
-    assert "another cskpi run is writing the history; gave up after 0.3 s" in result.stderr
+    assert f"{db}: the history is in use by another program" in result.stderr
+    assert "gave up after 0.3 s and wrote nothing" in result.stderr
     assert invoke("evaluate", SAMPLE, "--history", db).exit_code == 1
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM runs").fetchone() == (2,)
 
 
 def test_log_file_has_one_line_per_run_and_no_cell_contents(tmp_path):

@@ -1,17 +1,29 @@
 """Atomic output: write to a temporary file in the target folder, then rename over the target.
 
 A reader never sees a half-written scorecard, and a failed write leaves the previous one intact.
+A write can also be *staged* (written, not yet in place) so that it is put in place together
+with the history's commit, and undone if that commit fails (:class:`Staged`).
+
+Temporary files are named ``.<name>.cskpi-XXXXXXXX.tmp``: the marker makes them recognisably
+ours, so the stale ones a killed run (``kill -9``) leaves behind are removed by the next run
+(:func:`remove_stale`), and the name stays within 255 bytes for any legal target name.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cskpi.errors import OutputError
+
+NAME_MAX = 255  # bytes in one file name, on every file system cskpi writes to
+_MARK, _SUFFIX, _RANDOM = ".cskpi-", ".tmp", 8  # tempfile's random part is 8 characters
+_TEMP = re.compile(r"^\..*\.cskpi-[a-z0-9_]{8}\.tmp$", re.DOTALL)
 
 
 def check_writable(path: Path) -> None:
@@ -25,38 +37,149 @@ def check_writable(path: Path) -> None:
         raise OutputError("output.write_failed", file=str(path), reason="it is a folder")
 
 
-def write_atomic(path: Path, write: Callable[[Path], None], *, private: bool = False) -> None:
+def _prefix(path: Path) -> str:
+    """``.<name>.cskpi-``, the name cut (by whole characters) so the temp name fits NAME_MAX."""
+    room = NAME_MAX - 1 - len(_MARK) - _RANDOM - len(_SUFFIX)
+    name = path.name
+    while len(os.fsencode(name)) > room:
+        name = name[:-1]
+    return f".{name}{_MARK}"
+
+
+def _temp_beside(path: Path) -> Path:
+    folder = path.parent if str(path.parent) else Path()
+    fd, name = tempfile.mkstemp(prefix=_prefix(path), suffix=_SUFFIX, dir=folder)
+    os.close(fd)
+    return Path(name)
+
+
+def remove_stale(folder: Path, before: float) -> list[Path]:
+    """Remove our temporary files in ``folder`` last modified before ``before`` (a time stamp).
+
+    Only regular files with our marker, owned by this user, that no run started since could
+    be writing: what a killed run left behind (they may hold personal data).
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    uid = os.geteuid() if hasattr(os, "geteuid") else None
+    for entry in entries:
+        if not _TEMP.match(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not entry.is_file(follow_symlinks=False) or info.st_mtime >= before:
+                continue
+            if uid is not None and info.st_uid != uid:
+                continue
+            Path(entry.path).unlink()
+            removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _failed(path: Path, exc: BaseException) -> OutputError:
+    if isinstance(exc, OutputError):
+        return exc
+    reason = getattr(exc, "strerror", None) or str(exc)
+    return OutputError("output.write_failed", file=str(path), reason=reason)
+
+
+class Staged:
+    """A file written beside its target, waiting to be put in place (or thrown away).
+
+    :meth:`place` moves it over the target and keeps the previous file as a backup;
+    :meth:`undo` puts the previous file back; :meth:`finish` drops the backup.
+    """
+
+    def __init__(self, target: Path, write: Callable[[Path], object], *, private: bool) -> None:
+        self.target = target
+        self.backup: Path | None = None
+        self.placed = False
+        self.tmp = _temp_beside(target)  # mkstemp: created 0600, owner only
+        try:
+            write(self.tmp)
+            if not private:
+                umask = os.umask(0)
+                os.umask(umask)
+                self.tmp.chmod(0o666 & ~umask)
+            with self.tmp.open("rb+") as handle:
+                os.fsync(handle.fileno())
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                self.tmp.unlink()
+            if isinstance(exc, OSError | ValueError | OutputError):
+                raise _failed(target, exc) from None
+            raise
+
+    def place(self) -> None:
+        """Move the new file over the target, keeping the previous one aside until finish()."""
+        try:
+            if self.target.is_file():
+                self.backup = _temp_beside(self.target)
+                try:
+                    self.backup.unlink()
+                    os.link(self.target, self.backup)  # the target never disappears
+                except OSError:  # no hard links here (FAT, some shares): a copy does
+                    shutil.copy2(self.target, self.backup)
+            self.tmp.replace(self.target)
+            self.placed = True
+        except OSError as exc:
+            self.undo()
+            raise _failed(self.target, exc) from None
+
+    def undo(self) -> None:
+        """Leave things as they were before: the previous file in place, no temporary file."""
+        with contextlib.suppress(OSError):
+            if self.placed:
+                if self.backup is not None:
+                    self.backup.replace(self.target)
+                    self.backup = None
+                else:
+                    self.target.unlink()
+                self.placed = False
+        for leftover in (self.tmp, self.backup):
+            if leftover is not None:
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+
+    def finish(self) -> None:
+        if self.backup is not None:
+            with contextlib.suppress(OSError):
+                self.backup.unlink()
+            self.backup = None
+
+
+def place_all(staged: Sequence[Staged], commit: Callable[[], None]) -> None:
+    """Put every staged file in place, then ``commit()``; if anything fails, every previous
+    file returns (and no temporary file is left)."""
+    try:
+        for item in staged:
+            item.place()
+        commit()
+    except BaseException:
+        for item in reversed(staged):
+            item.undo()
+        raise
+    for item in staged:
+        item.finish()
+
+
+def place_with(staged: Staged, commit: Callable[[], None]) -> None:
+    """Put ``staged`` in place, then ``commit()``; if the commit fails, the old file returns."""
+    place_all([staged], commit)
+
+
+def write_atomic(path: Path, write: Callable[[Path], object], *, private: bool = False) -> None:
     """Call ``write(tmp)`` and move the result to ``path``.
 
     ``private`` files (holding personal data) are created with mode 0600; others get the usual
     permissions of the user's umask.
     """
-    folder = path.parent if str(path.parent) else Path()
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        if not private:
-            umask = os.umask(0)
-            os.umask(umask)
-            tmp.chmod(0o666 & ~umask)
-        with tmp.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    except OutputError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    except (OSError, ValueError) as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise OutputError("output.write_failed", file=str(path), reason=reason) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    place_with(Staged(path, write, private=private), lambda: None)
 
 
 def write_text_atomic(path: Path, text: str, *, private: bool = False) -> None:

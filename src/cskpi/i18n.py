@@ -43,7 +43,18 @@ def _render(value: object, lang: Lang) -> object:
     key, params = getattr(value, "key", None), getattr(value, "params", None)
     if isinstance(key, str) and isinstance(params, Mapping):
         return message(key, lang, **params)
-    return value
+    return printable(value) if isinstance(value, str) else value
+
+
+def printable(text: str) -> str:
+    """A file name whose bytes are not UTF-8 (kept by Python as lone surrogates) as ``\\xff``
+    escapes, so it can be shown, logged and stored as UTF-8 text."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+        return raw.decode("utf-8", "backslashreplace")
+    return text
 
 
 def label(key: str, lang: Lang) -> str:

@@ -7,11 +7,29 @@ application only then, so importing :mod:`cskpi.cli` stays cheap.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+
+
+class Stopped(BaseException):
+    """Ctrl-C, SIGTERM, SIGHUP or Ctrl-Break: unwind, so temporary files are removed and the
+    history transaction is rolled back, then exit 128 + the signal number (130 for Ctrl-C,
+    never 1, which means a standard failed)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
 
 
 def main() -> None:
     """Console-script entry point: UTF-8 output whatever the locale, then the command."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"):  # SIGHUP: Unix; SIGBREAK: Windows
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
@@ -23,4 +41,7 @@ def main() -> None:
     from cskpi.cli.app import app
     from cskpi.cli.helptext import localize
 
-    localize(typer.main.get_command(app))(prog_name="cskpi")
+    try:
+        localize(typer.main.get_command(app))(prog_name="cskpi")
+    except Stopped as stop:
+        sys.exit(128 + stop.signum)

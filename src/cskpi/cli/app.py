@@ -117,6 +117,15 @@ def boundary(lang: str, debug: bool) -> Iterator[None]:
         raise typer.Exit(int(ExitCode.OUTPUT)) from None
 
 
+def _seconds(value: float) -> float:
+    """A wait in seconds: finite and not negative (nan would wait forever)."""
+    import math
+
+    if not math.isfinite(value) or value < 0:
+        raise UsageError("usage.bad_lock_timeout", value=f"{value:g}")
+    return value
+
+
 def _finish(code: int) -> NoReturn:
     raise typer.Exit(code)
 
@@ -219,6 +228,7 @@ def evaluate(
             engine=engine,
             rulebook=loaded,
             waivers=approved,
+            waivers_file=waivers,
             period=parse_period(period) if period else None,
             as_of=parse_as_of(as_of) if as_of else None,
             group_by=by,
@@ -231,8 +241,9 @@ def evaluate(
             lang=chosen,
             strict=strict,
             history=None if no_history else history_path,  # ad hoc: no history unless asked
-            lock_timeout=lock_timeout,
+            lock_timeout=_seconds(lock_timeout),
             csv_bom=True if csv_bom is None else csv_bom,
+            log_file=log_file,
         )
         with _progress(files, chosen, quiet) as progress:
             card = execute(request, options, progress)
@@ -302,7 +313,8 @@ def _logged(log_file: Path | None, files: list[str], period: str | None) -> Iter
     try:
         yield
     except CskpiError as exc:
-        if log_file is not None:
+        # a --log-file refused as an input (or another output) is never written to
+        if log_file is not None and "--log-file" not in _options(exc):
             from cskpi.runs.runlog import append_log, log_line
 
             append_log(
@@ -331,6 +343,11 @@ def _logged(log_file: Path | None, files: list[str], period: str | None) -> Iter
                 ),
             )
         raise
+
+
+def _options(exc: CskpiError) -> set[object]:
+    """The options an error names as refused files (--output, --log-file, --history)."""
+    return {exc.problems[0].params.get(k) for k in ("option", "other")}
 
 
 def _console():
@@ -395,8 +412,8 @@ def history_command(
         if output_format not in ("table", "json", "csv"):
             raise UsageError("usage.bad_format", value=output_format, known="table, json, csv")
         rows, waived = [], []
-        if path.exists():
-            conn = history.connect(path)
+        conn = history.connect(path, read_only=True)
+        if conn is not None:
             try:
                 rows = history.load(conn, loaded.id, standard=standard, group_by=group_by)
                 waived = history.load_waivers(conn, loaded.id)

@@ -24,6 +24,7 @@ class Row:
     comparison: str
     metric: str
     recorded_at: str
+    partial: bool = False  # the window was not over when this was recorded
 
 
 SPARKS = "▁▂▃▄▅▆▇█"

@@ -303,6 +303,9 @@ def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
             console.print(message("label.more_rows", lang, n=len(frame) - EVIDENCE_ROWS))
 
 
+PARTIAL = "*"  # a result recorded before its period was over
+
+
 def _trend_value(row: HistoryRow) -> str:
     return format_value(row.actual, share=is_share(row.metric))
 
@@ -355,12 +358,17 @@ def render_history(
             cells.append(
                 Text("")
                 if row is None
-                else Text(f"{_trend_value(row)} {MARK[row.status]}", style=STYLE[row.status])
+                else Text(
+                    f"{_trend_value(row)} {MARK[row.status]}{PARTIAL if row.partial else ''}",
+                    style=STYLE[row.status],
+                )
             )
         cells.append(line.sparkline(trend.periods))
         cells.append(Text(str(line.streak), style="bold red") if line.streak else "0")
         table.add_row(*cells)
     console.print(table)
+    if any(row.partial for line in trend.lines for row in line.cells.values()):
+        console.print(Text(message("history.partial", lang, mark=PARTIAL)))
 
 
 def history_dicts(trend: Trend) -> list[dict[str, Any]]:
@@ -373,6 +381,7 @@ def history_dicts(trend: Trend) -> list[dict[str, Any]]:
             "actual": row.actual,
             "target": row.target,
             "recorded_at": row.recorded_at,
+            "partial": row.partial,
         }
         for line in trend.lines
         for row in line.cells.values()
@@ -387,7 +396,16 @@ def render_history_json(trend: Trend, waivers: list[dict[str, str]] | None = Non
 
 def render_history_csv(trend: Trend) -> str:
     buffer = io.StringIO()
-    fields = ("standard", "group", "period", "status", "actual", "target", "recorded_at")
+    fields = (
+        "standard",
+        "group",
+        "period",
+        "status",
+        "actual",
+        "target",
+        "recorded_at",
+        "partial",
+    )
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in history_dicts(trend):

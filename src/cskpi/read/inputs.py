@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -20,6 +22,7 @@ import pandas as pd
 from cskpi.errors import InputError, Problem
 from cskpi.evaluate.datasets import SOURCE, Datasets, InputFile
 from cskpi.evaluate.periods import Granularity, Period
+from cskpi.i18n import printable
 from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import check_zip
 from cskpi.read.lookup import FileLayout, check_presence, locate_datasets
@@ -162,7 +165,7 @@ def _read_file(
     seen: dict[str, str] | None = None,
 ) -> FileLayout | None:
     """Read one file into ``result``; None when its content was already read (``seen``)."""
-    file = str(path)
+    file = printable(str(path))  # a name that is not UTF-8 is shown with \x escapes
     kind = sniff(path)
     digest = _sha256(path)
     if seen is not None:
@@ -388,6 +391,7 @@ def read_inputs(
 
 
 PLACEHOLDERS = ("{yyyy}", "{mm}", "{period}")
+TEMPLATE_DIGITS = (("{yyyy}", r"\d{4}"), ("{mm}", r"\d{2}"), ("{period}", r"\d{4}-\d{2}"))
 
 
 def is_template(text: str) -> bool:
@@ -468,3 +472,31 @@ def expand_paths(args: Sequence[str]) -> list[Path]:
         if not found:
             out.append(path)  # nothing matched: reported as a missing file
     return list(dict.fromkeys(out))
+
+
+def reads_as_input(arg: str, path: Path) -> bool:
+    """Whether the input argument ``arg`` (a folder, a glob or a template) would read ``path``.
+
+    An output written there would be read as data by the next run, so it is refused at once,
+    before it exists (a file that already exists is caught as an input itself).
+    """
+    if path.suffix.lower() not in SUFFIXES or path.name.startswith(("~$", ".")):
+        return False
+    target = _absolute(path)
+    fold = re.IGNORECASE if os.name == "nt" else 0
+    if is_template(arg):
+        pattern = re.escape(_absolute(arg))
+        for placeholder, digits in TEMPLATE_DIGITS:
+            pattern = pattern.replace(re.escape(placeholder), digits)
+        return re.fullmatch(pattern, target, fold) is not None
+    source = Path(arg)
+    if source.is_dir():
+        return path.parent.is_dir() and source.samefile(path.parent)
+    if GLOB_CHARS & set(arg):
+        return PurePath(target).match(_absolute(arg))
+    return False
+
+
+def _absolute(path: str | Path) -> str:
+    """Absolute and normalised, symlinks kept (as glob and templates see a path)."""
+    return os.path.normpath(Path(path).absolute())

@@ -83,6 +83,14 @@ class RawSheet:
         ).astype("string")
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Source(Protocol):
     path: Path
     single_table: bool  # a CSV or Parquet file: one table, matched to a dataset by its headers
@@ -108,7 +116,9 @@ class ExcelSource:
         self._errors = (fastexcel.FastExcelError,)
         try:
             # by_content: the suffix lies (an .xls saved as .xlsx): let calamine sniff the bytes
-            self._reader = fastexcel.read_excel(path.read_bytes() if by_content else str(path))
+            # a file name that is not UTF-8 cannot reach calamine (Rust strings): pass the bytes
+            in_memory = by_content or not _utf8(str(path))
+            self._reader = fastexcel.read_excel(path.read_bytes() if in_memory else str(path))
         except self._errors as exc:
             raise _corrupt(path, exc) from None
 

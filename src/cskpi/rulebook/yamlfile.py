@@ -7,6 +7,8 @@ no duplicate keys (PyYAML would silently keep the last), and a size cap.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,16 +74,58 @@ def _walk(
             _walk(item, (*path, index), lines, problems)
 
 
+def _kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return "not a file"
+
+
+def read_capped(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Opened without blocking (a FIFO must not hang the run), the type checked on the open
+    descriptor before any read, and at most ``limit + 1`` bytes read whatever the size says
+    (``/dev/zero`` and ``/proc`` files report 0).
+    """
+    file = str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise RulebookError("rules.unreadable", file=file, reason=exc.strerror or exc) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise RulebookError("rules.not_regular", file=file, kind=_kind(info.st_mode))
+        if info.st_size > limit:
+            raise RulebookError("rules.too_large", file=file, size=info.st_size, limit=limit)
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 16, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise RulebookError("rules.unreadable", file=file, reason=exc.strerror or exc) from None
+    finally:
+        os.close(fd)
+    if total > limit:
+        raise RulebookError("rules.too_large", file=file, size=f"> {limit}", limit=limit)
+    return b"".join(chunks)
+
+
 def load_yaml(path: Path) -> tuple[Any, LineMap, str]:
     """Read ``path`` as plain-data YAML: (data, line map, SHA-256 of the bytes)."""
     file = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise RulebookError("rules.too_large", file=file, size=size, limit=MAX_BYTES)
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RulebookError("rules.unreadable", file=file, reason=exc.strerror or exc) from None
+    raw = read_capped(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

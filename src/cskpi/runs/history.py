@@ -1,30 +1,43 @@
 """The history of past runs: an embedded SQLite file, so a manager can see how a team moves.
 
 Results are keyed by rulebook, standard, grouping, group and period (the window): re-running
-a period replaces that period's rows, so cron can safely run twice. Every run also records
-what it read (input SHA-256s, rulebook hash, cskpi version). A lock file beside the database
-keeps two runs from writing it at once.
+a period replaces that period's rows, so cron can safely run twice. A result whose window was
+not over at the run's as-of time is stored as *partial*; it is replaced by any later run, but a
+partial result never replaces a complete one (a mid-month what-if keeps the final month).
+Every run also records what it read (input SHA-256s, rulebook hash, cskpi version) and its
+verdict.
+
+Concurrency is SQLite's own locking, the same on Windows and Unix: a run writes in one
+``BEGIN EXCLUSIVE`` transaction, waiting up to its lock timeout for other writers and readers
+(then exit 75, nothing written). The schema version is ``PRAGMA user_version``: older files are
+migrated in place, newer ones are refused by name.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import os
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cskpi import __version__
 from cskpi.errors import NotReadyError, OutputError
+from cskpi.evaluate.periods import parse_period
 from cskpi.evaluate.scorecard import Scorecard
 from cskpi.evaluate.trend import Row
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+VERSION = 1  # PRAGMA user_version of the schema below; 0 is the unversioned first schema
+TABLES = ("runs", "results", "waivers")
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
+CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
     recorded_at TEXT NOT NULL,
     rulebook TEXT NOT NULL,
@@ -34,9 +47,11 @@ CREATE TABLE IF NOT EXISTS runs (
     group_by TEXT NOT NULL,
     inputs TEXT NOT NULL,
     cskpi_version TEXT NOT NULL,
-    exit_code INTEGER NOT NULL
+    exit_code INTEGER NOT NULL,
+    verdict TEXT,
+    partial INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE IF NOT EXISTS results (
+CREATE TABLE results (
     rulebook TEXT NOT NULL,
     standard TEXT NOT NULL,
     group_by TEXT NOT NULL,
@@ -50,9 +65,10 @@ CREATE TABLE IF NOT EXISTS results (
     metric TEXT NOT NULL,
     run_id INTEGER NOT NULL REFERENCES runs(id),
     recorded_at TEXT NOT NULL,
+    partial INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (rulebook, standard, group_by, group_value, period)
 );
-CREATE TABLE IF NOT EXISTS waivers (
+CREATE TABLE waivers (
     rulebook TEXT NOT NULL,
     period TEXT NOT NULL,
     record_id TEXT NOT NULL,
@@ -64,6 +80,17 @@ CREATE TABLE IF NOT EXISTS waivers (
     PRIMARY KEY (rulebook, period, record_id, standard)
 );
 """
+# Version n -> n + 1, run inside the writing transaction.
+MIGRATIONS = {
+    0: """
+ALTER TABLE runs ADD COLUMN verdict TEXT;
+ALTER TABLE runs ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE results ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;
+""",
+}
+_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+READ_TIMEOUT = 10.0  # seconds a reader (cskpi history) waits for a writer to finish
+_MAX_WAIT = 2_000_000.0  # seconds: what "wait" can mean (about 23 days)
 
 
 def default_path() -> Path:
@@ -72,54 +99,188 @@ def default_path() -> Path:
     return Path(base) / "cskpi" / "history.sqlite3"
 
 
-@contextlib.contextmanager
-def locked(path: Path, timeout: float) -> Iterator[None]:
-    """Hold an exclusive lock on ``<history>.lock``; give up after ``timeout`` seconds."""
-    lock_path = path.with_name(path.name + ".lock")
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _unusable(path: Path, exc: BaseException | str) -> OutputError:
+    reason = exc if isinstance(exc, str) else _reason(exc)
+    if isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", None) == 8:
+        return OutputError("history.read_only", file=str(path), reason=reason)  # SQLITE_READONLY
+    return OutputError("history.unusable", file=str(path), reason=reason)
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code in _BUSY or (code is None and "locked" in str(exc))
+
+
+def _version(conn: sqlite3.Connection, path: Path) -> int:
+    """The schema version; refuses a newer one and a database that is not a cskpi history."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > VERSION:
+        raise OutputError("history.newer", file=str(path), found=version, known=VERSION)
+    if version == 0:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and not set(TABLES) <= tables:
+            others = ", ".join(sorted(tables - set(TABLES)))
+            raise OutputError("history.not_ours", file=str(path), tables=others)
+        if not tables:
+            return -1  # a new, empty file
+    return version
+
+
+def check(path: Path) -> None:
+    """Before any input is read: refuse a history that this run could not write.
+
+    A folder, a file that is not a SQLite database or not a cskpi history, a newer schema, a
+    read-only file or folder: each is one message naming the file (exit 4). A busy file is
+    fine here; the run waits for it when it writes.
+    """
+    if path.is_dir():
+        raise _unusable(path, "it is a folder")
+    folder = path.parent
     try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        handle = lock_path.open("a")
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(
-            "output.write_failed", file=str(lock_path), reason=exc.strerror or str(exc)
-        ) from None
-    deadline = time.monotonic() + timeout
+        raise _unusable(path, exc) from None
+    if not os.access(folder, os.W_OK | os.X_OK):  # SQLite writes its journal beside the file
+        raise OutputError("history.read_only", file=str(path), reason=f"{folder}: read-only")
+    if not path.exists():
+        return
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise OutputError("history.read_only", file=str(path), reason="permission denied")
     try:
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise NotReadyError(
-                        "history.locked", file=str(lock_path), seconds=f"{timeout:g}"
-                    ) from None
-                time.sleep(0.1)
-        yield
+        conn = connect(path, read_only=True, timeout=0)
+    except NotReadyError:
+        return  # busy now; the run waits for it when it writes
+    if conn is not None:
+        conn.close()
+
+
+def probe(path: Path) -> None:
+    """What a run would meet, writing nothing (``cskpi doctor``): the checks of :func:`check`,
+    then whether another program holds the history right now (exit 75)."""
+    check(path)
+    if not path.exists():
+        return
+    conn = connect(path)
+    assert conn is not None
+    try:
+        _begin(conn, path, 0)
+        conn.execute("ROLLBACK")
     finally:
-        handle.close()  # closing the file releases the lock
+        conn.close()
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(
+    path: Path, *, read_only: bool = False, timeout: float = READ_TIMEOUT
+) -> sqlite3.Connection | None:
+    """Open the history. Read-only: ``None`` when nothing is stored yet; the schema is checked.
+
+    A writer's schema is created or migrated inside :func:`writing`, under the lock.
+    """
     try:
+        if read_only:
+            if not path.exists():
+                return None
+            uri = path.resolve().as_uri() + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+            try:
+                empty = _version(conn, path) == -1
+            except BaseException:
+                conn.close()
+                raise
+            if empty:  # created by a run that then failed: nothing stored
+                conn.close()
+                return None
+            return conn
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), isolation_level=None)
-        conn.executescript(SCHEMA)
-    except (OSError, sqlite3.Error) as exc:
-        raise OutputError("output.write_failed", file=str(path), reason=str(exc)) from None
-    return conn
+        return sqlite3.connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error as exc:
+        if _is_busy(exc):
+            raise NotReadyError("history.busy", file=str(path), seconds=f"{timeout:g}") from None
+        raise _unusable(path, exc) from None
+    except OSError as exc:
+        raise _unusable(path, exc) from None
+
+
+def _begin(conn: sqlite3.Connection, path: Path, timeout: float) -> None:
+    """BEGIN EXCLUSIVE, retrying while the file is busy; exit 75 after ``timeout`` seconds.
+
+    The wait is a Python loop (not SQLite's busy handler) so that SIGTERM and Ctrl-C end it.
+    """
+    deadline = time.monotonic() + min(max(timeout, 0.0), _MAX_WAIT)
+    pause = 0.01
+    while True:
+        try:
+            conn.execute("BEGIN EXCLUSIVE")
+            return
+        except sqlite3.Error as exc:
+            if not _is_busy(exc):
+                raise _unusable(path, exc) from None
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise NotReadyError(
+                    "history.busy", file=str(path), seconds=f"{timeout:g}"
+                ) from None
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.2)
+
+
+def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+    """Create the schema in a new file, or migrate an older one (inside the transaction)."""
+    version = _version(conn, path)
+    if version == -1:
+        _run_script(conn, SCHEMA)
+    else:
+        while version < VERSION:
+            _run_script(conn, MIGRATIONS[version])
+            version += 1
+    conn.execute(f"PRAGMA user_version = {VERSION}")
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Statement by statement: executescript() would commit the open transaction first."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
 
 
 @contextlib.contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """All of a run's writes, or none of them."""
-    conn.execute("BEGIN IMMEDIATE")
+def writing(conn: sqlite3.Connection, path: Path, timeout: float) -> Iterator[sqlite3.Connection]:
+    """One exclusive transaction: all of a run's writes, or none of them.
+
+    Waits up to ``timeout`` seconds for other processes (exit 75 after that, nothing
+    written). Commits on leaving, unless :func:`commit` already did.
+    """
+    _begin(conn, path, timeout)
     try:
+        try:
+            _prepare(conn, path)
+        except sqlite3.Error as exc:
+            raise _unusable(path, exc) from None
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        with contextlib.suppress(sqlite3.Error):
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
+    commit(conn, path)
+
+
+def commit(conn: sqlite3.Connection, path: Path) -> None:
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        raise _unusable(path, exc) from None
+
+
+def _partial(period: str, as_of: pd.Timestamp) -> bool:
+    """A window not over at the as-of time: its result may still change."""
+    return bool(as_of < parse_period(period).last_instant)
 
 
 def record(
@@ -130,12 +291,14 @@ def record(
     exit_code: int,
     recorded_at: dt.datetime | None = None,
 ) -> int:
-    """Store one run's results, replacing what an earlier run stored for the same periods."""
+    """Store one run's results: complete ones replace what was stored, partial ones only
+    replace partial ones."""
     now = (recorded_at or dt.datetime.now()).isoformat(timespec="seconds")
     group_by = card.group_by or ""
     cursor = conn.execute(
         "INSERT INTO runs (recorded_at, rulebook, rulebook_sha256, period, as_of, group_by,"
-        " inputs, cskpi_version, exit_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " inputs, cskpi_version, exit_code, verdict, partial)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             now,
             card.rulebook_id,
@@ -146,17 +309,27 @@ def record(
             json.dumps([{"path": p, "sha256": h} for p, h in card.inputs], ensure_ascii=False),
             __version__,
             exit_code,
+            card.verdict,
+            int(card.partial),
         ),
     )
     run_id = int(cursor.lastrowid or 0)
+    windows = {r.period: _partial(r.period, card.as_of) for r in card.results}
     for result in card.results:
-        key_group_by = group_by if result.group is not None else ""
         conn.execute(
-            "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO results (rulebook, standard, group_by, group_value, period, status,"
+            " actual, comparison, target, level, metric, run_id, recorded_at, partial)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (rulebook, standard, group_by, group_value, period) DO UPDATE SET"
+            " status = excluded.status, actual = excluded.actual,"
+            " comparison = excluded.comparison, target = excluded.target,"
+            " level = excluded.level, metric = excluded.metric, run_id = excluded.run_id,"
+            " recorded_at = excluded.recorded_at, partial = excluded.partial"
+            " WHERE excluded.partial = 0 OR results.partial = 1",
             (
                 card.rulebook_id,
                 result.standard,
-                key_group_by,
+                group_by if result.group is not None else "",
                 result.group or "",
                 result.period,
                 result.status,
@@ -167,6 +340,7 @@ def record(
                 result.metric,
                 run_id,
                 now,
+                int(windows[result.period]),
             ),
         )
     for waiver in card.waivers:  # kept, so later months show what was excused and why
@@ -197,6 +371,18 @@ def load_waivers(conn: sqlite3.Connection, rulebook: str) -> list[dict[str, str]
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
+_LOAD = (
+    "SELECT standard, group_by, group_value, period, status, actual, target,"
+    " comparison, metric, recorded_at, partial FROM results WHERE rulebook = ?"
+    " AND (group_by = '' OR group_by = ?)"
+)
+
+
+def _has_partial(conn: sqlite3.Connection) -> bool:
+    """Version 0 files (read, never migrated by a reader) have no ``partial`` column."""
+    return any(row[1] == "partial" for row in conn.execute("PRAGMA table_info(results)"))
+
+
 def load(
     conn: sqlite3.Connection,
     rulebook: str,
@@ -205,16 +391,15 @@ def load(
     group_by: str | None = None,
 ) -> list[Row]:
     """Stored results of one rulebook: overall ones, plus one grouping's when asked."""
-    query = (
-        "SELECT standard, group_by, group_value, period, status, actual, target,"
-        " comparison, metric, recorded_at FROM results WHERE rulebook = ?"
-        " AND (group_by = '' OR group_by = ?)"
-    )
+    query = _LOAD if _has_partial(conn) else _LOAD.replace(" partial FROM", " 0 FROM")
     params: list[object] = [rulebook, group_by or ""]
     if standard:
         query += " AND standard = ?"
         params.append(standard)
     rows = []
-    for standard, grouping, group, *rest in conn.execute(query, params):
-        rows.append(Row(standard, group if grouping else None, *rest))
+    for std, grouping, group, *values in conn.execute(query, params):
+        period, status, actual, target, comparison, metric, recorded_at, partial = values
+        shown = group if grouping else None
+        row = (period, status, actual, target, comparison, metric, recorded_at)
+        rows.append(Row(std, shown, *row, partial=bool(partial)))
     return rows

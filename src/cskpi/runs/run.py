@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-import contextlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from cskpi.errors import InputError
+from cskpi.atomic import Staged, place_all, remove_stale
+from cskpi.errors import InputError, Problem
 from cskpi.evaluate import periods
 from cskpi.evaluate.datasets import Waiver
 from cskpi.evaluate.engine import evaluate, latest_period, resolve_group_field
 from cskpi.evaluate.periods import Granularity, Period, check_not_future
 from cskpi.evaluate.scorecard import Scorecard
-from cskpi.evaluate.trend import build_trend
+from cskpi.evaluate.trend import Trend, build_trend
 from cskpi.i18n import Lang
-from cskpi.present.outputs import check_output, write_output
+from cskpi.present.outputs import check_apart, check_output, stage_output
 from cskpi.present.privacy import mask_datasets
 from cskpi.read.database import DEFAULT_TIMEOUT, is_database_url
-from cskpi.read.inputs import Progress, expand_inputs, expand_paths, is_template, read_inputs
+from cskpi.read.inputs import (
+    Progress,
+    expand_inputs,
+    expand_paths,
+    is_template,
+    read_inputs,
+    reads_as_input,
+)
 from cskpi.read.ready import STALE_OWNER_HOURS
 from cskpi.read.tables import DatabaseOptions, Explained
 from cskpi.rulebook.compiled import Rulebook
@@ -42,6 +50,7 @@ class RunRequest:
     explained: Explained | None = None  # collects the SQL sent, for --explain-sql
     stale_owner_hours: float = STALE_OWNER_HOURS  # an older ~$ owner file is only a warning
     engine: str = "auto"  # auto: a database input runs there where it can; pandas: read rows
+    waivers_file: Path | None = None  # where the waivers were read (never written over)
 
 
 def personal_fields(rulebook: Rulebook) -> dict[str, set[str]]:
@@ -52,8 +61,38 @@ def personal_fields(rulebook: Rulebook) -> dict[str, set[str]]:
     }
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What a run reads: files after templates, globs and folders are expanded; databases."""
+
+    paths: list[Path]
+    warnings: list[Problem]
+    period: Period | None  # the period a template was expanded for
+    urls: list[str]
+
+
+def find_inputs(request: RunRequest) -> Inputs:
+    """Check the period and expand the file arguments (only existence is checked: nothing is
+    opened yet)."""
+    now = request.now if request.now is not None else periods.now()
+    period = request.period
+    if period is not None:  # refused before any file is read
+        check_not_future(period, request.as_of, now)
+    urls = [f for f in request.files if is_database_url(f)]
+    files = [f for f in request.files if not is_database_url(f)]
+    if any(is_template(f) for f in files):
+        period = period or periods.previous_month(now.date())
+        paths, warnings = expand_inputs(files, period, request.rulebook)
+        return Inputs(paths, warnings, period, urls)
+    return Inputs(expand_paths(files), [], period, urls)
+
+
 def run_evaluation(
-    request: RunRequest, progress: Progress | None = None, *, strict: bool = False
+    request: RunRequest,
+    progress: Progress | None = None,
+    *,
+    strict: bool = False,
+    found: Inputs | None = None,
 ) -> Scorecard:
     """Read every input, pick the period, mask personal data unless asked not to, evaluate.
 
@@ -63,16 +102,8 @@ def run_evaluation(
     model = request.rulebook
     now = request.now if request.now is not None else periods.now()
     group_fields = [resolve_group_field(model, request.group_by)] if request.group_by else []
-    period = request.period
-    if period is not None:  # refused before any file is read
-        check_not_future(period, request.as_of, now)
-    urls = [f for f in request.files if is_database_url(f)]
-    files = [f for f in request.files if not is_database_url(f)]
-    if any(is_template(f) for f in files):
-        period = period or periods.previous_month(now.date())
-        paths, warnings = expand_inputs(files, period, model)
-    else:
-        paths, warnings = expand_paths(files), []
+    found = found or find_inputs(request)
+    paths, warnings, period, urls = found.paths, found.warnings, found.period, found.urls
     options = DatabaseOptions(
         timeout=request.statement_timeout,
         span=None if period is None else run_span(model, period, request.as_of),
@@ -152,58 +183,92 @@ class RunOptions:
     lock_timeout: float = 60.0
     trend_periods: int = 12
     csv_bom: bool = True  # a CSV file starts with a UTF-8 BOM (Excel on Chinese Windows)
+    log_file: Path | None = None  # appended by the caller; here only kept apart from inputs
+
+
+def check_paths(request: RunRequest, options: RunOptions, found: Inputs) -> None:
+    """No file the run writes is a file it reads (after expansion), or another written file."""
+    inputs = [*found.paths, request.rulebook.path]
+    if request.waivers_file is not None:
+        inputs.append(request.waivers_file)
+
+    def reader(path: Path) -> str | None:
+        files = (arg for arg in request.files if not is_database_url(arg))
+        return next((arg for arg in files if reads_as_input(arg, path)), None)
+
+    outputs = [
+        *(("--output", p) for p in (options.output, *options.more_outputs)),
+        ("--log-file", options.log_file),
+        ("--history", options.history),
+    ]
+    check_apart(outputs, inputs, reader)
 
 
 def execute(
     request: RunRequest, options: RunOptions, progress: Progress | None = None
 ) -> Scorecard:
-    """Evaluate, record the history and write the output as one unit.
+    """Evaluate, record the history and write the outputs as one unit.
 
-    The history write and the output file succeed together or not at all: a run that fails
-    before the end leaves the history as it was (and any previous output file intact).
+    Nothing is written until the history is held (exit 75 after ``lock_timeout``, nothing
+    written); then each output is written beside its target, moved into place, and the
+    history committed; if anything fails the previous files are put back.
     """
+    started = time.time()
     outputs = [p for p in (options.output, *options.more_outputs) if p is not None]
     for output in outputs:
-        check_output(output, request.files)
-    guard = (
-        history.locked(options.history, options.lock_timeout)
-        if options.history is not None
-        else contextlib.nullcontext()
-    )
-    with guard:
-        card = run_evaluation(request, progress, strict=options.strict)
-        if options.history is None:
-            for output in outputs:
-                write_output(
+        check_output(output)
+    found = find_inputs(request)
+    check_paths(request, options, found)
+    if options.history is not None:
+        history.check(options.history)
+    for folder in {output.parent for output in outputs}:
+        remove_stale(folder, started)
+    card = run_evaluation(request, progress, strict=options.strict, found=found)
+    if options.history is None:
+        place_all(_stage(card, outputs, request, options), lambda: None)
+        return card
+    path = options.history
+    conn = history.connect(path)
+    assert conn is not None
+    try:
+        with history.writing(conn, path, options.lock_timeout):
+            history.record(
+                conn, card, rulebook_sha256=request.rulebook.sha256, exit_code=int(card.exit_code)
+            )
+            if outputs:
+                rows = history.load(conn, card.rulebook_id, group_by=card.group_by)
+                order = [s.id for s in request.rulebook.standards]
+                trend = build_trend(rows, options.trend_periods, order)
+                staged = _stage(card, outputs, request, options, trend)
+                place_all(staged, lambda: history.commit(conn, path))
+    finally:
+        conn.close()
+    return card
+
+
+def _stage(
+    card: Scorecard,
+    outputs: list[Path],
+    request: RunRequest,
+    options: RunOptions,
+    trend: Trend | None = None,
+) -> list[Staged]:
+    """Every output written beside its target; if one fails, those written are removed."""
+    staged: list[Staged] = []
+    try:
+        for output in outputs:
+            staged.append(
+                stage_output(
                     card,
                     output,
                     options.lang,
                     private=request.show_personal,
+                    trend=trend,
                     csv_bom=options.csv_bom,
                 )
-            return card
-        conn = history.connect(options.history)
-        try:
-            with history.transaction(conn):
-                history.record(
-                    conn,
-                    card,
-                    rulebook_sha256=request.rulebook.sha256,
-                    exit_code=int(card.exit_code),
-                )
-                if outputs:
-                    rows = history.load(conn, card.rulebook_id, group_by=card.group_by)
-                    order = [s.id for s in request.rulebook.standards]
-                    trend = build_trend(rows, options.trend_periods, order)
-                for output in outputs:
-                    write_output(
-                        card,
-                        output,
-                        options.lang,
-                        private=request.show_personal,
-                        trend=trend,
-                        csv_bom=options.csv_bom,
-                    )
-        finally:
-            conn.close()
-    return card
+            )
+    except BaseException:
+        for done in staged:
+            done.undo()
+        raise
+    return staged

@@ -10,6 +10,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from cskpi.i18n import printable
+
 
 def log_line(
     *,
@@ -25,7 +27,7 @@ def log_line(
     fields = {
         "time": (now or dt.datetime.now()).isoformat(timespec="seconds"),
         "period": period,
-        "inputs": list(inputs),
+        "inputs": [printable(name) for name in inputs],
         "exit_code": exit_code,
     }
     if verdict is not None:
@@ -43,7 +45,8 @@ def append_log(path: Path, line: str) -> None:
     """Append one line; a log that cannot be written must not hide the run's own result."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
+        # errors=: a file name that is not UTF-8 is logged with \x escapes, never a crash
+        with path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(line + "\n")
     except OSError as exc:
         import sys
