@@ -93,12 +93,6 @@ READ_TIMEOUT = 10.0  # seconds a reader (cskpi history) waits for a writer to fi
 _MAX_WAIT = 2_000_000.0  # seconds: what "wait" can mean (about 23 days)
 
 
-def default_path() -> Path:
-    """``$XDG_DATA_HOME/cskpi/history.sqlite3`` (``~/.local/share`` when unset)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "cskpi" / "history.sqlite3"
-
-
 def _reason(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc)
 
