@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -116,8 +117,6 @@ def test_doctor_finds_a_broken_project_as_cron_would(project):
 
 
 def test_doctor_unwritable_folder_lock_and_unreachable_target(project, tmp_path):
-    from cskpi.runs import history
-
     port = _closed_port()
     settings(project, "urls = []", f'urls = ["json://127.0.0.1:{port}/hook"]')
     settings(  # a folder inside a file: never writable, even for root
@@ -126,12 +125,17 @@ def test_doctor_unwritable_folder_lock_and_unreachable_target(project, tmp_path)
         'outputs = ["cskpi.toml/x/{period}.xlsx"]',
     )
     found = load_project(project)
-    with history.locked(found.history, 1):
+    holder = sqlite3.connect(found.history, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another run recording
+    try:
         findings = doctor.examine(found, dt.datetime(2026, 11, 29, 14, 0))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
     text = {f.level + " " + f.problem.render("en") for f in findings}
     assert f"error the folder {project.resolve()}/cskpi.toml/x cannot be written" in text
     assert any(
-        t.startswith("warn ") and "another cskpi run is writing the history" in t for t in text
+        t.startswith("warn ") and "the history is in use by another program" in t for t in text
     )
     assert (
         f"error the notification target does not answer: 127.0.0.1:{port} (Connection refused)"
