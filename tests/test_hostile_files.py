@@ -63,13 +63,14 @@ def test_a_fifo_rulebook_is_refused_without_blocking(tmp_path, command):
     }[command]
     result = cskpi(*args, "--lang", "en", timeout=30)  # before the fix: blocked forever
     assert result.returncode == 2
-    assert f"{fifo}: not a regular file (a FIFO); a rulebook must be a file." in result.stderr
+    text = f"{fifo}: not a regular file but a named pipe (FIFO); a rulebook must be a file."
+    assert text in result.stderr
 
 
 def test_a_device_rulebook_is_refused_and_the_cap_holds_when_the_size_says_0(tmp_path):
     result = invoke("evaluate", SAMPLE, "--rules", os.devnull, "--no-history", "--lang", "en")
     assert result.exit_code == 2
-    assert f"{os.devnull}: not a regular file (a device)" in result.stderr
+    assert f"{os.devnull}: not a regular file but a device or socket" in result.stderr
     from cskpi.errors import RulebookError
     from cskpi.rulebook.yamlfile import read_capped
 
@@ -84,7 +85,7 @@ def test_a_device_rulebook_is_refused_and_the_cap_holds_when_the_size_says_0(tmp
 def test_dev_zero_rulebook_is_refused(tmp_path):
     result = cskpi("rules", "check", "/dev/zero", "--lang", "en", timeout=30)
     assert result.returncode == 2
-    assert "/dev/zero: not a regular file (a device)" in result.stderr
+    assert "/dev/zero: not a regular file but a device or socket" in result.stderr
 
 
 @unix_only
@@ -95,7 +96,8 @@ def test_a_fifo_waivers_file_is_refused_without_blocking(tmp_path):
         "evaluate", SAMPLE, "--waivers", fifo, "--no-history", "--lang", "en", timeout=30
     )
     assert result.returncode == 3
-    assert f"{fifo}: not a file" in result.stderr
+    text = f"{fifo}: not a regular file but a named pipe (FIFO); it cannot be read."
+    assert text in result.stderr
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-1", "-inf"])

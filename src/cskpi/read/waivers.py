@@ -54,9 +54,11 @@ def _waiver(values: Mapping[str, object], where: str, known: set[str]) -> Waiver
 def load_waivers(path: Path, standards: Iterable[str]) -> list[Waiver]:
     """Read a waivers file: YAML (``waivers: [...]``) or a workbook with a 豁免 sheet."""
     known = set(standards)
-    if not path.is_file():  # a FIFO or a device is refused before it is opened
-        key = "input.not_a_file" if path.exists() else "input.file_not_found"
-        raise InputError(key, file=str(path))
+    if not path.is_file():  # missing, or a FIFO, device or folder: refused before opening
+        from cskpi.read.inputs import sniff
+
+        sniff(path)
+        raise InputError("input.file_not_found", file=str(path))
     if path.suffix.lower() in (".yaml", ".yml"):
         from cskpi.rulebook.yamlfile import load_yaml
 

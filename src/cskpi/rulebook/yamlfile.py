@@ -74,17 +74,10 @@ def _walk(
             _walk(item, (*path, index), lines, problems)
 
 
-def _kind(mode: int) -> str:
-    for test, kind in (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a device"),
-        (stat.S_ISBLK, "a device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return kind
-    return "not a file"
+def _kind(mode: int) -> Problem:
+    if stat.S_ISDIR(mode):
+        return Problem("filetype.folder")
+    return Problem("filetype.fifo" if stat.S_ISFIFO(mode) else "filetype.special")
 
 
 def read_capped(path: Path, limit: int = MAX_BYTES) -> bytes:
