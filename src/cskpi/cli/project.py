@@ -89,15 +89,11 @@ def run(
 
 
 def _report(done, lang: Lang) -> None:
-    """Nothing when all is well; else the card's news (failing rows, summary), the warnings,
-    and where the scorecard is."""
+    """As ``evaluate --quiet``: nothing when the verdict is a pass and nothing was warned;
+    else the warnings (stderr), the rows that did not pass with the summary, and where the
+    scorecard is."""
     card = done.card
-    news = (
-        card.verdict != "pass"
-        or bool(card.warnings)
-        or any(r.status == "warn" and r.level == "required" for r in card.results)
-    )
-    if not news:
+    if card.verdict == "pass" and not card.warnings:
         return
     show = _warn(lang)
     for warning in card.warnings:
