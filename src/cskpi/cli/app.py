@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from cskpi.read.inputs import Progress
     from cskpi.rulebook.compiled import Rulebook
 
-ENGINES = ("auto", "pandas")
+ENGINES = ("auto", "pandas", "duckdb")
 
 app = typer.Typer(
     name="cskpi",

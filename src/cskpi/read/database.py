@@ -143,8 +143,11 @@ def _read_only_transaction(conn: Any, dialect: str, timeout: float) -> None:
             conn.execute(text(f"SET SESSION max_execution_time = {ms}"))
 
 
-def open_database(text: str, *, timeout: float = DEFAULT_TIMEOUT) -> Database:
-    """Connect to ``text`` (a database URL) read-only; errors name the masked URL."""
+def open_database(
+    text: str, *, timeout: float = DEFAULT_TIMEOUT, label: str | None = None
+) -> Database:
+    """Connect to ``text`` (a database URL) read-only; errors name the masked URL
+    (or ``label``: what the user gave, for a database cskpi made itself)."""
     try:
         from sqlalchemy import create_engine, event
         from sqlalchemy.engine import make_url
@@ -154,7 +157,7 @@ def open_database(text: str, *, timeout: float = DEFAULT_TIMEOUT) -> Database:
         raise InputError(
             "input.db_driver", url=mask_url(text), extra="", package="sqlalchemy"
         ) from None
-    label = mask_url(text)
+    label = label or mask_url(text)
     try:
         url = make_url(text)
     except ArgumentError:

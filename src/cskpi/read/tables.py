@@ -51,6 +51,7 @@ class DatabaseOptions:
     span: Mapping[str, object] | None = None  # {"start": ..., "end": ...} for queries
     explained: Explained | None = None
     only: frozenset[str] | None = None  # read only these datasets (the rest ran in the database)
+    label: str | None = None  # how the database is named in messages (files under --engine duckdb)
 
 
 def relation_of(name: str) -> tuple[str | None, str]:

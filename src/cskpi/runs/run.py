@@ -109,6 +109,14 @@ def run_evaluation(
         span=None if period is None else run_span(model, period, request.as_of),
         explained=request.explained,
     )
+    views = None
+    if request.engine == "duckdb" and paths:  # files evaluated by DuckDB, not pandas
+        from cskpi.sql.files import build_views
+
+        views = build_views(paths, model)
+        urls, paths = [views.url], []
+        warnings = [*warnings, *views.warnings]
+        options = replace(options, label=views.label)
     session = None
     if request.engine != "pandas" and len(urls) == 1 and not paths and not request.evidence:
         from cskpi.sql.session import Session  # the standards run inside the database
@@ -120,6 +128,7 @@ def run_evaluation(
             request.statement_timeout,
             options.span,
             request.explained,
+            options.label,
         )
         options = replace(options, only=session.read_only)
     try:
@@ -141,9 +150,13 @@ def run_evaluation(
         if session is not None:
             as_of = check_not_future(period, request.as_of, now) or min(period.last_instant, now)
             data = session.push(data, period, as_of, request.waivers)
+        if views is not None:
+            data = replace(data, files=views.files)  # the files, not the views' database
     finally:
         if session is not None:
             session.close()
+        if views is not None:
+            views.close()
     if not request.show_personal:
         data = replace(data, frames=mask_datasets(data.frames, personal_fields(model)))
     return evaluate(

@@ -155,11 +155,12 @@ class Session:
         timeout: float,
         span: Mapping[str, object] | None,
         explained: Explained | None,
+        label: str | None = None,
     ) -> None:
         from cskpi.read.database import open_database
 
         self.rulebook, self.group_field, self.explained = rulebook, group_field, explained
-        self.db = open_database(url, timeout=timeout)
+        self.db = open_database(url, timeout=timeout, label=label)
         try:
             self.decision = plan_database(self.db, rulebook, group_field, span, explained)
         except BaseException:
