@@ -148,7 +148,8 @@ def test_listing_the_year_in_the_project_makes_it_final(tmp_path, clock):
         'rulebook = "customer-service-supervisor.yaml"', 'rulebook = "customer-service-manager"'
     )
     text = text.replace(
-        'outputs = ["scorecards/{period}.xlsx"]', 'outputs = ["scorecards/{period}.json"]'
+        'outputs = ["scorecards/{period}.xlsx", "scorecards/{period}.html"]',
+        'outputs = ["scorecards/{period}.json"]',
     )
     text = text.replace("holidays = []", "holidays = [2027-01-13]")  # a local holiday
     text = text.replace("complete_years = []", "complete_years = [2027]")

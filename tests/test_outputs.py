@@ -32,18 +32,18 @@ def test_every_suffix_picks_one_format_and_every_format_is_reachable():
         for suffix in fmt.suffixes:
             assert by_suffix(SAMPLE.with_suffix(suffix.upper())) is fmt
     assert stdout_names() == ["table", "json", "markdown", "csv"]
-    assert suffixes == [".json", ".md", ".markdown", ".csv", ".xlsx"]
+    assert suffixes == [".json", ".md", ".markdown", ".csv", ".xlsx", ".html", ".htm"]
 
 
 def test_help_and_errors_list_the_registry():
     help_text = " ".join(invoke("evaluate", "--help").stdout.split())
     assert "table, json, markdown, csv" in help_text  # help speaks zh or en (the locale)
-    assert ".csv .xlsx" in help_text
+    assert ".csv .xlsx .html .htm" in help_text
     bad = invoke("evaluate", SAMPLE, "-o", "scorecard.pdf", "--lang", "en")
     assert bad.exit_code == 2
     assert bad.stderr.strip() == (
         "error: --output scorecard.pdf: unsupported suffix .pdf "
-        "(use one of .json .md .markdown .csv .xlsx)."
+        "(use one of .json .md .markdown .csv .xlsx .html .htm)."
     )
     wrong = invoke("evaluate", SAMPLE, "--format", "yaml", "--lang", "en")
     assert wrong.exit_code == 2

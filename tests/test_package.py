@@ -39,6 +39,7 @@ def test_wheel_ships_the_bundled_rulebooks(tmp_path):
     assert "cskpi/rules/customer-service-supervisor.yaml" in names
     assert "cskpi/cli/app.py" in names
     assert "cskpi/messages.yaml" in names  # the message catalog is data
+    assert "cskpi/present/templates/scorecard.html.j2" in names  # the HTML scorecard's layout
     entry = [n for n in names if n.endswith("entry_points.txt")]
     assert "cskpi = cskpi.cli:main" in zipfile.ZipFile(wheel).read(entry[0]).decode()
 

@@ -97,6 +97,8 @@ def test_first_run_on_the_sample_writes_the_scorecard_history_and_log(project):
     assert f"Scorecard: {card}" in result.stdout
     assert "✗" in result.stdout and "Verdict: standards not met." in result.stdout
     assert openpyxl.load_workbook(card).sheetnames[0] == "Summary"
+    page = (project / "scorecards" / "2026-10.html").read_text(encoding="utf-8")  # beside it
+    assert "Verdict: standards not met." in page and "钱**" in page  # rows behind, masked
     assert history_rows(project) == [("2026-10", "customer-service-supervisor")]
     (line,) = (project / "cskpi.log").read_text(encoding="utf-8").splitlines()
     logged = json.loads(line)
@@ -116,7 +118,7 @@ def test_outputs_are_templates_and_folders_are_made(project):
     month_book(project / "inputs" / "2026-07.xlsx", 2026, 7)
     settings(
         project,
-        'outputs = ["scorecards/{period}.xlsx"]',
+        'outputs = ["scorecards/{period}.xlsx", "scorecards/{period}.html"]',
         'outputs = ["scorecards/{yyyy}/{period}.xlsx", "scorecards/{yyyy}/{period}.json"]',
     )
     assert invoke("run", "--project", project, "--period", "2026-07").exit_code == 0
@@ -152,7 +154,7 @@ def test_run_outside_a_project_says_how_to_start_one(tmp_path):
         ('on = "fail"', 'on = "sometimes"', "cskpi.toml:18: notify.on: 'sometimes' is not allowed"),
         ("strict = false", 'strict = "maybe"', "cskpi.toml:13: strict: "),
         (
-            'outputs = ["scorecards/{period}.xlsx"]',
+            'outputs = ["scorecards/{period}.xlsx", "scorecards/{period}.html"]',
             'outputs = ["scorecards/{period}.pdf"]',
             "cskpi.toml:8: outputs: unsupported output scorecards/{period}.pdf",
         ),
@@ -186,7 +188,9 @@ def test_windows_backslashes_in_a_real_project(project):
     month_book(project / "inputs" / "2026-07.xlsx", 2026, 7)
     settings(project, 'inputs = ["inputs/{period}.xlsx"]', "inputs = ['inputs\\{period}.xlsx']")
     settings(
-        project, 'outputs = ["scorecards/{period}.xlsx"]', "outputs = ['scorecards\\{period}.md']"
+        project,
+        'outputs = ["scorecards/{period}.xlsx", "scorecards/{period}.html"]',
+        "outputs = ['scorecards\\{period}.md']",
     )
     assert invoke("run", "--project", project, "--period", "2026-07").exit_code == 0
     assert (project / "scorecards" / "2026-07.md").is_file()

@@ -121,7 +121,7 @@ def test_doctor_unwritable_folder_lock_and_unreachable_target(project, tmp_path)
     settings(project, "urls = []", f'urls = ["json://127.0.0.1:{port}/hook"]')
     settings(  # a folder inside a file: never writable, even for root
         project,
-        'outputs = ["scorecards/{period}.xlsx"]',
+        'outputs = ["scorecards/{period}.xlsx", "scorecards/{period}.html"]',
         'outputs = ["cskpi.toml/x/{period}.xlsx"]',
     )
     found = load_project(project)

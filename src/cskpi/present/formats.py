@@ -78,12 +78,20 @@ def _xlsx(card: Scorecard, path: Path, lang: Lang, options: RenderOptions) -> No
     write_xlsx(card, path, lang, trend=options.trend, generated_at=options.generated_at)
 
 
+def _html(card: Scorecard, path: Path, lang: Lang, options: RenderOptions) -> None:
+    from cskpi.present.html import render_html
+
+    text = render_html(card, lang, trend=options.trend, generated_at=options.generated_at)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
 FORMATS: tuple[OutputFormat, ...] = (
     OutputFormat("table", terminal=True),
     OutputFormat("json", (".json",), text=_json),
     OutputFormat("markdown", (".md", ".markdown"), text=_markdown),
     OutputFormat("csv", (".csv",), text=_csv, bom=True),
     OutputFormat("xlsx", (".xlsx",), write=_xlsx, rows=True),
+    OutputFormat("html", (".html", ".htm"), write=_html, rows=True),
 )
 
 

@@ -28,6 +28,7 @@ from cskpi.rulebook.yamlfile import LineMap
 SETTINGS_FILE = "cskpi.toml"
 DEFAULT_INPUT = "inputs/{period}.xlsx"
 DEFAULT_OUTPUT = "scorecards/{period}.xlsx"
+DEFAULT_PAGE = "scorecards/{period}.html"  # the HTML scorecard beside the workbook
 DEFAULT_HISTORY = "history.sqlite3"
 DEFAULT_LOG = "cskpi.log"
 
@@ -59,7 +60,7 @@ class Settings(_Model):
 
     rulebook: str = f"{DEFAULT_RULEBOOK}.yaml"
     inputs: Templates = [DEFAULT_INPUT]
-    outputs: Templates = [DEFAULT_OUTPUT]
+    outputs: Templates = [DEFAULT_OUTPUT, DEFAULT_PAGE]
     history: str = DEFAULT_HISTORY
     log: Annotated[str | None, BeforeValidator(_blank_is_none)] = DEFAULT_LOG
     by: Annotated[str | None, BeforeValidator(_blank_is_none)] = None
@@ -265,6 +266,7 @@ def run_project(
     """
     from cskpi.errors import CskpiError
     from cskpi.evaluate.periods import parse_period
+    from cskpi.present.formats import wants_rows
     from cskpi.runs.run import RunOptions, RunRequest, execute
 
     settings = project.settings
@@ -279,7 +281,7 @@ def run_project(
             rulebook=project.load_rulebook(),
             period=window,
             group_by=settings.by,
-            evidence=any(p.suffix.lower() == ".xlsx" for p in outputs),
+            evidence=any(wants_rows(p) for p in outputs),
         )
         options = RunOptions(
             more_outputs=tuple(outputs),

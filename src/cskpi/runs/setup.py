@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cskpi.atomic import write_text_atomic
 from cskpi.errors import OutputError, UsageError
+from cskpi.present.formats import file_suffixes
 from cskpi.rulebook.load import DEFAULT_RULEBOOK, bundled_dir
 from cskpi.runs.project import DEFAULT_HISTORY, DEFAULT_LOG, SETTINGS_FILE
 from cskpi.runs.schedule import crontab_text
@@ -33,7 +34,10 @@ def settings_text(lang: str) -> str:
     settings = [
         (f'rulebook = "{DEFAULT_RULEBOOK}.yaml"', "规则手册:本文件夹中的文件,或内置名称"),
         ('inputs = ["inputs/{period}.xlsx"]', "每月的数据 / the month's workbook(s)"),
-        ('outputs = ["scorecards/{period}.xlsx"]', "记分卡 / scorecards: .xlsx .json .csv .md"),
+        (
+            'outputs = ["scorecards/{period}.xlsx", "scorecards/{period}.html"]',
+            "记分卡 / scorecards: " + " ".join(file_suffixes()),
+        ),
         (f'history = "{DEFAULT_HISTORY}"', "本项目的历史记录 / this project's history"),
         (f'log = "{DEFAULT_LOG}"', "每次运行一行 / one line per run"),
         ('by = "team"', '按团队评估;"" = 只看总体 / per team; "" = overall only'),
