@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import time
 import zipfile
 from collections.abc import Callable
@@ -289,3 +290,82 @@ conn.execute("SELECT COUNT(*) FROM results").fetchone()
 print("reading", flush=True)
 sys.stdin.read()
 """
+
+
+# --- data is only ever text (issue 13): hostile cell values ---------------------------------
+
+# A name for each case, and the text a hostile workbook puts in a cell.
+HOSTILE_TEXT = {
+    "clear screen": "\x1b[2J红队",
+    "window title": "\x1b]0;owned\x07组",
+    "bel nul del": "a\x07b\x00c\x7f",
+    "c1 csi": "\x9b31m红",
+    "rtl override": "\u202e队一",
+    "isolates": "\u2066组\u2069",
+    "closing tag": "[/]",
+    "styled pass": "[green]✓ 达标[/green]",
+    "link": "[link=http://x.invalid]点我[/link]",
+    "formula": "=1+1",
+    "dde": "cmd|' /C calc'!A0",
+    "unc reference": "'\\\\host\\s\\[x.xlsx]s'!$A$1",
+    "at": "@SUM(A1)",
+    "markdown": "a|b<script>*x*",
+}
+
+
+def complaint_row(
+    cid: str, team: str = "一组", text: str = "描述", customer: str = "张三", phone: str = "1"
+) -> list[object]:
+    """A complaint received on 2026-10-03, promised for 10-06 and never resolved: overdue."""
+    return ["C" + cid, "2026-10-03", team, text, "2026-10-06", "", text, customer, phone]
+
+
+def complaints_csv(folder: Path, rows: list[list[object]], name: str = "c.csv") -> Path:
+    """A complaints CSV (any character survives in CSV; a workbook cell refuses controls)."""
+    import csv
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([COMPLAINT_HEADERS, *rows])
+    return csv_bytes(folder, buffer.getvalue().encode("utf-8"), name)
+
+
+# Characters XML cannot hold: Excel stores them as _xHHHH_ (fastexcel decodes them back).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MARK = re.compile("\ue000([0-9A-F]{4})\ue001")  # private use: never in the generated text
+
+
+def complaints_xlsx(folder: Path, rows: list[list[object]], name: str = "c.xlsx") -> Path:
+    """The same rows in a workbook, control characters written as Excel writes them."""
+
+    def mark(value: object) -> object:
+        if isinstance(value, str):
+            return XML_ILLEGAL.sub(lambda m: f"\ue000{ord(m.group()):04X}\ue001", value)
+        return value
+
+    plain = workbook(folder, [COMPLAINT_HEADERS, *[[mark(v) for v in r] for r in rows]], "p.xlsx")
+
+    def edit(part: str, data: bytes) -> bytes:
+        if part.endswith(".xml"):
+            return MARK.sub(r"_x\1_", data.decode("utf-8")).encode("utf-8")
+        return data
+
+    path = rewrite_zip(plain, folder / name, edit)
+    plain.unlink()
+    return path
+
+
+def xlsx_formulas(path: Path) -> tuple[list[str], list[str], list[str]]:
+    """Every cell formula (<f>), every chart reference (<c:f>) and the sheet names."""
+    import re
+
+    formulas: list[str] = []
+    references: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        for part in archive.namelist():
+            text = archive.read(part).decode("utf-8")
+            if part.startswith("xl/worksheets/"):
+                formulas += re.findall(r"<f[ >].*?</f>", text)
+            if part.startswith("xl/charts/"):
+                references += re.findall(r"<c:f>(.*?)</c:f>", text)
+        names = re.findall(r'<sheet name="([^"]*)"', archive.read("xl/workbook.xml").decode())
+    return formulas, references, names

@@ -203,7 +203,8 @@ def test_input_text_is_never_a_formula_link_or_error(tmp_path):
 
 
 def test_safe_text_and_sheet_names():
-    assert safe_text("a\x01b\x1fc\td") == "abc\td"
+    # shown, not removed: the reader sees that the cell held something odd
+    assert safe_text("a\x01b\x1fc\td\x1b[2J\u202e") == "a␁b␟c\td␛[2J<U+202E>"
     long = safe_text("y" * (MAX_CELL + 10))
     assert len(long) == MAX_CELL and long.endswith(TRUNCATED)
     used: set[str] = set()
@@ -218,7 +219,7 @@ def test_safe_text_and_sheet_names():
         ("张三", "张*"),
         ("欧阳娜娜", "欧***"),
         ("13812345678", "138****5678"),
-        ("+86 138 1234 5678", "+86**********5678"),
+        ("+86 138 1234 5678", "+86 138 **** 5678"),
         ("A", "*"),
         (None, None),
     ],

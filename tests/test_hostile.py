@@ -3,14 +3,27 @@ invariants hold (inputs unchanged, no partial output, the place named, no person
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
+import re
+import sqlite3
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cskpi.cli import app as cli
+from cskpi.evaluate.engine import natural_key
+from cskpi.present import safe
 from cskpi.read import archive
 from tests import hostile
 from tests.conftest import ROOT, write_workbook
@@ -215,6 +228,395 @@ def test_zip_limits_are_checked_from_the_directory_only(tmp_path, monkeypatch):
     path = hostile.csv_bytes(tmp_path, hostile.zipped({"a.xml": b"x" * 2000}), "big.xlsx")
     with pytest.raises(Exception, match="2,000 bytes uncompressed"):
         archive.check_zip(path)
+
+
+# --- data is only ever text: terminal, Markdown, JSON, CSV, Excel (issue 13) -----------------
+
+# What must never reach a terminal from data: C0 (a line feed is the output's own), DEL, C1,
+# bidi embeddings, overrides, isolates and marks, line and paragraph separators.
+CONTROL = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+SOURCES = {"csv": hostile.complaints_csv, "xlsx": hostile.complaints_xlsx}
+
+
+def invoke(*args: object):
+    return runner.invoke(cli.app, [str(a) for a in args])
+
+
+def hostile_input(tmp_path: Path, source: str, text: str) -> Path:
+    """Two overdue complaints (a failure, so evidence is shown), hostile text in every text cell."""
+    rows = [hostile.complaint_row(str(i), team=text, text=text, customer=text) for i in (1, 2)]
+    return SOURCES[source](tmp_path, rows)
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("case", hostile.HOSTILE_TEXT)
+def test_data_reaches_the_terminal_as_text_only(tmp_path, source, case):
+    text = hostile.HOSTILE_TEXT[case]
+    path = hostile_input(tmp_path, source, text)
+    common = ("evaluate", path, "--by", "team", "--no-history", "--lang", "en")
+    table = invoke(*common, "--evidence", "--explain-columns", "--verbose")
+    assert table.exit_code == 1, table.output  # the real verdict: never 4 from a '[/]'
+    assert not CONTROL.search(table.stdout) and not CONTROL.search(table.stderr)
+    shown = safe.visible(text.strip())
+    assert shown in table.stdout  # the group header (and evidence), escaped, markup literal
+    assert f"Appraisal ({shown})" in table.stdout
+    markdown = invoke(*common, "-f", "markdown")
+    assert not CONTROL.search(markdown.stdout)
+    assert safe.markdown(text.strip()) in markdown.stdout
+    data = invoke(*common, "-f", "json")
+    assert not CONTROL.search(data.stdout)
+    assert text.strip() in {r["group"] for r in json.loads(data.stdout)["results"]}  # exact
+    rows = list(csv.reader(io.StringIO(invoke(*common, "-f", "csv").stdout)))
+    assert {r[2] for r in rows[1:]} == {"", safe.csv_cell(text.strip())}
+    assert not any(CONTROL.search(cell) for row in rows for cell in row)
+
+
+def test_excel_escapes_arrive_as_the_character_and_are_shown_escaped(tmp_path):
+    path = hostile.complaints_xlsx(tmp_path, [hostile.complaint_row("1", team="\x1b[2J红队")])
+    data = json.loads(invoke("evaluate", path, "--by", "team", "--no-history", "-f", "json").stdout)
+    assert "\x1b[2J红队" in {r["group"] for r in data["results"]}  # fastexcel decoded _x001B_
+    table = invoke("evaluate", path, "--by", "team", "--no-history")
+    assert "␛[2J红队" in table.stdout and "\x1b" not in table.stdout
+
+
+def test_cell_values_quoted_in_errors_and_warnings_are_escaped(tmp_path):
+    row = hostile.complaint_row("1")
+    row[1] = "\x1b]0;x\x07\x1b[2J"  # an unreadable date, quoted in the error
+    duplicate = hostile.complaint_row("1", team="二组")  # the same id twice: a warning
+    bad = invoke(
+        "evaluate", hostile.complaints_csv(tmp_path, [row]), "--no-history", "--lang", "en"
+    )
+    assert bad.exit_code == 3
+    assert "unreadable date '␛]0;x␇␛[2J'" in bad.stderr and not CONTROL.search(bad.stderr)
+    first = hostile.complaints_csv(tmp_path, [hostile.complaint_row("1")], "a\x1b[31m.csv")
+    second = hostile.complaints_csv(tmp_path, [duplicate], "b.csv")
+    warned = invoke("evaluate", first, second, "--no-history", "--lang", "en")
+    assert "a␛[31m.csv" in warned.stderr and not CONTROL.search(warned.stderr + warned.stdout)
+
+
+def test_headers_quoted_from_the_file_are_escaped(tmp_path):
+    path = hostile.complaints_csv(tmp_path, [hostile.complaint_row("1")])
+    path.write_bytes(path.read_bytes().replace("客户名称".encode(), "客户\x1b[2J名称".encode()))
+    hostile.age(path)
+    result = invoke("evaluate", path, "--no-history", "--explain-columns", "--lang", "en")
+    assert result.exit_code == 0, result.output  # one overdue complaint: within the limit
+    assert "客户␛[2J名称" in result.stdout and not CONTROL.search(result.stdout)
+
+
+def test_long_cells_are_cut_in_the_terminal_and_whole_in_the_export(tmp_path):
+    long = "很长的投诉内容" * 400  # 2,800 characters
+    path = hostile.complaints_csv(
+        tmp_path, [hostile.complaint_row(str(i), text=long) for i in (1, 2)]
+    )
+    out = tmp_path / "s.xlsx"
+    shown = invoke("evaluate", path, "--evidence", "--no-history", "-o", out, "--lang", "en")
+    assert long not in shown.stdout and "…" in shown.stdout
+    assert len(shown.stdout) < 20_000  # two rows, each cell cut to 40 columns
+    cells = openpyxl.load_workbook(out)["overdue_complaints_per_month"]
+    assert long in {c.value for row in cells.iter_rows() for c in row}
+
+
+REFERENCE = re.compile(r"^'?([^'!]+)'?!\$[A-Z]+\$\d+(?::\$[A-Z]+\$\d+)?$")
+
+
+def assert_no_formula_from_data(path: Path, texts: list[str]) -> None:
+    """No cell formula at all; every chart reference is a plain range of one of our sheets."""
+    formulas, references, sheets = hostile.xlsx_formulas(path)
+    assert formulas == []
+    assert references, "the charts reference their cells"
+    for ref in references:
+        match = REFERENCE.match(ref)
+        assert match and match.group(1) in sheets, ref
+        assert ref not in {t.strip().lstrip("=") for t in texts}  # a name read as a reference
+
+
+def test_team_names_never_become_chart_references_or_formulas(tmp_path):
+    teams = [hostile.HOSTILE_TEXT[k] for k in ("dde", "unc reference", "formula", "at")]
+    rows = [hostile.complaint_row(str(i), team=t) for i, t in enumerate(teams)]
+    path = hostile.complaints_csv(tmp_path, rows)
+    db = tmp_path / "h.sqlite3"
+    out = tmp_path / "s.xlsx"
+    for _ in range(2):  # the second run has a history: the trend sheet and its charts too
+        result = invoke("evaluate", path, "--by", "team", "--history", db, "-o", out)
+        assert result.exit_code == 1, result.output
+    assert_no_formula_from_data(out, teams)
+    chart = openpyxl.load_workbook(out)["图表"]
+    assert [c.value for c in chart[1]][3:7] == sorted(teams, key=natural_key)  # series names
+    csv_out = tmp_path / "s.csv"
+    invoke("evaluate", path, "--by", "team", "--no-history", "-o", csv_out)
+    history_csv = invoke("history", "--by", "team", "--history", db, "-f", "csv").stdout
+    for text in (csv_out.read_text(encoding="utf-8"), history_csv):
+        cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+        assert {"'=1+1", "'@SUM(A1)", "cmd|' /C calc'!A0"} <= set(cells)  # 'cmd' is not a formula
+        assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")]
+        assert all(float(c) < 0 for c in cells if c.startswith("-"))  # numbers stay numbers
+
+
+def test_markdown_escapes_tables_links_and_html(tmp_path):
+    rows = [hostile.complaint_row("1", team="x|y [a](http://evil) <img src=x>")]
+    result = invoke(
+        "evaluate",
+        hostile.complaints_csv(tmp_path, rows),
+        "--by",
+        "team",
+        "--no-history",
+        "-f",
+        "markdown",
+    )
+    header = next(line for line in result.stdout.splitlines() if line.startswith("| "))
+    assert "x\\|y \\[a\\](http://evil) &lt;img src=x&gt;" in header
+    assert header.count(" | ") == 4  # standard, period, target, overall, the team: 5 cells
+
+
+# Hostile pieces a cell is built from, and any other character (no surrogates, no private
+# use: the workbook builder marks with it).
+PIECES = [
+    *"\x1b\x07\x00\x08\x7f\x9b\x85\u202e\u2066\u2069\u200f\u2028\r\n\t[]/=+-@|<>'!*_`$",
+    "[/]",
+    "[red]",
+    "[link=http://x.invalid]",
+    "$A$1",
+    "cmd|' /C calc'!A0",
+    "=HYPERLINK(",
+    "张",
+]
+CELL = st.lists(
+    st.one_of(
+        st.sampled_from(PIECES),
+        st.text(st.characters(exclude_categories=("Cs", "Co")), max_size=3),
+    ),
+    min_size=1,
+    max_size=6,
+).map("".join)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(team=CELL, agent=CELL, description=CELL, customer=CELL)
+def test_any_text_in_any_cell_stays_text(tmp_path_factory, team, agent, description, customer):
+    """Random Unicode in team, agent, description and customer: no control character on
+    stdout in any format, no crash, and no formula or reference in the exported files."""
+    folder = tmp_path_factory.mktemp("p")
+    rows = [hostile.complaint_row(str(i), team=team, customer=customer) for i in (1, 2)]
+    for row in rows:
+        row[3], row[6] = agent, description
+    path = hostile.complaints_xlsx(folder, rows)
+    xlsx, csv_out = folder / "s.xlsx", folder / "s.csv"
+    common = ("evaluate", path, "--by", "team", "--no-history")
+    for args in (
+        ("--evidence", "--explain-columns", "-o", xlsx),
+        ("-f", "markdown"),
+        ("-f", "json", "-o", csv_out),
+        ("-f", "csv"),
+    ):
+        result = invoke(*common, *args)
+        assert result.exit_code == 1, result.output  # two overdue complaints, whatever the text
+        assert not CONTROL.search(result.stdout) and not CONTROL.search(result.stderr)
+    assert_no_formula_from_data(xlsx, [team, agent, description, customer])
+    cells = [c for row in csv.reader(io.StringIO(csv_out.read_text(encoding="utf-8"))) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")]
+    assert all(float(c) < 0 for c in cells if c.startswith("-"))
+
+
+# --- group names of any length (issue 13) ------------------------------------------------------
+
+
+def test_group_names_of_any_length_sort_naturally(tmp_path):
+    teams = ["十组", "二组", "Team 10", "Team 2", "9" * 5000, "9" * 4999 + "8", "三组"]
+    rows = [hostile.complaint_row(str(i), team=t) for i, t in enumerate(teams)]
+    result = invoke(
+        "evaluate",
+        hostile.complaints_csv(tmp_path, rows),
+        "--by",
+        "team",
+        "--no-history",
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 1, result.output
+    groups = [r["group"] for r in json.loads(result.stdout)["results"]][1 : len(teams) + 1]
+    assert groups == ["二组", "三组", "十组", "9" * 4999 + "8", "9" * 5000, "Team 2", "Team 10"]
+
+
+# --- masking at the edge (issue 13) ------------------------------------------------------------
+
+PEOPLE = [("张三", "6543210"), ("张四", "8888-6666"), ("李四13912345678", "+86 138 1234 5678")]
+
+
+def personal_input(tmp_path: Path) -> Path:
+    rows = [
+        hostile.complaint_row(str(i), customer=name, phone=phone)
+        for i, (name, phone) in enumerate(PEOPLE)
+    ]
+    return hostile.complaints_csv(tmp_path, rows)
+
+
+def distinct_customers_rules(tmp_path: Path) -> Path:
+    rules = tmp_path / "distinct.yaml"
+    rules.write_text(
+        RULES
+        + """
+  - id: distinct_customers
+    name: {zh: 投诉客户数, en: Customers who complained}
+    description: {zh: 不超过 2 位客户投诉。, en: At most 2 customers complained.}
+    source: test
+    dataset: complaints
+    date_column: received_at
+    period: month
+    metric: count_distinct
+    column: customer
+    comparison: "<="
+    target: 2
+    level: required
+    weight: 0
+""",
+        encoding="utf-8",
+    )
+    return rules
+
+
+@pytest.mark.parametrize("shown", [False, True])
+def test_masking_never_changes_a_number(tmp_path, shown):
+    path, rules = personal_input(tmp_path), distinct_customers_rules(tmp_path)
+    flag = ["--show-personal"] if shown else []
+    result = invoke("evaluate", path, "--rules", rules, "--no-history", "-f", "json", *flag)
+    found = next(
+        r for r in json.loads(result.stdout)["results"] if r["standard"] == "distinct_customers"
+    )
+    assert (found["actual"], found["status"]) == (3, "fail")  # 张三, 张四, 李四: never one 张*
+
+
+def test_by_a_personal_column_needs_show_personal_and_keeps_people_apart(tmp_path):
+    path = personal_input(tmp_path)
+    refused = invoke("evaluate", path, "--by", "customer", "--no-history", "--lang", "en")
+    assert refused.exit_code == 2
+    assert "--by 'customer' is a personal column" in refused.stderr
+    assert "add --show-personal" in refused.stderr
+    db = tmp_path / "h.sqlite3"
+    shown = invoke(
+        "evaluate", path, "--by", "customer", "--show-personal", "--history", db, "-f", "json"
+    )
+    groups = {r["group"] for r in json.loads(shown.stdout)["results"]}
+    assert groups == {None, "张三", "张四", "李四13912345678"}
+    stored = sqlite3.connect(db)
+    dump = "\n".join(stored.iterdump())
+    stored.close()
+    assert "张" not in dump and "李四" not in dump  # the history keeps results, not people
+    assert "complaints_per_month" in dump
+
+
+def test_personal_values_are_masked_in_every_output(tmp_path):
+    path = personal_input(tmp_path)
+    out, log = tmp_path / "s.xlsx", tmp_path / "run.log"
+    table = invoke(
+        "evaluate",
+        path,
+        "--evidence",
+        "--no-history",
+        "-o",
+        out,
+        "--log-file",
+        log,
+        "--lang",
+        "en",
+    )
+    assert table.exit_code == 1
+    masked = ["张*", "***3210", "****-6666", "李*139****5678", "+86 138 **** 5678"]
+    frame = pd.read_excel(
+        out, engine="openpyxl", sheet_name="overdue_complaints_per_month", header=1, dtype=str
+    )
+    assert sorted(frame["customer"]) == ["张*", "张*", "李*139****5678"]
+    assert sorted(frame["phone"]) == sorted(["***3210", "****-6666", "+86 138 **** 5678"])
+    with zipfile.ZipFile(out) as archive:
+        xml = "".join(
+            archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml")
+        )
+    for leaked in (
+        "张三",
+        "张四",
+        "李四",
+        "6543210",
+        "88886666",
+        "8888-6666",
+        "13912345678",
+        "1234 5678",
+    ):
+        assert leaked not in xml and leaked not in table.stdout
+        assert leaked not in log.read_text(encoding="utf-8")
+    assert all(m in table.stdout for m in masked)
+
+
+# --- pipes (issue 13) ----------------------------------------------------------------------------
+
+
+def cskpi(*args: object) -> list[str]:
+    return [sys.executable, "-m", "cskpi", *map(str, args)]
+
+
+def passing_input(tmp_path: Path, agents: int = 1) -> Path:
+    """Complaints resolved on time, one per agent: every standard with data passes (exit 0)."""
+    rows = []
+    for i in range(agents):
+        row = hostile.complaint_row(str(i), team="一组")
+        row[3], row[5] = f"客服{i}", "2026-10-05"
+        rows.append(row)
+    return hostile.complaints_csv(tmp_path, rows)
+
+
+@pytest.mark.parametrize(("failing", "fmt"), [(False, "table"), (False, "json"), (True, "table")])
+def test_a_pipe_closed_early_ends_quietly_with_the_runs_own_code(tmp_path, failing, fmt):
+    path = personal_input(tmp_path) if failing else passing_input(tmp_path)
+    db = tmp_path / "h.sqlite3"
+    out = tmp_path / "s.xlsx"
+    proc = subprocess.Popen(
+        cskpi("evaluate", path, "--history", db, "-o", out, "-f", fmt),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    proc.stdout.close()  # nobody reads: the first write is a broken pipe
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == (1 if failing else 0)
+    assert err == b""
+    assert (
+        out.exists() and sqlite3.connect(db).execute("SELECT count(*) FROM results").fetchone()[0]
+    )
+
+
+def test_head_1_on_a_long_output_and_a_closed_stdout(tmp_path):
+    path = passing_input(tmp_path, agents=150)  # about 200 KB of CSV: more than a pipe holds
+    rules = tmp_path / "r.yaml"  # 150 complaints pass: the run's own code is 0
+    rules.write_text(RULES.replace("target: 5\n", "target: 1000\n", 1), encoding="utf-8")
+    head = subprocess.run(
+        [
+            "bash",
+            "-c",
+            'set -o pipefail; "$@" | head -1',
+            "sh",
+            *cskpi("evaluate", path, "-r", rules, "--by", "agent", "--no-history", "-f", "csv"),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert head.stdout.decode().startswith("standard,name,group")
+    assert (head.returncode, head.stderr) == (0, b"")
+    closed = subprocess.run(
+        [
+            "bash",
+            "-c",
+            'exec "$@" >&-',
+            "sh",
+            *cskpi("evaluate", path, "-r", rules, "--no-history", "-f", "json"),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert (closed.returncode, closed.stderr) == (0, b"")
 
 
 # --- rulebooks: refused (exit 2) before any input is read --------------------------------

@@ -26,10 +26,19 @@ def _stop(signum: int, _frame: object) -> None:
 
 
 def main() -> None:
-    """Console-script entry point: UTF-8 output whatever the locale, then the command."""
+    """Console-script entry point: UTF-8 output whatever the locale, then the command.
+
+    A stream closed before the start (``>&-``) is the null device, and a pipe closed while
+    the output is flushed at the end (``| head -1``) is not an error: the command's own exit
+    code stands.
+    """
     for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"):  # SIGHUP: Unix; SIGBREAK: Windows
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115, PTH123
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115, PTH123
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
@@ -38,10 +47,16 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     import typer.main
 
-    from cskpi.cli.app import app
+    from cskpi.cli.app import app, discard_stdout, stdout_guard
     from cskpi.cli.helptext import localize
 
     try:
         localize(typer.main.get_command(app))(prog_name="cskpi")
     except Stopped as stop:
         sys.exit(128 + stop.signum)
+    finally:
+        try:
+            with stdout_guard():  # the last flush, before Python's own at exit
+                pass
+        except (OSError, ValueError):  # the exit code is decided: keep it
+            discard_stdout()

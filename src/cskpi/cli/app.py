@@ -6,6 +6,8 @@ exit code; anything unexpected becomes exit 4 with a hint to use ``--debug``.
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from cskpi.cli.helptext import h
-from cskpi.errors import CskpiError, ExitCode, UsageError, render_error
+from cskpi.errors import CskpiError, ExitCode, UsageError
 from cskpi.i18n import LANGS, Lang, label, message
 from cskpi.present.formats import (
     OutputFormat,
@@ -90,8 +92,59 @@ def _lang(value: str) -> Lang:
 
 
 def _stderr(text: str) -> None:
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()
+    """One line on stderr (callers escape data with cskpi.present.safe); a closed stderr is
+    not a reason to lose the run's exit code."""
+    try:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _pipe_closed(exc: BaseException) -> bool:
+    """The reader of stdout went away (`| head -1`) or stdout was closed."""
+    if isinstance(exc, BrokenPipeError):
+        return True
+    if isinstance(exc, OSError):  # Windows reports a closed pipe as EINVAL
+        return exc.errno in (errno.EPIPE, errno.EINVAL)
+    return isinstance(exc, ValueError) and "closed file" in str(exc)
+
+
+def discard_stdout() -> None:
+    """Point stdout at the null device, so nothing more (not even Python's flush at exit)
+    fails on a pipe nobody reads."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (tests)
+        sys.stdout = Path(os.devnull).open("w", encoding="utf-8")  # noqa: SIM115
+
+
+@contextmanager
+def stdout_guard() -> Iterator[None]:
+    """Around everything written to stdout: a closed pipe ends the output quietly, and the
+    command keeps its own exit code (0 when every standard passed), with no traceback."""
+    try:
+        yield
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        if not _pipe_closed(exc):
+            raise
+        discard_stdout()
+
+
+def _out(text: str) -> None:
+    """Text on stdout, through :func:`stdout_guard` (the caller has escaped any data in it)."""
+    with stdout_guard():
+        sys.stdout.write(text)
+
+
+def _print(line: str) -> None:
+    """Lines on stdout, data in them shown as text (controls escaped: cskpi.present.safe)."""
+    from cskpi.present.safe import visible
+
+    _out(visible(line, multiline=True) + "\n")
 
 
 @contextmanager
@@ -103,14 +156,20 @@ def boundary(lang: str, debug: bool) -> Iterator[None]:
     except CskpiError as exc:
         if debug:
             traceback.print_exc()
-        _stderr(render_error(exc, shown))
+        from cskpi.present.safe import error_lines
+
+        prefix = label("error.prefix", shown)
+        for line in error_lines(exc, shown):
+            _stderr(f"{prefix}: {line}")
         raise typer.Exit(int(exc.exit_code)) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        detail = f"{type(exc).__name__}: {exc}"
+        from cskpi.present.safe import visible
+
+        detail = visible(f"{type(exc).__name__}: {exc}")
         _stderr(
             f"{label('error.prefix', shown)}: {message('internal.error', shown, detail=detail)}"
         )
@@ -247,9 +306,12 @@ def evaluate(
         )
         with _progress(files, chosen, quiet) as progress:
             card = execute(request, options, progress)
+        code = int(card.exit_code)
+        from cskpi.present.safe import problem_line
+
         prefix = label("warning.prefix", chosen)
         for warning in card.warnings:  # always, even when quiet: a warning is news
-            _stderr(f"{prefix}: {warning.render(chosen)}")
+            _stderr(f"{prefix}: {problem_line(warning, chosen)}")
         if explain_sql:
             from cskpi.present.sqltext import render_sql
 
@@ -260,12 +322,14 @@ def evaluate(
         if verbose:
             for line in report.column_lines(card, chosen):
                 _stderr(line)
-        if explain_columns:
-            report.render_columns(card, _console(), chosen)
         if output is not None and not quiet:
-            _stderr(message("output.written", chosen, file=str(output)))
-        _print_card(card, shown_format, chosen, quiet=quiet, evidence=evidence, bom=csv_bom)
-        code = int(card.exit_code)
+            from cskpi.present.safe import visible
+
+            _stderr(visible(message("output.written", chosen, file=str(output))))
+        with stdout_guard():
+            if explain_columns:
+                report.render_columns(card, _console(), chosen)
+            _print_card(card, shown_format, chosen, quiet=quiet, evidence=evidence, bom=csv_bom)
         if log_file is not None:
             from cskpi.present.formatting import summary_lines
             from cskpi.runs.runlog import append_log, log_line
@@ -422,12 +486,13 @@ def history_command(
         order = [s.id for s in loaded.standards]
         trend = build_trend(rows, last, order)
         names = {s.id: (s.name.zh if chosen == "zh" else s.name.en) for s in loaded.standards}
-        if output_format == "json":
-            sys.stdout.write(report.render_history_json(trend, waived) + "\n")
-        elif output_format == "csv":
-            sys.stdout.write(report.render_history_csv(trend))
-        else:
-            report.render_history(trend, names, _console(), chosen, waived)
+        with stdout_guard():
+            if output_format == "json":
+                sys.stdout.write(report.render_history_json(trend, waived) + "\n")
+            elif output_format == "csv":
+                sys.stdout.write(report.render_history_csv(trend))
+            else:
+                report.render_history(trend, names, _console(), chosen, waived)
     _finish(0)
 
 
@@ -449,7 +514,7 @@ def rules_check(
         try:
             with boundary(lang, debug):
                 loaded = _loaded(path)
-                print(
+                _print(
                     message(
                         "rules.ok",
                         _lang(lang),
@@ -485,11 +550,11 @@ def rules_list(
         elif output_format == "json":
             from cskpi.present.rulelist import rules_json
 
-            print(rules_json(_loaded(rules), chosen))
+            _out(rules_json(_loaded(rules), chosen) + "\n")
         else:
             from cskpi.present.rulelist import rules_table
 
-            print(rules_table(_loaded(rules), chosen))
+            _out(rules_table(_loaded(rules), chosen) + "\n")
     _finish(0)
 
 
@@ -502,7 +567,7 @@ def _list_bundled(rules: str | None, output_format: str, lang: Lang) -> None:
         raise UsageError("usage.all_and_rules")
     books = [_loaded(name) for name in bundled_names()]
     render = rulebooks_json if output_format == "json" else rulebooks_table
-    print(render(books, DEFAULT_RULEBOOK, lang))
+    _out(render(books, DEFAULT_RULEBOOK, lang) + "\n")
 
 
 @app.command(help=h("template"))
@@ -526,7 +591,7 @@ def template(
         model = _loaded(rules)
         names = [t.strip() for t in teams.replace("，", ",").split(",") if t.strip()]
         write_atomic(path, lambda tmp: write_template(model, tmp, teams=names or ["一组"]))
-        print(message("template.written", _lang(lang), file=str(path)))
+        _print(message("template.written", _lang(lang), file=str(path)))
     _finish(0)
 
 
@@ -555,7 +620,8 @@ def rules_explain(
             raise RulebookError(
                 "rules.unknown_standard", standard=standard, hint=hint, known=", ".join(known)
             )
-        print("\n".join(explain_standard(model, model.standard(standard), chosen)))
+        for line in explain_standard(model, model.standard(standard), chosen):
+            _print(line)
     _finish(0)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -98,23 +99,37 @@ _CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
 _NUMBER_RUN = re.compile(r"\d+|[零一二三四五六七八九十]+")
 
 
-def _cn_number(run: str) -> int:
-    """一 -> 1, 十二 -> 12, 二十三 -> 23 (enough for team names)."""
+def _cn_number(run: str) -> str:
+    """一 -> '1', 十二 -> '12', 二十三 -> '23' (enough for team names), as digits."""
     if "十" not in run:
-        return int("".join(str(_CN_DIGITS[ch]) for ch in run))
+        return "".join(str(_CN_DIGITS[ch]) for ch in run)
     tens, _, ones = run.partition("十")
-    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    value = (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return str(value)
 
 
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Team 2 before Team 10, 二组 before 三组 before 十组."""
-    key: list[tuple[int, int | str]] = []
+def _number_key(digits: str) -> tuple[int, int, str]:
+    """A digit string compared as a number without int(): by length, then digit by digit.
+
+    int() refuses more than 4,300 digits (and is quadratic below that); a group name is data.
+    """
+    digits = digits.lstrip("0") or "0"
+    return (0, len(digits), digits)
+
+
+def natural_key(text: str) -> tuple[tuple[int, int, str] | tuple[int, str], ...]:
+    """Team 2 before Team 10, 二组 before 三组 before 十组; any length of digits."""
+    key: list[tuple[int, int, str] | tuple[int, str]] = []
     pos = 0
     for match in _NUMBER_RUN.finditer(text):
         if match.start() > pos:
             key.append((1, text[pos : match.start()]))
         run = match.group()
-        key.append((0, int(run) if run.isdigit() else _cn_number(run)))
+        if run.isdigit():  # any script's digits: '５' and '٥' are 5
+            run = "".join(str(unicodedata.digit(ch)) for ch in run)
+        else:
+            run = _cn_number(run)
+        key.append(_number_key(run))
         pos = match.end()
     if pos < len(text):
         key.append((1, text[pos:]))

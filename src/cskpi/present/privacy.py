@@ -1,28 +1,68 @@
-"""Masking customer data (姓名 -> 张*, 电话 -> 138****5678) before anything leaves the program.
+"""Masking customer data (姓名 -> 张*, 电话 -> 138****5678) at the edge, in every output.
 
 The source insists customer data stays confidential (注意客户资料的高度保密,严禁复制,绝对禁止
 泄露), so every output masks the columns a rulebook marks ``personal`` unless the user asks
-for them with ``--show-personal``.
+for them with ``--show-personal``. Masking happens after evaluation, on what is shown: the
+evaluation, its filters and its groups always see the true values, so a count of distinct
+customers is the same whether or not they are shown.
+
+Phone numbers are masked digit by digit, not parsed with the ``phonenumbers`` library: a
+personal cell must be masked whether or not its digits form a valid number (a typo, a
+7-digit landline without its area code, an account number), in any spelling (``+86
+138-1234-5678``, ``(010) 8888 6666``, ``138 - 1234 - 5678``, ``李四13912345678``), and
+parsing would add 22 MB (620 files) of metadata to decide what a mask does not need
+to know.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pandas as pd
 
+from cskpi.evaluate.scorecard import Scorecard
+from cskpi.rulebook.compiled import Rulebook
+
+KEEP_DIGITS = 4  # at most the last four digits of a number are shown
+MIN_MASKED = 5  # a value with up to four digits keeps them (a room, an extension)
+
+
+def _shown_digits(digits: str) -> tuple[int, int]:
+    """How many leading and trailing digits stay visible: a Chinese mobile (11 digits from 1,
+    optionally after 86/0086) keeps its first 3 (and the country code) and last 4; any other
+    number keeps at most its last 4."""
+    for prefix in ("", "86", "0086"):
+        national = digits[len(prefix) :]
+        if digits.startswith(prefix) and len(national) == 11 and national.startswith("1"):
+            return len(prefix) + 3, KEEP_DIGITS
+    return 0, KEEP_DIGITS
+
 
 def mask_value(value: object) -> object:
-    """Phone-like values keep their first 3 and last 4 digits; names keep their first letter."""
+    """A personal value as it may be shown, in its own spelling.
+
+    Digits: all the digits of the value are read as one number, wherever they are and
+    however they are separated, so no spelling leaks more (``+86 138-1234-5678`` -> ``+86
+    138-****-5678``, ``8888-6666`` -> ``****-6666``, ``6543210`` -> ``***3210``,
+    ``李四13912345678`` -> ``李*139****5678``); up to four digits are left alone.
+    Letters: the first is kept and the rest are stars (张三 -> 张*, 欧阳娜娜 -> 欧***, so a
+    compound surname shows one character); a value with a single letter is all stars.
+    Missing stays missing.
+    """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return value
     text = str(value).strip()
-    digits = sum(ch.isdigit() for ch in text)
-    if digits >= 7 and digits >= 0.6 * len(text):
-        return text[:3] + "*" * (len(text) - 7) + text[-4:]
-    if len(text) <= 1:
-        return "*"
-    return text[0] + "*" * (len(text) - 1)
+    positions = [i for i, ch in enumerate(text) if ch.isdigit()]
+    hidden: set[int] = set()
+    if len(positions) >= MIN_MASKED:
+        digits = "".join(str(unicodedata.digit(text[i])) for i in positions)
+        head, tail = _shown_digits(digits)
+        hidden = set(positions[head : len(positions) - tail])
+    letters = [i for i, ch in enumerate(text) if ch.isalpha()]
+    hidden |= set(letters[1:] if len(letters) > 1 else letters)
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
 
 
 def mask_frame(frame: pd.DataFrame, personal: set[str]) -> pd.DataFrame:
@@ -39,8 +79,60 @@ def mask_frame(frame: pd.DataFrame, personal: set[str]) -> pd.DataFrame:
     return masked
 
 
-def mask_datasets(
-    frames: Mapping[str, pd.DataFrame], personal: Mapping[str, set[str]]
-) -> dict[str, pd.DataFrame]:
-    """Every dataset with its personal columns masked, before anything is computed or shown."""
-    return {name: mask_frame(frame, personal.get(name, set())) for name, frame in frames.items()}
+def personal_fields(rulebook: Rulebook) -> dict[str, set[str]]:
+    """Dataset -> the columns its rulebook marks as personal (masked in every output)."""
+    return {
+        dataset_id: {fid for fid, col in spec.columns.items() if col.personal}
+        for dataset_id, spec in rulebook.datasets.items()
+    }
+
+
+def is_personal(rulebook: Rulebook, field: str) -> bool:
+    """Whether any dataset marks ``field`` as personal (``--by`` on it needs --show-personal)."""
+    return any(field in fields for fields in personal_fields(rulebook).values())
+
+
+def mask_scorecard(card: Scorecard, rulebook: Rulebook) -> Scorecard:
+    """The scorecard as every output shows it: the personal columns of the rows behind each
+    result masked, and group or category values masked when their column is personal.
+
+    Results, counts and statuses are untouched: they were computed from the true values.
+    """
+    personal = personal_fields(rulebook)
+    datasets = {s.id: s.dataset for s in card.standards}
+    results = tuple(
+        r
+        if r.evidence is None
+        else replace(
+            r, evidence=mask_frame(r.evidence, personal.get(datasets.get(r.standard, ""), set()))
+        )
+        for r in card.results
+    )
+    card = replace(card, results=results)
+    if card.group_by is not None and is_personal(rulebook, card.group_by):
+        card = _mask_groups(card)
+    breakdowns = tuple(
+        (
+            dataset,
+            tuple((str(mask_value(c)), n) for c, n in counts)
+            if rulebook.datasets[dataset].category_column in personal.get(dataset, set())
+            else counts,
+        )
+        for dataset, counts in card.breakdowns
+    )
+    return replace(card, breakdowns=breakdowns)
+
+
+def _mask_groups(card: Scorecard) -> Scorecard:
+    """Group names masked everywhere they appear (results, columns, appraisal)."""
+    shown: Mapping[str | None, str | None] = {g: str(mask_value(g)) for g in card.groups}
+
+    def name(group: str | None) -> str | None:
+        return None if group is None else shown.get(group, group)
+
+    return replace(
+        card,
+        groups=tuple(str(name(g)) for g in card.groups),
+        results=tuple(replace(r, group=name(r.group)) for r in card.results),
+        appraisal=tuple(replace(a, group=name(a.group)) for a in card.appraisal),
+    )

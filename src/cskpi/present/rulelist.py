@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cskpi.i18n import Lang, display_width, label, message, pick
+from cskpi.present.safe import json_safe, visible
 from cskpi.rulebook.compiled import Rulebook
 
 
@@ -31,14 +32,16 @@ def standard_rows(model: Rulebook, lang: Lang) -> list[dict[str, Any]]:
 
 
 def rules_json(loaded: Rulebook, lang: Lang) -> str:
-    return json.dumps(
-        {
-            "rulebook": loaded.id,
-            "path": str(loaded.path),
-            "standards": standard_rows(loaded, lang),
-        },
-        ensure_ascii=False,
-        indent=2,
+    return json_safe(
+        json.dumps(
+            {
+                "rulebook": loaded.id,
+                "path": str(loaded.path),
+                "standards": standard_rows(loaded, lang),
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
     )
 
 
@@ -61,9 +64,9 @@ def rules_table(model: Rulebook, lang: Lang) -> str:
     ]
     rows = [
         [
-            r["id"],
-            r["name"],
-            r["dataset"],
+            visible(r["id"]),
+            visible(r["name"]),
+            visible(r["dataset"]),
             r["period"],
             r["metric"],
             f"{r['comparison']} {r['target']:g}",
@@ -71,7 +74,7 @@ def rules_table(model: Rulebook, lang: Lang) -> str:
         ]
         for r in standard_rows(model, lang)
     ]
-    title = message("title.rules", lang, rulebook=pick(model.name.model_dump(), lang))
+    title = visible(message("title.rules", lang, rulebook=pick(model.name.model_dump(), lang)))
     return "\n".join([title, "", *_aligned(heads, rows)])
 
 
@@ -130,10 +133,27 @@ def _aligned(heads: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def console() -> Any:
-    """A rich console; not squeezed to 80 columns when writing to a file or a pipe."""
+    """A rich console; not squeezed to 80 columns when writing to a file or a pipe.
+
+    Markup and emoji codes are off: text is printed as it is (data arrives as ``Text`` from
+    :mod:`cskpi.present.safe` anyway; this keeps a stray plain string from being styled).
+    """
     from rich.console import Console
 
-    terminal = Console(highlight=False, soft_wrap=False)
+    class Quiet(Console):
+        def on_broken_pipe(self) -> None:
+            """Rich exits 1 on a broken pipe; the command's own exit code must stand, so the
+            error goes back to the caller (cskpi.cli.app.stdout_guard) and printing stops."""
+            self.quiet = True
+            raise BrokenPipeError(32, "Broken pipe")
+
+    options: dict[str, Any] = {
+        "highlight": False,
+        "soft_wrap": False,
+        "markup": False,
+        "emoji": False,
+    }
+    terminal = Quiet(**options)
     if terminal.is_terminal:
         return terminal
-    return Console(highlight=False, soft_wrap=False, width=max(terminal.width, 140))
+    return Quiet(**options, width=max(terminal.width, 140))

@@ -1,6 +1,8 @@
 """Presentation: Scorecard -> rich table, JSON, Markdown or CSV. The only module that imports rich.
 
-Every format renders the same :class:`~cskpi.scorecard.Result` objects.
+Every format renders the same :class:`~cskpi.scorecard.Result` objects. Text that came from a
+file goes through :mod:`cskpi.present.safe` for its medium: a rich ``Text`` in the terminal
+(never markup), escaped cells in Markdown, formula-proof cells in CSV, escaped JSON.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from cskpi.evaluate.scorecard import Result, Scorecard
 from cskpi.evaluate.trend import Row as HistoryRow
 from cskpi.evaluate.trend import Trend
 from cskpi.i18n import Lang, label, message
+from cskpi.present import safe
 from cskpi.present.formatting import (
     MARK,
     budget_lines,
@@ -86,7 +89,7 @@ def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool =
     """
     if quiet and card.verdict == "pass":
         return
-    title = scorecard_title(card, lang)
+    title = safe.terminal(scorecard_title(card, lang))
     table = Table(title=None if quiet else title, show_lines=False, header_style="bold")
     table.add_column(label("label.standard", lang))
     table.add_column(label("label.period", lang), no_wrap=True)
@@ -94,7 +97,7 @@ def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool =
     if card.group_by:
         table.add_column(label("label.overall", lang), justify="right", no_wrap=True)
         for group in card.groups:
-            table.add_column(group, justify="right", no_wrap=True)
+            table.add_column(safe.terminal(group), justify="right", no_wrap=True)
     else:
         table.add_column(label("label.actual", lang), justify="right", no_wrap=True)
         table.add_column(label("label.status", lang), no_wrap=True)
@@ -104,7 +107,7 @@ def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool =
             continue
         table.add_row(
             *(
-                Text(text, style=STYLE[status]) if status else text
+                safe.terminal(text, STYLE[status] if status else None)
                 for text, status in _row_cells(card, period, results, lang)
             )
         )
@@ -112,9 +115,9 @@ def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool =
     if shown:
         console.print(table)
     for line in [] if quiet else budget_lines(card, lang):
-        console.print(line, highlight=False)
+        console.print(safe.terminal(line), highlight=False)
     for line in summary_lines(card, lang):
-        console.print(line, highlight=False)
+        console.print(safe.terminal(line), highlight=False)
 
 
 def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
@@ -195,7 +198,8 @@ def scorecard_dict(card: Scorecard, lang: Lang) -> dict[str, Any]:
 
 
 def render_json(card: Scorecard, lang: Lang) -> str:
-    return json.dumps(scorecard_dict(card, lang), ensure_ascii=False, indent=2)
+    """The documented JSON; values exact, with no raw terminal control inside (safe.json_safe)."""
+    return safe.json_safe(json.dumps(scorecard_dict(card, lang), ensure_ascii=False, indent=2))
 
 
 CSV_FIELDS = (
@@ -221,12 +225,8 @@ def render_csv(card: Scorecard, lang: Lang) -> str:
     writer.writeheader()
     for result in card.results:
         row = result_dict(result, lang)
-        writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_FIELDS})
+        writer.writerow({k: safe.csv_cell(row[k]) for k in CSV_FIELDS})
     return buffer.getvalue()
-
-
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|")
 
 
 def render_markdown(card: Scorecard, lang: Lang) -> str:
@@ -236,19 +236,20 @@ def render_markdown(card: Scorecard, lang: Lang) -> str:
     else:
         head += [label("label.actual", lang), label("label.status", lang)]
     lines = [
-        f"## {scorecard_title(card, lang)}",
+        f"## {safe.markdown(scorecard_title(card, lang))}",
         "",
-        "| " + " | ".join(map(_md_escape, head)) + " |",
+        "| " + " | ".join(map(safe.markdown, head)) + " |",
         "|" + "---|" * len(head),
     ]
     for _std, period, results in card.rows():
         cells = [text for text, _status in _row_cells(card, period, results, lang)]
-        lines.append("| " + " | ".join(_md_escape(c) for c in cells) + " |")
-    lines += ["", *summary_lines(card, lang), ""]
+        lines.append("| " + " | ".join(map(safe.markdown, cells)) + " |")
+    lines += ["", *map(safe.markdown, summary_lines(card, lang)), ""]
     return "\n".join(lines)
 
 
 EVIDENCE_ROWS = 10
+EVIDENCE_WIDTH = 40  # terminal columns per evidence cell; the export keeps the full text
 
 
 def _cell(value: object, lang: Lang) -> str:
@@ -271,7 +272,8 @@ def _cell(value: object, lang: Lang) -> str:
 def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
     """The rows behind each failing or warning result (overall), at most a few per standard.
 
-    Personal columns arrive already masked unless the user asked for them.
+    Personal columns arrive already masked unless the user asked for them. Each cell is one
+    line cut to EVIDENCE_WIDTH columns: a 30,000-character complaint cannot flood the screen.
     """
     for result in card.results:
         if result.group is not None or result.status not in ("fail", "warn"):
@@ -292,12 +294,18 @@ def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
             period=result.period,
             n=len(frame),
         )
-        table = Table(title=title, title_justify="left", header_style="bold")
+        table = Table(title=safe.terminal(title), title_justify="left", header_style="bold")
         table.add_column(label("label.row", lang), justify="right")
         for _fid, heading in columns:
-            table.add_column(heading, overflow="fold")
+            table.add_column(safe.terminal(heading), overflow="fold")
         for _, row in frame.head(EVIDENCE_ROWS).iterrows():
-            table.add_row(str(row[ROW]), *(_cell(row[fid], lang) for fid, _h in columns))
+            table.add_row(
+                str(row[ROW]),
+                *(
+                    safe.terminal(_cell(row[fid], lang), width=EVIDENCE_WIDTH)
+                    for fid, _h in columns
+                ),
+            )
         console.print(table)
         if len(frame) > EVIDENCE_ROWS:
             console.print(message("label.more_rows", lang, n=len(frame) - EVIDENCE_ROWS))
@@ -331,12 +339,17 @@ def render_history(
             table.add_column(label(key, lang))
         for w in waivers:
             table.add_row(
-                w["period"],
-                w["record_id"],
-                names.get(w["standard"], w["standard"]),
-                w["reason"],
-                w["approver"],
-                w["approved_on"],
+                *map(
+                    safe.terminal,
+                    (
+                        w["period"],
+                        w["record_id"],
+                        names.get(w["standard"], w["standard"]),
+                        w["reason"],
+                        w["approver"],
+                        w["approved_on"],
+                    ),
+                )
             )
         console.print(table)
     if not trend.lines:
@@ -345,14 +358,14 @@ def render_history(
     table = Table(title=message("title.history", lang), header_style="bold")
     table.add_column(label("label.standard", lang))
     for period in trend.periods:
-        table.add_column(period, justify="right", no_wrap=True)
+        table.add_column(safe.terminal(period), justify="right", no_wrap=True)
     table.add_column(label("label.trend", lang), no_wrap=True)
     table.add_column(label("label.streak", lang), justify="right")
     for line in trend.lines:
         name = names.get(line.standard, line.standard)
         if line.group is not None:
             name = f"{name} · {line.group}"
-        cells: list[Text | str] = [name]
+        cells: list[Text | str] = [safe.terminal(name)]
         for period in trend.periods:
             row = line.cells.get(period)
             cells.append(
@@ -389,8 +402,12 @@ def history_dicts(trend: Trend) -> list[dict[str, Any]]:
 
 
 def render_history_json(trend: Trend, waivers: list[dict[str, str]] | None = None) -> str:
-    return json.dumps(
-        {"results": history_dicts(trend), "waivers": waivers or []}, ensure_ascii=False, indent=2
+    return safe.json_safe(
+        json.dumps(
+            {"results": history_dicts(trend), "waivers": waivers or []},
+            ensure_ascii=False,
+            indent=2,
+        )
     )
 
 
@@ -409,7 +426,7 @@ def render_history_csv(trend: Trend) -> str:
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in history_dicts(trend):
-        writer.writerow({k: "" if row[k] is None else row[k] for k in fields})
+        writer.writerow({k: safe.csv_cell(row[k]) for k in fields})
     return buffer.getvalue()
 
 
@@ -426,7 +443,7 @@ class ReadProgress:
         self.lang = lang
         self.progress = Progress(
             SpinnerColumn(),
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             TimeElapsedColumn(),
             console=console,
             transient=True,
@@ -443,10 +460,12 @@ class ReadProgress:
     def __call__(self, file: str, sheet: str, rows: int | None) -> None:
         key = (file, sheet)
         if rows is None:
-            text = message("progress.reading", self.lang, file=file, sheet=sheet)
+            text = safe.visible(message("progress.reading", self.lang, file=file, sheet=sheet))
             self.tasks[key] = self.progress.add_task(text, total=None)
         elif key in self.tasks:
-            text = message("progress.read", self.lang, file=file, sheet=sheet, rows=f"{rows:,}")
+            text = safe.visible(
+                message("progress.read", self.lang, file=file, sheet=sheet, rows=f"{rows:,}")
+            )
             self.progress.update(self.tasks[key], description=text, completed=1, total=1)
 
 
@@ -463,11 +482,17 @@ def render_columns(card: Scorecard, console: Console, lang: Lang) -> None:
     ):
         table.add_column(label(key, lang))
     for match in card.columns:
-        header: Text | str = match.header or Text(
-            message("columns.missing", lang, closest=match.closest or "–"), style="yellow"
+        header = (
+            safe.terminal(match.header)
+            if match.header
+            else safe.terminal(
+                message("columns.missing", lang, closest=match.closest or "–"), "yellow"
+            )
         )
         table.add_row(
-            match.file, match.sheet, match.dataset, match.field, header, match.column or ""
+            *map(safe.terminal, (match.file, match.sheet, match.dataset, match.field)),
+            header,
+            safe.terminal(match.column or ""),
         )
     console.print(table)
 
@@ -487,14 +512,16 @@ def column_lines(card: Scorecard, lang: Lang) -> list[str]:
             if m.header is None
         ]
         lines.append(
-            message(
-                "columns.line",
-                lang,
-                file=file,
-                sheet=sheet,
-                found=sum(m.header is not None for m in matches),
-                total=len(matches),
-                missing=", ".join(missing) or "–",
+            safe.visible(
+                message(
+                    "columns.line",
+                    lang,
+                    file=file,
+                    sheet=sheet,
+                    found=sum(m.header is not None for m in matches),
+                    total=len(matches),
+                    missing=", ".join(missing) or "–",
+                )
             )
         )
     return lines

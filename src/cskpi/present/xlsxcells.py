@@ -1,6 +1,7 @@
 """Writing cells with xlsxwriter safely and fast: text never becomes a formula, columns typed.
 
-Shared by the scorecard export and the chart sheets.
+Shared by the scorecard export and the chart sheets. Text is made safe by
+:mod:`cskpi.present.safe` (one place for every writer).
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from cskpi.i18n import Lang, display_width, label
+from cskpi.present import safe
 
-MAX_CELL = 32_767
+MAX_CELL = safe.EXCEL_MAX
 END_OF_DAY = pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-TRUNCATED = "…[truncated]"
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+TRUNCATED = safe.EXCEL_TRUNCATED
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 # characters a tab name may not hold, as their full-width look-alikes (满意度:速度 keeps its colon)
 _FULL_WIDTH = str.maketrans(
@@ -34,11 +35,9 @@ FILLS = {
 
 
 def safe_text(value: object) -> str:
-    """Input text as it may be stored: control characters removed, over-long text cut."""
-    text = _ILLEGAL.sub("", str(value))
-    if len(text) > MAX_CELL:
-        text = text[: MAX_CELL - len(TRUNCATED)] + TRUNCATED
-    return text
+    """Input text as it may be stored (:func:`cskpi.present.safe.excel`): controls shown as
+    visible escapes, over-long text cut. Written with ``write_string``, never a formula."""
+    return safe.excel(value)
 
 
 def sheet_name(base: str, used: set[str]) -> str:
@@ -145,11 +144,7 @@ def excel_serials(series: pd.Series) -> pd.Series:
 
 def safe_texts(series: pd.Series) -> pd.Series:
     """:func:`safe_text` for a whole column, vectorised."""
-    text = series.astype("string").str.replace(_ILLEGAL, "", regex=True)
-    long = text.str.len() > MAX_CELL
-    if long.any():
-        text = text.where(~long, text.str.slice(0, MAX_CELL - len(TRUNCATED)) + TRUNCATED)
-    return text
+    return safe.excel_column(series)
 
 
 def write_column(

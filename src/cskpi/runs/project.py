@@ -319,7 +319,7 @@ def _make_folder(folder: Path) -> None:
 
 
 def _personal_group(request: Any) -> bool:
-    from cskpi.runs.run import personal_fields
+    from cskpi.present.privacy import personal_fields
 
     if not request.group_by:
         return False

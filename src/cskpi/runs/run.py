@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from cskpi.atomic import Staged, place_all, remove_stale
-from cskpi.errors import InputError, Problem
+from cskpi.errors import InputError, Problem, UsageError
 from cskpi.evaluate import periods
 from cskpi.evaluate.datasets import Waiver
 from cskpi.evaluate.engine import evaluate, latest_period, resolve_group_field
@@ -19,7 +19,7 @@ from cskpi.evaluate.scorecard import Scorecard
 from cskpi.evaluate.trend import Trend, build_trend
 from cskpi.i18n import Lang
 from cskpi.present.outputs import check_apart, check_output, stage_output
-from cskpi.present.privacy import mask_datasets
+from cskpi.present.privacy import is_personal, mask_scorecard
 from cskpi.read.database import DEFAULT_TIMEOUT, is_database_url
 from cskpi.read.inputs import (
     Progress,
@@ -51,14 +51,6 @@ class RunRequest:
     stale_owner_hours: float = STALE_OWNER_HOURS  # an older ~$ owner file is only a warning
     engine: str = "auto"  # auto: a database input runs there where it can; pandas: read rows
     waivers_file: Path | None = None  # where the waivers were read (never written over)
-
-
-def personal_fields(rulebook: Rulebook) -> dict[str, set[str]]:
-    """Dataset -> the columns its rulebook marks as personal (masked in every output)."""
-    return {
-        dataset_id: {fid for fid, col in spec.columns.items() if col.personal}
-        for dataset_id, spec in rulebook.datasets.items()
-    }
 
 
 @dataclass(frozen=True)
@@ -94,14 +86,19 @@ def run_evaluation(
     strict: bool = False,
     found: Inputs | None = None,
 ) -> Scorecard:
-    """Read every input, pick the period, mask personal data unless asked not to, evaluate.
+    """Read every input, pick the period and evaluate, on the true values.
 
     The scorecard is assembled once, by the core, from what was read: what this function
-    returns is what ``evaluate()`` returns for the same data and clock.
+    returns is what ``evaluate()`` returns for the same data and clock. Personal data is
+    masked afterwards, on what is shown (:func:`shown_card`): a filter, a count of distinct
+    customers or a grouping must not change with ``--show-personal``.
     """
     model = request.rulebook
     now = request.now if request.now is not None else periods.now()
     group_fields = [resolve_group_field(model, request.group_by)] if request.group_by else []
+    if group_fields and not request.show_personal and is_personal(model, group_fields[0]):
+        # one result per customer would name every customer: only when asked for
+        raise UsageError("usage.by_personal", value=request.group_by)
     found = found or find_inputs(request)
     paths, warnings, period, urls = found.paths, found.warnings, found.period, found.urls
     options = DatabaseOptions(
@@ -157,8 +154,6 @@ def run_evaluation(
             session.close()
         if views is not None:
             views.close()
-    if not request.show_personal:
-        data = replace(data, frames=mask_datasets(data.frames, personal_fields(model)))
     return evaluate(
         model,
         data,
@@ -217,6 +212,24 @@ def check_paths(request: RunRequest, options: RunOptions, found: Inputs) -> None
     check_apart(outputs, inputs, reader)
 
 
+def shown_card(card: Scorecard, request: RunRequest) -> Scorecard:
+    """The scorecard every output receives: personal data masked unless --show-personal."""
+    return card if request.show_personal else mask_scorecard(card, request.rulebook)
+
+
+def recorded_card(card: Scorecard, rulebook: Rulebook) -> Scorecard:
+    """What the history keeps: the true results, but never a personal value. Grouped by a
+    personal column (--show-personal --by customer), only the overall results are kept."""
+    if card.group_by is None or not is_personal(rulebook, card.group_by):
+        return card
+    return replace(
+        card,
+        groups=(),
+        results=tuple(r for r in card.results if r.group is None),
+        appraisal=tuple(a for a in card.appraisal if a.group is None),
+    )
+
+
 def execute(
     request: RunRequest, options: RunOptions, progress: Progress | None = None
 ) -> Scorecard:
@@ -236,7 +249,8 @@ def execute(
         history.check(options.history)
     for folder in {output.parent for output in outputs}:
         remove_stale(folder, started)
-    card = run_evaluation(request, progress, strict=options.strict, found=found)
+    true_card = run_evaluation(request, progress, strict=options.strict, found=found)
+    card = shown_card(true_card, request)
     if options.history is None:
         place_all(_stage(card, outputs, request, options), lambda: None)
         return card
@@ -246,7 +260,10 @@ def execute(
     try:
         with history.writing(conn, path, options.lock_timeout):
             history.record(
-                conn, card, rulebook_sha256=request.rulebook.sha256, exit_code=int(card.exit_code)
+                conn,
+                recorded_card(true_card, request.rulebook),
+                rulebook_sha256=request.rulebook.sha256,
+                exit_code=int(card.exit_code),
             )
             if outputs:
                 rows = history.load(conn, card.rulebook_id, group_by=card.group_by)
