@@ -20,9 +20,10 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
-from cskpi.evaluate.scorecard import Scorecard
+from cskpi.evaluate.scorecard import EvidenceRows, Scorecard
 from cskpi.rulebook.compiled import Rulebook
 
 KEEP_DIGITS = 4  # at most the last four digits of a number are shown
@@ -100,11 +101,25 @@ def mask_scorecard(card: Scorecard, rulebook: Rulebook) -> Scorecard:
     """
     personal = personal_fields(rulebook)
     datasets = {s.id: s.dataset for s in card.standards}
+    sources: dict[int, tuple[pd.DataFrame, set[str], list[np.ndarray]]] = {}
+    for r in card.results:
+        if r.evidence_rows is not None:
+            fields = personal.get(datasets.get(r.standard, ""), set())
+            key = id(r.evidence_rows.source)
+            entry = sources.setdefault(key, (r.evidence_rows.source, fields, []))
+            entry[2].append(r.evidence_rows.positions)
+    masked = {
+        key: _mask_rows(source, fields, np.unique(np.concatenate(positions)))
+        for key, (source, fields, positions) in sources.items()
+    }
     results = tuple(
         r
-        if r.evidence is None
+        if r.evidence_rows is None
         else replace(
-            r, evidence=mask_frame(r.evidence, personal.get(datasets.get(r.standard, ""), set()))
+            r,
+            evidence_rows=EvidenceRows(
+                masked[id(r.evidence_rows.source)], r.evidence_rows.positions
+            ),
         )
         for r in card.results
     )
@@ -121,6 +136,24 @@ def mask_scorecard(card: Scorecard, rulebook: Rulebook) -> Scorecard:
         for dataset, counts in card.breakdowns
     )
     return replace(card, breakdowns=breakdowns)
+
+
+def _mask_rows(source: pd.DataFrame, personal: set[str], shown: np.ndarray) -> pd.DataFrame:
+    """``source`` with its personal columns masked in the rows at ``shown`` (the rows some
+    result lists) and blank elsewhere: the cost follows the rows shown, not the dataset, and
+    no true value stays behind in the frame."""
+    columns = [c for c in source.columns if c in personal]
+    if not columns:
+        return source
+    out = source.copy(deep=False)
+    for column in columns:
+        values = source[column].iloc[shown]
+        distinct = values.dropna().unique()
+        mapping = dict(zip(distinct, map(mask_value, distinct), strict=True))
+        masked = pd.Series(pd.NA, index=source.index, dtype="string")
+        masked.iloc[shown] = values.map(mapping).astype("string").to_numpy()
+        out[column] = masked
+    return out
 
 
 def _mask_groups(card: Scorecard) -> Scorecard:
