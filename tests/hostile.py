@@ -17,7 +17,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from tests.conftest import COMPLAINT_HEADERS, write_workbook
+from tests.conftest import COMPLAINT_HEADERS, ROOT, write_workbook
 
 ROW = [
     "C1",
@@ -369,3 +369,20 @@ def xlsx_formulas(path: Path) -> tuple[list[str], list[str], list[str]]:
                 references += re.findall(r"<c:f>(.*?)</c:f>", text)
         names = re.findall(r'<sheet name="([^"]*)"', archive.read("xl/workbook.xml").decode())
     return formulas, references, names
+
+
+def complaints_rules(folder: Path, limit: int = 5, extra: tuple[dict, ...] = ()) -> Path:
+    """The default rulebook with only its complaints dataset and standards (a workbook of
+    complaints alone is then complete), ``limit`` complaints a month allowed, and ``extra``
+    standards added."""
+    import yaml
+
+    text = (ROOT / "rules" / "customer-service-supervisor.yaml").read_text(encoding="utf-8")
+    book = yaml.safe_load(text)
+    book["datasets"] = {"complaints": book["datasets"]["complaints"]}
+    book["standards"] = [s for s in book["standards"] if s["dataset"] == "complaints"]
+    book["standards"] += list(extra)
+    book["standards"][0]["target"] = limit  # complaints_per_month
+    path = folder / f"complaints-{limit}.yaml"
+    path.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    return path

@@ -4,6 +4,7 @@ invariants hold (inputs unchanged, no partial output, the place named, no person
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -11,6 +12,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -240,8 +242,18 @@ CONTROL = re.compile(
 SOURCES = {"csv": hostile.complaints_csv, "xlsx": hostile.complaints_xlsx}
 
 
+@functools.cache
+def complaints_only() -> Path:
+    """The complaint standards alone: a workbook of complaints is a complete input for them."""
+    return hostile.complaints_rules(Path(tempfile.mkdtemp(prefix="cskpi-rules-")))
+
+
 def invoke(*args: object):
-    return runner.invoke(cli.app, [str(a) for a in args])
+    """The CLI; ``evaluate`` with the complaint standards unless a rulebook is given."""
+    words = [str(a) for a in args]
+    if words[0] == "evaluate" and "--rules" not in words and "-r" not in words:
+        words += ["--rules", str(complaints_only())]
+    return runner.invoke(cli.app, words)
 
 
 def hostile_input(tmp_path: Path, source: str, text: str) -> Path:
@@ -454,33 +466,27 @@ def personal_input(tmp_path: Path) -> Path:
     return hostile.complaints_csv(tmp_path, rows)
 
 
-def distinct_customers_rules(tmp_path: Path) -> Path:
-    rules = tmp_path / "distinct.yaml"
-    rules.write_text(
-        RULES
-        + """
-  - id: distinct_customers
-    name: {zh: 投诉客户数, en: Customers who complained}
-    description: {zh: 不超过 2 位客户投诉。, en: At most 2 customers complained.}
-    source: test
-    dataset: complaints
-    date_column: received_at
-    period: month
-    metric: count_distinct
-    column: customer
-    comparison: "<="
-    target: 2
-    level: required
-    weight: 0
-""",
-        encoding="utf-8",
-    )
-    return rules
+DISTINCT_CUSTOMERS = {
+    "id": "distinct_customers",
+    "name": {"zh": "投诉客户数", "en": "Customers who complained"},
+    "description": {"zh": "不超过 2 位客户投诉。", "en": "At most 2 customers complained."},
+    "source": "test",
+    "dataset": "complaints",
+    "date_column": "received_at",
+    "period": "month",
+    "metric": "count_distinct",
+    "column": "customer",
+    "comparison": "<=",
+    "target": 2,
+    "level": "required",
+    "weight": 0,
+}
 
 
 @pytest.mark.parametrize("shown", [False, True])
 def test_masking_never_changes_a_number(tmp_path, shown):
-    path, rules = personal_input(tmp_path), distinct_customers_rules(tmp_path)
+    path = personal_input(tmp_path)
+    rules = hostile.complaints_rules(tmp_path, extra=(DISTINCT_CUSTOMERS,))
     flag = ["--show-personal"] if shown else []
     result = invoke("evaluate", path, "--rules", rules, "--no-history", "-f", "json", *flag)
     found = next(
@@ -556,19 +562,6 @@ def cskpi(*args: object) -> list[str]:
     return [sys.executable, "-m", "cskpi", *map(str, args)]
 
 
-def complaints_rules(tmp_path: Path, limit: int = 5) -> Path:
-    """The default rulebook's complaint standards alone (every required one has data), with
-    ``limit`` complaints a month allowed."""
-    import yaml
-
-    book = yaml.safe_load(RULES)
-    book["standards"] = [s for s in book["standards"] if s["dataset"] == "complaints"]
-    book["standards"][0]["target"] = limit  # complaints_per_month
-    path = tmp_path / "complaints.yaml"
-    path.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
-    return path
-
-
 def passing_input(tmp_path: Path, agents: int = 1) -> Path:
     """Complaints resolved on time, one per agent: every standard passes (exit 0)."""
     rows = []
@@ -584,7 +577,7 @@ def test_a_pipe_closed_early_ends_quietly_with_the_runs_own_code(tmp_path, faili
     path = personal_input(tmp_path) if failing else passing_input(tmp_path)
     db = tmp_path / "h.sqlite3"
     out = tmp_path / "s.xlsx"
-    rules = complaints_rules(tmp_path)
+    rules = hostile.complaints_rules(tmp_path)
     proc = subprocess.Popen(
         cskpi("evaluate", path, "-r", rules, "--history", db, "-o", out, "-f", fmt, "--lang", "en"),
         stdout=subprocess.PIPE,
@@ -602,7 +595,7 @@ def test_a_pipe_closed_early_ends_quietly_with_the_runs_own_code(tmp_path, faili
 
 def test_head_1_on_a_long_output_and_a_closed_stdout(tmp_path):
     path = passing_input(tmp_path, agents=150)  # about 200 KB of CSV: more than a pipe holds
-    rules = complaints_rules(tmp_path, limit=1000)  # 150 complaints pass: exit 0
+    rules = hostile.complaints_rules(tmp_path, limit=1000)  # 150 complaints pass: exit 0
     head = subprocess.run(
         [
             "bash",
