@@ -116,7 +116,7 @@ def write_summary(
     for std_id, period, results in card.rows():
         _write_row(ws, fmt, card, row, std_id, period, results, lang, widths, links)
         row += 1
-    row = _write_scores(ws, fmt, card, row + 1, lang)
+    row = _write_scores(ws, fmt, card, row + 1, lang, widths)
     for line in summary_lines(card, lang):
         ws.write_string(row, 0, safe_text(line), fmt.bold)
         row += 1
@@ -130,7 +130,8 @@ def write_summary(
         ws.write_string(row, 1, safe_text(f"{path} · SHA-256 {digest}"))
         row += 1
     widths.widths[0] = min(widths.widths.get(0, 8), 40)
-    widths.widths[first_detail + 1] = 30  # the early warning wraps
+    # the early warning fits on its line: rows keep their height (wrapped text would spill)
+    widths.widths[first_detail + 1] = max(widths.widths.get(first_detail + 1, 8), 14)
     widths.widths[first_detail + 6] = 50  # so does the description
     widths.apply(ws)
     ws.freeze_panes(header_row + 1, 1)
@@ -186,7 +187,7 @@ def _write_row(
     col = 5 + len(card.groups)
     cells: list[tuple[str | int | float, dict[str, Any]]] = [
         (interval_text(overall), {"align": "center"}),
-        (budget_text(overall, lang), {"text_wrap": True}),
+        (budget_text(overall, lang), {}),
         (overall.sample_size, {}),
         (overall.evidence_count, {}),
         (overall.waived, {}),
@@ -203,7 +204,9 @@ def _write_row(
             ws.write_number(row, col + offset, value, fmt.cell("0", **props))
 
 
-def _write_scores(ws: Worksheet, fmt: Formats, card: Scorecard, row: int, lang: Lang) -> int:
+def _write_scores(
+    ws: Worksheet, fmt: Formats, card: Scorecard, row: int, lang: Lang, widths: Widths
+) -> int:
     """The appraisal score and grade under the overall and each group's column."""
     by_group = {a.group: a for a in card.appraisal}
     columns = [(3, None), *((5 + i, g) for i, g in enumerate(card.groups))]
@@ -216,6 +219,8 @@ def _write_scores(ws: Worksheet, fmt: Formats, card: Scorecard, row: int, lang: 
             if key == "label.score" and score.score is not None:
                 ws.write_number(row, col, score.score, fmt.cell("0.0"))
             elif key == "label.grade" and score.grade is not None:
-                ws.write_string(row, col, safe_text(score.grade_name(lang)), fmt.bold)
+                grade = safe_text(score.grade_name(lang))
+                ws.write_string(row, col, grade, fmt.cell(bold=True))
+                widths.see(col, grade + "  ")  # bold
         row += 1
     return row + 1
