@@ -16,6 +16,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import html5lib
+import markupsafe
 import openpyxl
 import pandas as pd
 import pytest
@@ -283,6 +285,12 @@ def test_data_reaches_the_terminal_as_text_only(tmp_path, source, case):
     rows = list(csv.reader(io.StringIO(invoke(*common, "-f", "csv").stdout)))
     assert {r[2] for r in rows[1:]} == {"", safe.csv_cell(text.strip())}
     assert not any(CONTROL.search(cell) for row in rows for cell in row)
+    page = tmp_path / "card.html"  # group header, matrix row and evidence: shown, escaped
+    assert invoke(*common, "-q", "-o", page).exit_code == 1
+    html = page.read_text(encoding="utf-8")
+    assert not CONTROL.search(html) and "<script" not in html
+    assert str(markupsafe.escape(safe.visible(text.strip()))) in html
+    html5lib.HTMLParser(strict=True).parse(html)
 
 
 def test_excel_escapes_arrive_as_the_character_and_are_shown_escaped(tmp_path):

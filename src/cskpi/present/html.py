@@ -4,15 +4,15 @@ Inline CSS and inline SVG, no script, nothing fetched (a Content-Security-Policy
 the browser too), so it works offline, as an attachment and as a mail body. The layout lives
 in ``templates/scorecard.html.j2`` (Jinja2, autoescape on); this module turns the scorecard
 into plain view values. Every value printed passes through :func:`_shown` (the template's
-``finalize``): data text gets its control and bidi characters made visible before Jinja
-escapes it. Personal data arrives masked: the run masks the scorecard before any output.
+``finalize``): data text gets its control and bidi characters made visible by
+:mod:`cskpi.present.safe` before Jinja escapes it. Personal data arrives masked: the run
+masks the scorecard before any output.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,7 @@ from cskpi import __version__
 from cskpi.evaluate.scorecard import Result, Scorecard
 from cskpi.evaluate.trend import Trend
 from cskpi.i18n import Lang, label, message
-from cskpi.present import svg
+from cskpi.present import safe, svg
 from cskpi.present.formatting import (
     MARK,
     as_of_text,
@@ -44,26 +44,13 @@ UNKNOWN = ("no_data", "insufficient")
 # worst first: a group's rank in the matrix and the word for the groups left out
 SEVERITY = {"fail": 0, "warn": 1, "no_data": 2, "insufficient": 2, "pass": 3}
 
-# Until cskpi.present.safe lands: C0/C1 controls, DEL, bidi controls and line separators shown
-# as visible escapes, as it does; the one function every value of the page goes through.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
-)
-
-
-def _visible(text: str) -> str:
-    def escape(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        return chr(0x2400 + code) if code < 0x20 else f"<U+{code:04X}>"
-
-    return _UNSAFE.sub(escape, text)
-
 
 def _shown(value: object) -> object:
-    """Jinja's ``finalize``: markup we built stays; any other text is made visible."""
+    """Jinja's ``finalize``: markup we built stays; any other text is made visible
+    (:func:`cskpi.present.safe.visible`, line breaks kept) and then escaped by Jinja."""
     if isinstance(value, Markup) or not isinstance(value, str):
         return "" if value is None else value
-    return _visible(value)
+    return safe.visible(value, multiline=True)
 
 
 @functools.cache
