@@ -79,6 +79,7 @@ def test_sheet_names_are_the_standards_names_in_the_output_language(exports):
         ("A" * 40, "", "A" * 30 + "…"),
         ("一" * 40, "明细", "一" * 28 + "…明细"),
         ("Rate [a/b]?", "", "Rate (a／b)？"),
+        ("Satisfaction: accurate answers", " 2026-09", "Satisfaction - accurat… 2026-09"),
     ],
 )
 def test_short_sheet_name(title, suffix, expected):
@@ -258,3 +259,21 @@ def test_too_few_answers_is_written_grey(tmp_path):
     assert body[0]["Status"].value == "? too few answers"
     assert body[0]["Status"].fill.fgColor.rgb == "FFD9D9D9"
     assert openpyxl.load_workbook(out).worksheets[0]["A2"].value.startswith("Verdict: incomplete")
+
+
+def test_a_quarter_run_names_each_months_sheet_and_column(tmp_path):
+    """Monthly standards over 2026Q3 give one result per month: the tab and the HTML matrix
+    name the month (September's five unhappy survey answers fail the four satisfactions)."""
+    book, page = tmp_path / "q3.xlsx", tmp_path / "q3.html"
+    args = ("evaluate", SAMPLE, "--by", "team", "--period", "2026Q3", "--no-history", "-q")
+    assert invoke(*args, "-o", book).exit_code == 1
+    names = openpyxl.load_workbook(book).sheetnames
+    assert "满意度：迅速到达明细 2026-09" in names and "满意度：解决结果明细 2026-09" in names
+    assert invoke(*args, "-o", page).exit_code == 1
+    headers = re.findall(r'<th class="std">([^<]+)</th>', page.read_text(encoding="utf-8"))
+    assert headers[:3] == [
+        "1. 月度客户投诉次数 2026-07",
+        "2. 月度客户投诉次数 2026-08",
+        "3. 月度客户投诉次数 2026-09",
+    ]
+    assert any(h.endswith("员工了解自身表现") for h in headers)  # one quarterly window: no month

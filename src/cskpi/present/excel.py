@@ -137,11 +137,6 @@ def _flagged(card: Scorecard) -> dict[tuple[str, str], Result]:
     return rows
 
 
-def _evidence_title(result: Result, lang: Lang, multi_window: bool) -> str:
-    name = result.name(lang)
-    return f"{name} {result.period}" if multi_window else name
-
-
 def write_xlsx(
     card: Scorecard,
     path: Path,
@@ -168,7 +163,10 @@ def write_xlsx(
     windows = Counter(std for std, _period, _results in card.rows())
     suffix = message("sheet.evidence", lang, name="")  # 明细 in Chinese, nothing in English
     names = {
-        key: short_sheet_name(_evidence_title(result, lang, windows[key[0]] > 1), used, suffix)
+        # a standard over several windows (a quarter's months) names the window: …明细 2026-08
+        key: short_sheet_name(
+            result.name(lang), used, suffix + (f" {key[1]}" if windows[key[0]] > 1 else "")
+        )
         for key, result in flagged.items()
         if result.evidence_rows is not None and card.info(result.standard) is not None
     }

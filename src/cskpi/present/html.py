@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -204,6 +205,7 @@ def _matrix(card: Scorecard, lang: Lang, limit: int) -> dict[str, Any] | None:
         )
 
     ranked = sorted(card.groups, key=rank)
+    windows = Counter(std for std, _period, _results in rows)
     shown, hidden = ranked[:limit], ranked[limit:]
     worst: dict[str, int] = {}
     for group in hidden:
@@ -219,7 +221,11 @@ def _matrix(card: Scorecard, lang: Lang, limit: int) -> dict[str, Any] | None:
         )
         more = message("html.matrix_more", lang, n=f"{len(hidden):,}", detail=detail)
     return {
-        "columns": [(i + 1, r[2][0].name(lang), r[1]) for i, r in enumerate(rows)],
+        "columns": [
+            # a standard evaluated over several windows (a quarter's months) names the window
+            (i + 1, r[2][0].name(lang), r[1] if windows[r[0]] > 1 else "")
+            for i, r in enumerate(rows)
+        ],
         "rows": [
             (label("label.overall", lang), True, [_cell(r) for r in by_group[None]]),
             *((g, False, [_cell(r) for r in by_group[g]]) for g in shown),

@@ -65,7 +65,8 @@ def short_sheet_name(title: str, used: set[str], suffix: str = "") -> str:
         if len(head) > room:
             cut = head[: room - 1]
             space = cut.rfind(" ")
-            if head[room - 1] != " " and space >= room // 2:  # Latin: never half a word
+            # Latin: end at a word, unless that would lose more than a third of the room
+            if head[room - 1] != " " and space >= room * 2 // 3:
                 cut = cut[:space]
             head = cut.rstrip(" -_·,:") + "…"
         name = head + suffix + counter
