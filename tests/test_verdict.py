@@ -180,3 +180,24 @@ def test_a_past_period_is_not_partial(score):
     card = score(good_month())
     assert card.partial is False
     assert pick(card, "complaints_per_month").actual == 2
+
+
+def test_the_verdict_is_in_the_excel_summary_markdown_and_log(tmp_path):
+    import openpyxl
+
+    month = good_month()
+    month["员工调查"] = month["员工调查"][:1]
+    path = write_workbook(tmp_path / "m.xlsx", month)
+    out, log = tmp_path / "card.xlsx", tmp_path / "run.log"
+    result = invoke("evaluate", path, "-o", out, "--log-file", log, "--no-history", "--lang", "en")
+    assert result.exit_code == 5
+    cells = [c.value for row in openpyxl.load_workbook(out).worksheets[0].iter_rows() for c in row]
+    line = (
+        "Verdict: incomplete. 4 required results have no data or too few answers; the standards "
+        "cannot be called met."
+    )
+    assert line in cells
+    markdown = invoke("evaluate", path, "-f", "markdown", "--no-history", "--lang", "en").stdout
+    assert line in markdown.splitlines()
+    logged = json.loads(log.read_text(encoding="utf-8"))
+    assert (logged["verdict"], logged["exit_code"]) == ("incomplete", 5)
