@@ -264,8 +264,15 @@ def hostile_input(tmp_path: Path, source: str, text: str) -> Path:
     return SOURCES[source](tmp_path, rows)
 
 
-@pytest.mark.parametrize("source", SOURCES)
-@pytest.mark.parametrize("case", hostile.HOSTILE_TEXT)
+# Every case from CSV; from a workbook, the ones Excel stores escaped (_x001B_ and the like).
+TERMINAL_CASES = [("csv", case) for case in hostile.HOSTILE_TEXT] + [
+    ("xlsx", case) for case in ("clear screen", "window title", "bel nul del", "rtl override")
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "case"), TERMINAL_CASES, ids=[f"{s}-{c}" for s, c in TERMINAL_CASES]
+)
 def test_data_reaches_the_terminal_as_text_only(tmp_path, source, case):
     text = hostile.HOSTILE_TEXT[case]
     path = hostile_input(tmp_path, source, text)
@@ -305,11 +312,14 @@ def test_cell_values_quoted_in_errors_and_warnings_are_escaped(tmp_path):
     row = hostile.complaint_row("1")
     row[1] = "\x1b]0;x\x07\x1b[2J"  # an unreadable date, quoted in the error
     duplicate = hostile.complaint_row("1", team="二组")  # the same id twice: a warning
-    bad = invoke(
-        "evaluate", hostile.complaints_csv(tmp_path, [row]), "--no-history", "--lang", "en"
-    )
+    log = tmp_path / "run.log"
+    named = hostile.complaints_csv(tmp_path, [row], "x\x1b[2J\u202e.csv")
+    bad = invoke("evaluate", named, "--no-history", "--log-file", log, "--lang", "en")
     assert bad.exit_code == 3
     assert "unreadable date '␛]0;x␇␛[2J'" in bad.stderr and not CONTROL.search(bad.stderr)
+    logged = log.read_text(encoding="utf-8")
+    assert not CONTROL.search(logged)  # the log is safe to `tail -f`, and exact as JSON
+    assert json.loads(logged)["inputs"] == [str(named)]
     first = hostile.complaints_csv(tmp_path, [hostile.complaint_row("1")], "a\x1b[31m.csv")
     second = hostile.complaints_csv(tmp_path, [duplicate], "b.csv")
     warned = invoke("evaluate", first, second, "--no-history", "--lang", "en")

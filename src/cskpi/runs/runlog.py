@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cskpi.i18n import printable
+from cskpi.present.safe import json_safe
 
 
 def log_line(
@@ -38,7 +39,8 @@ def log_line(
         fields["error"] = error
     if notices:  # notifications that could not be sent, warnings the run printed
         fields["notices"] = list(notices)
-    return json.dumps(fields, ensure_ascii=False)
+    # a name or message quoting data holds no raw terminal control (`tail -f` is safe)
+    return json_safe(json.dumps(fields, ensure_ascii=False))
 
 
 def append_log(path: Path, line: str) -> None:
