@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -264,3 +265,21 @@ def test_the_crontab_line_runs_under_crons_bare_environment(project, tmp_path):
     assert (project / "scorecards" / f"{month.label}.xlsx").is_file()
     assert history_rows(project) == [(month.label, "customer-service-supervisor")]
     assert not any(home.iterdir())  # nothing written to the home folder
+
+
+def test_a_project_run_without_unix_only_modules(project):
+    """As on Windows: fcntl, termios, pwd, grp and resource cannot be imported."""
+    from tests import hostile
+
+    month_book(project / "inputs" / "2026-07.xlsx", 2026, 7)
+    done = subprocess.run(
+        [sys.executable, "-c", hostile.NO_UNIX, "run", "--period", "2026-07"],
+        capture_output=True,
+        text=True,
+        cwd=project / "scorecards",
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert history_rows(project) == [("2026-07", "customer-service-supervisor")]
+    assert (project / "scorecards" / "2026-07.xlsx").is_file()
