@@ -120,12 +120,15 @@ def test_outputs_are_templates_and_folders_are_made(project):
     settings(
         project,
         'outputs = ["scorecards/{period}.xlsx", "scorecards/{period}.html"]',
-        'outputs = ["scorecards/{yyyy}/{period}.xlsx", "scorecards/{yyyy}/{period}.json"]',
+        'outputs = ["scorecards/{yyyy}/{period}.xlsx", "scorecards/{yyyy}/{period}.json",'
+        ' "scorecards/{yyyy}/{period}.html"]',
     )
     assert invoke("run", "--project", project, "--period", "2026-07").exit_code == 0
     data = json.loads((project / "scorecards" / "2026" / "2026-07.json").read_text("utf-8"))
     assert data["period"] == "2026-07" and data["summary"]["fail"] == 0
     assert (project / "scorecards" / "2026" / "2026-07.xlsx").is_file()
+    page = (project / "scorecards" / "2026" / "2026-07.html").read_text(encoding="utf-8")
+    assert "2026-07" in page and "<html" in page.lower()
 
 
 def test_a_missing_month_is_exit_3_naming_the_file_and_logged(project):
