@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from cskpi.cli import app as cli
 from cskpi.evaluate.scorecard import Result, Scorecard
-from cskpi.runs.notify import compose, plain, send, wanted
+from cskpi.runs.notify import compose, send, wanted
 from tests.months import month_book
 from tests.test_project import history_rows, settings
 
@@ -228,14 +228,23 @@ def _card(group: str, status: str = "fail") -> Scorecard:
     )
 
 
-def test_message_masks_personal_groups_and_strips_controls():
-    card = _card("张三丰\x1b[2J\u202e")
-    note = compose(card, "fail", "en", None, personal_group=True)
-    assert "张**" in note.body and "张三丰" not in note.body
+def test_message_makes_data_inert():
+    card = _card("一组\x1b[2J\u202e")
+    note = compose(card, "fail", "en", None)
+    assert "(一组␛[2J<U+202E> 3 ✗)" in note.body
     assert "\x1b" not in note.body and "\u202e" not in note.body
-    assert plain("a\x07b\u2066c") == "abc"
-    unmasked = compose(card, "fail", "en", None, personal_group=False)
-    assert "张三丰[2J" in unmasked.body
+
+
+def test_a_project_never_alerts_with_customers_names(project, webhook):
+    """Grouping by a personal column would name customers: a project run refuses it."""
+    url, received = webhook
+    settings(project, "urls = []", f'urls = ["{url}"]')
+    settings(project, 'by = "team"', 'by = "customer"')
+    result = invoke("run", "--project", project, "--period", "2026-08")
+    assert result.exit_code == 2
+    assert "--by 'customer' is a personal column" in result.stderr
+    (post,) = received  # the failed run is news; its message names no customer
+    assert "张" not in post["message"]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ markup or a link); personal data is masked; secrets in the URLs are never printe
 from __future__ import annotations
 
 import logging
-import re
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,10 +19,10 @@ from cskpi.errors import Problem
 from cskpi.evaluate.scorecard import Result, Scorecard, Verdict
 from cskpi.i18n import Lang, label, message
 from cskpi.present.formatting import format_actual, format_target, summary_lines
+from cskpi.present.safe import visible
 
 MAIL_SCHEMES = ("mailto", "mailtos")
 MARK = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–", "insufficient": "?"}
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def wanted(on: str, verdict: Verdict, card: Scorecard | None) -> bool:
@@ -36,11 +35,6 @@ def wanted(on: str, verdict: Verdict, card: Scorecard | None) -> bool:
     )
 
 
-def plain(text: object) -> str:
-    """Data as inert text: control and bidirectional characters removed."""
-    return _UNSAFE.sub("", str(text))
-
-
 @dataclass(frozen=True)
 class Message:
     title: str
@@ -48,7 +42,7 @@ class Message:
     kind: Literal["success", "warning", "failure"] = "failure"  # apprise's notify types
 
 
-def _line(results: list[Result], lang: Lang, mask: bool) -> str | None:
+def _line(results: list[Result], lang: Lang) -> str | None:
     """One failing or warned standard: overall value vs target, and the groups concerned."""
     overall = results[0]
     news = [r for r in results if r.status in ("fail", "warn")]
@@ -63,16 +57,10 @@ def _line(results: list[Result], lang: Lang, mask: bool) -> str | None:
     )
     if overall.provisional:
         text += "*"
-    groups = [r for r in news if r.group is not None]
+    groups = [f"{r.group} {format_actual(r)} {MARK[r.status]}" for r in news if r.group]
     if groups:
-        from cskpi.present.privacy import mask_value
-
-        shown = [
-            f"{mask_value(r.group) if mask else r.group} {format_actual(r)} {MARK[r.status]}"
-            for r in groups
-        ]
-        text += " (" + ", ".join(shown) + ")"
-    return plain(text)
+        text += " (" + ", ".join(groups) + ")"
+    return text
 
 
 def compose(
@@ -80,10 +68,12 @@ def compose(
     verdict: Verdict,
     lang: Lang,
     scorecard: Path | None,
-    *,
-    personal_group: bool = False,
 ) -> Message:
-    """Verdict, period, each failing or warned standard, the scorecard's path."""
+    """Verdict, period, each failing or warned standard, the scorecard's path.
+
+    ``card`` is the one every output gets (personal data already masked); every line is
+    made inert here: control and bidirectional characters from the data become visible.
+    """
     title = message(
         "notify.title",
         lang,
@@ -93,7 +83,7 @@ def compose(
     )
     lines = [summary_lines(card, lang)[0]]
     for _std, _period, results in card.rows():
-        line = _line(results, lang, personal_group)
+        line = _line(results, lang)
         if line is not None:
             lines.append(line)
     lines += [message("notify.warning", lang, text=w.render(lang)) for w in card.warnings]
@@ -105,7 +95,7 @@ def compose(
     kind: Literal["success", "warning", "failure"] = "failure"
     if verdict == "pass":
         kind = "warning" if any(r.status == "warn" for r in card.results) else "success"
-    return Message(plain(title), "\n".join(plain(line) for line in lines), kind)
+    return Message(visible(title), "\n".join(visible(line) for line in lines), kind)
 
 
 def compose_error(period: str, error: str, lang: Lang, root: Path) -> Message:
@@ -113,7 +103,7 @@ def compose_error(period: str, error: str, lang: Lang, root: Path) -> Message:
     and the command that runs the month again once it is fixed."""
     title = message("notify.title_error", lang, period=period)
     again = message("notify.run_again", lang, folder=str(root), period=period)
-    return Message(plain(title), plain(error) + "\n" + plain(again))
+    return Message(visible(title), visible(error) + "\n" + visible(again))
 
 
 def shown_url(url: str) -> str:

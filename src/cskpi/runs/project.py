@@ -300,7 +300,7 @@ def run_project(
         _after_failure(project, window.label, error, 4, shown, warn)
         raise
     code = int(card.exit_code)
-    notices = _alert(project, card, outputs, shown, personal=_personal_group(request))
+    notices = _alert(project, card, outputs, shown)
     for notice in notices:
         warn(notice)
     _log(project, window.label, code, card=card, notices=notices)
@@ -318,15 +318,7 @@ def _make_folder(folder: Path) -> None:
         ) from None
 
 
-def _personal_group(request: Any) -> bool:
-    from cskpi.present.privacy import personal_fields
-
-    if not request.group_by:
-        return False
-    return any(request.group_by in fields for fields in personal_fields(request.rulebook).values())
-
-
-def _alert(project: Project, card: Any, outputs: list[Path], lang: Lang, *, personal: bool):
+def _alert(project: Project, card: Any, outputs: list[Path], lang: Lang) -> list[Problem]:
     from cskpi.runs import notify
 
     rules = project.settings.notify
@@ -334,9 +326,7 @@ def _alert(project: Project, card: Any, outputs: list[Path], lang: Lang, *, pers
     if not rules.urls or not notify.wanted(rules.on, verdict, card):
         return []
     workbook = next((p for p in outputs if p.suffix.lower() == ".xlsx"), None)
-    note = notify.compose(
-        card, verdict, lang, workbook or (outputs[0] if outputs else None), personal_group=personal
-    )
+    note = notify.compose(card, verdict, lang, workbook or (outputs[0] if outputs else None))
     return notify.send(rules.urls, note, attachment=workbook)
 
 
