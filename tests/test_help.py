@@ -97,3 +97,32 @@ def test_every_command_and_option_has_help_in_both_languages():
     assert seen > 30
     keys = [k for k in catalog() if k.startswith("help.")]
     assert all(catalog()[k]["zh"] and catalog()[k]["en"] for k in keys)
+
+
+def test_values_are_named_for_a_reader_not_by_python_type():
+    result = cskpi("evaluate", "--help", LANG="C.UTF-8")
+    out = result.stdout
+    assert out.startswith("Usage: cskpi evaluate [OPTIONS] FILES...\n")
+    assert "\n  FILES...  Input workbook(s)" in out
+    for shown in ("-p, --period PERIOD", "-o, --output FILE", "--by COLUMN", "--lang zh|en"):
+        assert shown in out
+    assert "<" not in out and "{files}" not in out
+    zh = cskpi("calendar", "--help", "--lang", "zh")
+    assert zh.stdout.startswith("用法: cskpi calendar [选项] [YEAR]\n")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_command_shows_a_python_type(lang, capsys):
+    from cskpi.cli.helptext import localize
+
+    command = localize(typer.main.get_command(cli.app), lang)
+    paths = [["--help"]]
+    for name, sub in command.commands.items():
+        subs = [[n] for n in getattr(sub, "commands", {})] or [[]]
+        paths += [[name, *n, "--help"] for n in subs]
+    assert len(paths) > 10
+    for args in paths:
+        command.main(args, prog_name="cskpi", standalone_mode=False)
+        out = capsys.readouterr().out
+        assert out.count("\n") > 3, args
+        assert "<" not in out and "{" not in out.splitlines()[0], (args, out)

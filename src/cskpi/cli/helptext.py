@@ -104,15 +104,59 @@ class _Words:
 
 
 def localize(command: Any, lang: Lang = HELP_LANG) -> Any:
-    """Give a click ``command`` and its subcommands a help formatter that speaks ``lang``."""
+    """Give a click ``command`` and its subcommands a help formatter that speaks ``lang``,
+    and every value a name a reader understands (``--period PERIOD``, ``FILES...``)."""
+    _name_values(command, lang)
     if lang == "en":
         return command
     base = command.context_class
     formatter = type("Formatter", (_Words, base.formatter_class), {"lang": lang})
     context = type("Context", (base,), {"formatter_class": formatter})
+    for current in _commands(command):
+        current.context_class = context
+    return command
+
+
+def _commands(command: Any) -> Iterator[Any]:
     stack = [command]
     while stack:
         current = stack.pop()
-        current.context_class = context
+        yield current
         stack.extend(getattr(current, "commands", {}).values())
-    return command
+
+
+# typer names a value by its Python type (``<str>``, ``<list[str]>``, ``{files}...``), which
+# means nothing to a reader. Names are English in both languages: click aligns the option list
+# by characters, not by display width, so a Chinese name would push its line out of step.
+METAVARS = {
+    "files": "FILES", "paths": "FILES", "path": "FILE", "output": "FILE", "log_file": "FILE",
+    "history_path": "FILE", "waivers": "FILE", "folder": "FOLDER", "project": "FOLDER",
+    "standard": "STANDARD", "year": "YEAR", "rules": "RULEBOOK", "period": "PERIOD",
+    "as_of": "DATE", "by": "COLUMN", "output_format": "FORMAT", "engine": "ENGINE",
+    "lang": "zh|en", "last": "N", "lock_timeout": "SECONDS", "statement_timeout": "SECONDS",
+    "stale_owner_hours": "HOURS", "teams": "TEAMS",
+}  # fmt: skip
+_BY_TYPE = {"<int>": "NUMBER", "<float>": "NUMBER", "<path>": "PATH"}
+
+
+def _metavar(param: Any) -> str:
+    return METAVARS.get(param.name) or _BY_TYPE.get(param.display_type(None), "TEXT")
+
+
+def _name_values(command: Any, lang: Lang) -> None:
+    """Options read ``--period PERIOD``; arguments ``FILES...`` in the usage line and list."""
+    for current in _commands(command):
+        if lang != "en":
+            current.options_metavar = message("help.click.options_metavar", lang)
+            if hasattr(current, "subcommand_metavar"):
+                current.subcommand_metavar = message("help.click.subcommand_metavar", lang)
+        for param in current.params:
+            if param.param_type_name == "option" and not param.is_flag:
+                param.metavar = _metavar(param)
+            elif param.param_type_name == "argument":
+                shown = _metavar(param) + ("..." if param.nargs != 1 else "")
+                usage = shown if param.required else f"[{shown}]"
+                param.metavar = shown
+                # click's public hooks: no type after the name, no braces in the usage line
+                param.display_type_rich = lambda ctx: None
+                param.get_usage_pieces = lambda ctx, usage=usage: [usage]

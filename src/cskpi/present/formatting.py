@@ -161,5 +161,7 @@ def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
         lines.append(message("summary.excellent", lang))
     reasons = {r.reason.render(lang): None for r in card.results if r.reason is not None}
     lines += list(reasons)
+    if card.verdict == "fail" and any(a.grade is not None for a in card.appraisal):
+        lines.append(message("appraisal.why_both", lang))  # a grade beside 未达标 needs a reason
     lines.append(message(f"summary.verdict_{card.verdict}", lang, n=s.required_missing))
     return lines

@@ -1,0 +1,80 @@
+"""The first month of a supervisor who has never used a command line (issue 19), through the CLI.
+
+Each test is one friction met on the way: what the user typed or filled in, and what cskpi must
+say back so that no question to anyone is needed.
+"""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from cskpi.cli import app as cli
+from tests.conftest import ROOT, SAMPLE, write_workbook
+from tests.months import good_month
+
+runner = CliRunner()
+DOCUMENT = "《客户服务主管的绩效标准》"
+
+
+def invoke(*args: object):
+    return runner.invoke(cli.app, [str(a) for a in args])
+
+
+def test_the_rulebook_copy_names_the_source_document_not_a_path_users_lack(tmp_path):
+    assert invoke("init", tmp_path / "cs").exit_code == 0
+    copy = (tmp_path / "cs" / "customer-service-supervisor.yaml").read_text(encoding="utf-8")
+    bundled = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "rules").glob("*.yaml"))]
+    assert len(bundled) == 4
+    for text in (copy, *bundled):
+        head = text.split("\nrulebook:")[0]
+        assert DOCUMENT in head
+        assert "shared/" not in text and "seeds" not in text and ".txt" not in text
+
+
+def test_a_grade_beside_not_met_says_why_both_can_be_true(tmp_path):
+    why = (
+        "The score weighs the standards; the verdict needs every required standard met, so a "
+        'high score can still be "not met".'
+    )
+    failed = invoke("evaluate", SAMPLE, "--lang", "en")
+    assert failed.exit_code == 1
+    assert failed.stdout.splitlines()[-3:] == [
+        "Appraisal (Overall): score 62.5, grade Satisfactory.",
+        why,
+        "Verdict: standards not met.",
+    ]
+    zh = invoke("evaluate", SAMPLE).stdout.splitlines()
+    assert zh[-2] == "得分按权重累计各项标准;结论要求每项必达标准都达标,所以得分高也可能未达标。"
+    passed = invoke("evaluate", write_workbook(tmp_path / "m.xlsx", good_month()), "--lang", "en")
+    assert passed.exit_code == 0, passed.output
+    assert why not in passed.stdout
+    assert passed.stdout.splitlines()[-1] == "Verdict: standards met."
+
+
+def test_quick_start_says_the_sample_fails_on_purpose_and_why():
+    import json
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```bash\n(.*?)```", quick, re.S)
+    assert block is not None and len(block.group(1).splitlines()) == 2  # a tool parses this
+    result = invoke("evaluate", SAMPLE, "-f", "json", "--lang", "en")
+    assert result.exit_code == 1  # a failure, not an incomplete run (5) nor a set-up error
+    failed = [r for r in json.loads(result.stdout)["results"] if r["status"] == "fail"]
+    assert len(failed) == 4
+    said = quick.split("**The sample is meant to fail", 1)[1].split("**Skipped tests", 1)[0]
+    said = said.replace("\n", " ")
+    assert "exit code 1" in said and "4 standards fail on purpose" in said
+    for r, shown in zip(failed, ("3 overdue", "92.5%", "85%", "80%"), strict=True):
+        assert shown in said, r["standard"]
+    assert "结论:未达标" in said
+
+
+def test_skipped_real_data_tests_say_why_and_that_nothing_is_wrong():
+    from tests.test_realdata import needs_shared
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "5 skipped" in readme and "../shared/realdata" in readme
+    reason = needs_shared.kwargs["reason"]
+    assert "../shared/realdata" in reason and "nothing to fix" in reason
