@@ -78,3 +78,28 @@ def test_skipped_real_data_tests_say_why_and_that_nothing_is_wrong():
     assert "5 skipped" in readme and "../shared/realdata" in readme
     reason = needs_shared.kwargs["reason"]
     assert "../shared/realdata" in reason and "nothing to fix" in reason
+
+
+def test_explain_columns_shows_the_mapping_when_a_required_column_is_missing(tmp_path):
+    from tests.conftest import COMPLAINT_HEADERS, complaint
+    from tests.months import rules_for
+
+    headers = ["承诺时间" if h == "承诺期限" else h for h in COMPLAINT_HEADERS]
+    book = write_workbook(
+        tmp_path / "m.xlsx", {"投诉记录": [headers, complaint("C1", "2026-10-03")]}
+    )
+    rules = rules_for(tmp_path, "complaints")
+    result = invoke("evaluate", book, "-r", rules, "--explain-columns", "--lang", "en")
+    assert result.exit_code == 3
+    mapping = result.stdout
+    row = next(line for line in mapping.splitlines() if "promised_by" in line)
+    assert "not found (closest: 承诺时间)" in row
+    assert any("received_at" in line and "投诉日期" in line for line in mapping.splitlines())
+    assert result.stderr == (
+        f"error: {book}, sheet '投诉记录': required column '承诺期限' is missing (accepted "
+        "headers: 承诺期限, promised_by, deadline, 承诺解决日期); the closest header found is "
+        "'承诺时间'.\n"
+    )
+    # without the option only the error is shown, as before
+    plain = invoke("evaluate", book, "-r", rules, "--lang", "en")
+    assert plain.exit_code == 3 and plain.stdout == "" and plain.stderr == result.stderr

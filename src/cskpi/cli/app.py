@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from cskpi.cli.helptext import h
-from cskpi.errors import CskpiError, ExitCode, UsageError
+from cskpi.errors import CskpiError, ExitCode, InputError, UsageError
 from cskpi.i18n import LANGS, Lang, label, message
 from cskpi.present.formats import (
     OutputFormat,
@@ -29,7 +29,7 @@ from cskpi.present.formats import (
 )
 
 if TYPE_CHECKING:
-    from cskpi.evaluate.datasets import Waiver
+    from cskpi.evaluate.datasets import ColumnMatch, Waiver
     from cskpi.read.inputs import Progress
     from cskpi.rulebook.compiled import Rulebook
 
@@ -280,7 +280,9 @@ def evaluate(
         if engine not in ENGINES:
             raise UsageError("usage.bad_engine", value=engine, known=", ".join(ENGINES))
         explained = Explained()
+        columns: list[ColumnMatch] = []
         request = RunRequest(
+            columns=columns,
             files=files,
             statement_timeout=statement_timeout,
             explained=explained,
@@ -304,7 +306,10 @@ def evaluate(
             csv_bom=True if csv_bom is None else csv_bom,
             log_file=log_file,
         )
-        with _progress(files, chosen, quiet) as progress:
+        with (
+            _progress(files, chosen, quiet) as progress,
+            _columns_shown_on_error(columns, chosen, explain_columns),
+        ):
             card = execute(request, options, progress)
         code = int(card.exit_code)
         from cskpi.present.safe import problem_line
@@ -328,7 +333,7 @@ def evaluate(
             _stderr(visible(message("output.written", chosen, file=str(output))))
         with stdout_guard():
             if explain_columns:
-                report.render_columns(card, _console(), chosen)
+                report.render_columns(card.columns, _console(), chosen)
             _print_card(card, shown_format, chosen, quiet=quiet, evidence=evidence, bom=csv_bom)
         if log_file is not None:
             from cskpi.present.formatting import summary_lines
@@ -345,6 +350,21 @@ def evaluate(
                 ),
             )
     _finish(code)
+
+
+@contextmanager
+def _columns_shown_on_error(columns: list[ColumnMatch], lang: Lang, shown: bool) -> Iterator[None]:
+    """--explain-columns: the header mapping read so far, before an input error is reported
+    (a missing column is exactly when the mapping is needed)."""
+    try:
+        yield
+    except InputError:
+        if shown and columns:
+            from cskpi.present.terminal import render_columns
+
+            with stdout_guard():
+                render_columns(columns, _console(), lang)
+        raise
 
 
 PROGRESS_BYTES = 2_000_000  # about a second of reading: smaller inputs show no progress

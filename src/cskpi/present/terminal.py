@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -17,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cskpi.evaluate.datasets import ROW
+from cskpi.evaluate.datasets import ROW, ColumnMatch
 from cskpi.evaluate.scorecard import Result, Scorecard
 from cskpi.evaluate.trend import Row as HistoryRow
 from cskpi.evaluate.trend import Trend
@@ -469,7 +470,7 @@ class ReadProgress:
             self.progress.update(self.tasks[key], description=text, completed=1, total=1)
 
 
-def render_columns(card: Scorecard, console: Console, lang: Lang) -> None:
+def render_columns(matches: Sequence[ColumnMatch], console: Console, lang: Lang) -> None:
     """Which header of each sheet matched which field; fields not found, with the nearest."""
     table = Table(title=message("title.columns", lang), header_style="bold")
     for key in (
@@ -481,7 +482,7 @@ def render_columns(card: Scorecard, console: Console, lang: Lang) -> None:
         "label.column",
     ):
         table.add_column(label(key, lang))
-    for match in card.columns:
+    for match in matches:
         header = (
             safe.terminal(match.header)
             if match.header

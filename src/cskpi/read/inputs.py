@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cskpi.errors import InputError, Problem
-from cskpi.evaluate.datasets import SOURCE, Datasets, InputFile
+from cskpi.evaluate.datasets import SOURCE, ColumnMatch, Datasets, InputFile
 from cskpi.evaluate.periods import Granularity, Period
 from cskpi.i18n import printable
 from cskpi.language.syntax import normalize_name
@@ -345,14 +345,16 @@ def read_inputs(
     databases: Sequence[str] = (),
     database_options: DatabaseOptions | None = None,
     stale_owner_hours: float = STALE_OWNER_HOURS,
+    matches: list[ColumnMatch] | None = None,
 ) -> Datasets:
     """Read several files (and database URLs) as one data set.
 
     ``all_columns=False``: only what is evaluated. A dataset that is not optional and is in
     none of the inputs stops the run (exit 3); so do inputs that hold no record at all (an
-    untouched template: its example rows are not data).
+    untouched template: its example rows are not data). ``matches`` collects the header
+    matches as sheets are read, so they can be shown when reading stops (a missing column).
     """
-    data = Datasets(warnings=list(warnings))
+    data = Datasets(warnings=list(warnings), matches=[] if matches is None else matches)
     check_ready(paths, data.warnings, stale_owner_hours=stale_owner_hours)
     layouts: list[FileLayout] = []
     for url in databases:

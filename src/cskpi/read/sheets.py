@@ -70,16 +70,15 @@ class BadCells:
         return self.listed + more
 
 
-def locate_columns(
+def find_columns(
     head: list[list[str | None]],
     spec: Dataset,
     *,
     file: str,
     sheet: str,
-    required: set[str],
     header_at: int | None = None,
 ) -> tuple[int, dict[str, int]]:
-    """Find the header row and the column of each field; missing required fields are errors.
+    """The header row and the column of each field found there (see :func:`require_columns`).
 
     ``header_at``: the header row is known (a database table's column names).
     """
@@ -110,6 +109,19 @@ def locate_columns(
                 b=column_letter(col),
             )
         positions[fid] = col
+    return header_index, positions
+
+
+def require_columns(
+    header: list[str | None],
+    spec: Dataset,
+    positions: dict[str, int],
+    required: set[str],
+    *,
+    file: str,
+    sheet: str,
+) -> None:
+    """A required field with no column is an error naming the nearest header."""
     for fid in sorted(required - positions.keys()):
         wanted = spec.columns[fid]
         present = [str(c).strip() for c in header if isinstance(c, str) and c.strip()]
@@ -127,7 +139,6 @@ def locate_columns(
             aliases=", ".join([wanted.header, fid, *wanted.aliases]),
             hint=hint,
         )
-    return header_index, positions
 
 
 def _rows_with_data(raw: RawSheet, columns: list[int], start: int) -> np.ndarray:
@@ -172,8 +183,8 @@ def read_sheet(
 
     sheet = raw.name
     head = raw.head(HEADER_SEARCH_ROWS)
-    header_index, positions = locate_columns(
-        head, spec, file=file, sheet=sheet, required=required, header_at=raw.header_at
+    header_index, positions = find_columns(
+        head, spec, file=file, sheet=sheet, header_at=raw.header_at
     )
     letter = column_letter if raw.labels is None else raw.labels.__getitem__
     if matches is not None:
@@ -196,6 +207,8 @@ def read_sheet(
                 matches.append(
                     ColumnMatch(file, sheet, dataset_id, fid, None, None, near[0] if near else None)
                 )
+    # after the matches are recorded: --explain-columns shows them when a column is missing
+    require_columns(head[header_index], spec, positions, required, file=file, sheet=sheet)
     start = header_index + 1
     keep = _rows_with_data(raw, list(positions.values()), start)
     mark = example_column(head[header_index], spec)

@@ -12,7 +12,7 @@ import pandas as pd
 from cskpi.atomic import Staged, place_all, remove_stale
 from cskpi.errors import InputError, Problem, UsageError
 from cskpi.evaluate import periods
-from cskpi.evaluate.datasets import Waiver
+from cskpi.evaluate.datasets import ColumnMatch, Waiver
 from cskpi.evaluate.engine import evaluate, latest_period, resolve_group_field
 from cskpi.evaluate.periods import Granularity, Period, check_not_future
 from cskpi.evaluate.scorecard import Scorecard
@@ -48,6 +48,9 @@ class RunRequest:
     now: pd.Timestamp | None = None  # the run's clock; None: periods.now()
     statement_timeout: float = DEFAULT_TIMEOUT  # seconds, for database inputs
     explained: Explained | None = None  # collects the SQL sent, for --explain-sql
+    # collects the header matches as sheets are read: --explain-columns shows them even when
+    # reading stops at a missing column
+    columns: list[ColumnMatch] | None = None
     stale_owner_hours: float = STALE_OWNER_HOURS  # an older ~$ owner file is only a warning
     engine: str = "auto"  # auto: a database input runs there where it can; pandas: read rows
     waivers_file: Path | None = None  # where the waivers were read (never written over)
@@ -139,6 +142,7 @@ def run_evaluation(
             databases=urls,
             database_options=options,
             stale_owner_hours=request.stale_owner_hours,
+            matches=request.columns,
         )
         remote = {} if session is None else session.latest()
         period = period or latest_period(model, {**data.frames, **remote}, now)
