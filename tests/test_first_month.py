@@ -39,7 +39,7 @@ def test_a_grade_beside_not_met_says_why_both_can_be_true(tmp_path):
     failed = invoke("evaluate", SAMPLE, "--lang", "en")
     assert failed.exit_code == 1
     assert failed.stdout.splitlines()[-3:] == [
-        "Appraisal (Overall): score 62.5, grade Satisfactory.",
+        "Appraisal (Overall): score 62.5, covers 13 of 13 standards, grade Satisfactory.",
         why,
         "Verdict: standards not met.",
     ]
@@ -103,3 +103,68 @@ def test_explain_columns_shows_the_mapping_when_a_required_column_is_missing(tmp
     # without the option only the error is shown, as before
     plain = invoke("evaluate", book, "-r", rules, "--lang", "en")
     assert plain.exit_code == 3 and plain.stdout == "" and plain.stderr == result.stderr
+
+
+def test_a_score_says_what_it_covers_and_too_little_is_not_graded(tmp_path):
+    import json
+
+    import openpyxl
+
+    # by agent, only the two complaint standards have a result per agent: weights 15 + 15 of
+    # the 100 the 13 required standards weigh = 30% < min_coverage 0.5: a score, no grade.
+    # 刘洋: 1 complaint <= 5 and 0 overdue <= 1 -> 30/30 = 100.0; 赵磊: 2 overdue > 1 -> 50.0
+    out = tmp_path / "card.xlsx"
+    table = invoke("evaluate", SAMPLE, "--by", "agent", "-o", out)
+    assert table.exit_code == 1
+    lines = table.stdout.splitlines()
+    assert "考核得分(全部):62.5 分,覆盖 13/13 项,等级 合格。" in lines
+    assert (
+        "考核得分(刘洋):100.0 分,覆盖 2/13 项(权重 30%),等级 不评级(评级需覆盖 50% 的权重)。"
+    ) in lines
+    assert not any("优秀" in line for line in lines if "考核得分" in line)
+    data = json.loads(invoke("evaluate", SAMPLE, "--by", "agent", "-f", "json").stdout)
+    scores = {a["group"]: a for a in data["appraisal"]}
+    assert {k: scores["赵磊"][k] for k in ("score", "grade", "covered", "of", "coverage")} == {
+        "score": 50.0,
+        "grade": None,
+        "covered": 2,
+        "of": 13,
+        "coverage": 0.3,
+    }
+    assert scores["赵磊"]["min_coverage"] == 0.5
+    assert (scores[None]["grade"], scores[None]["coverage"], scores[None]["min_coverage"]) == (
+        "pass",
+        1.0,
+        None,
+    )
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r[0] in ("得分", "覆盖", "等级")}
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "绩效标准")
+    liu = header.index("刘洋")
+    assert (rows["得分"][liu], rows["覆盖"][liu], rows["等级"][liu]) == (
+        100.0,
+        "2/13 (30%)",
+        "不评级",
+    )
+    assert (rows["覆盖"][3], rows["等级"][3]) == ("13/13", "合格")
+    # the summary lines under the table say what a grade needs
+    assert any(
+        r[0]
+        == "考核得分(刘洋):100.0 分,覆盖 2/13 项(权重 30%),等级 不评级(评级需覆盖 50% 的权重)。"
+        for r in ws.iter_rows(values_only=True)
+    )
+
+
+def test_the_minimum_coverage_is_a_rulebook_setting(tmp_path):
+    text = (ROOT / "rules" / "customer-service-supervisor.yaml").read_text(encoding="utf-8")
+    assert text.count("min_coverage: 0.5") == 1
+    rules = tmp_path / "r.yaml"
+    rules.write_text(text.replace("min_coverage: 0.5", "min_coverage: 0.25"), encoding="utf-8")
+    result = invoke("evaluate", SAMPLE, "--by", "agent", "-r", rules, "--lang", "en")
+    assert (
+        "Appraisal (刘洋): score 100.0, covers 2 of 13 standards (30% of the weight), grade "
+        "Excellent." in result.stdout.splitlines()
+    )
+    rules.write_text(text.replace("min_coverage: 0.5", "min_coverage: 1.5"), encoding="utf-8")
+    bad = invoke("rules", "check", rules, "--lang", "en")
+    assert bad.exit_code == 2 and "min_coverage" in bad.stderr

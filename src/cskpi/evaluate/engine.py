@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cskpi.errors import Problem, UsageError
-from cskpi.evaluate.appraisal import appraise
+from cskpi.evaluate.appraisal import appraise, required_weights
 from cskpi.evaluate.datasets import Datasets, Pushed, Waiver
 from cskpi.evaluate.interpreter import evaluate as evaluate_expression
 from cskpi.evaluate.metrics import (
@@ -561,7 +561,7 @@ def evaluate(
             rulebook, frames, period, as_of, pushed.breakdowns if pushed else {}
         ),
         skipped=tuple(data.skipped.items()),
-        appraisal=appraise(results, groups, rulebook.appraisal),
+        appraisal=appraise(results, groups, rulebook.appraisal, required_weights(rulebook)),
         waivers=tuple(waivers),
         columns=tuple(data.matches),
         partial=as_of < period.last_instant,

@@ -127,6 +127,15 @@ class GroupScore:
     grade_en: str | None
     left_out: tuple[str, ...]  # standards with no data, left out of the denominator
     lifted: bool = False  # raised to the top grade by the excellent-level standards
+    covered: int = 0  # required standards the score rests on ...
+    of: int = 0  # ... out of the rulebook's required standards
+    coverage: float = 0.0  # their share of the required weight
+    # set when the score covers less of the weight than a grade needs (不评级): that share
+    needed: float | None = None
+
+    @property
+    def ungraded(self) -> bool:
+        return self.needed is not None
 
     def grade_name(self, lang: str) -> str | None:
         return self.grade_zh if lang == "zh" else self.grade_en

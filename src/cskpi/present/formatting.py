@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cskpi.evaluate.scorecard import Result, Scorecard
+from cskpi.evaluate.scorecard import GroupScore, Result, Scorecard
 from cskpi.i18n import Lang, label, message
 
 SYMBOL = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "="}
@@ -99,6 +99,44 @@ def scorecard_title(card: Scorecard, lang: Lang) -> str:
     )
 
 
+def coverage_text(score: GroupScore, lang: Lang, *, short: bool = False) -> str:
+    """What a score rests on: '覆盖 2/13 项(权重 30%)'; the weight only when not all of it.
+    ``short``: '2/13 (30%)', for a cell under a heading that says 覆盖."""
+    if not score.of:
+        return ""
+    if short:
+        part = f" ({score.coverage:.0%})" if score.coverage < 1 - 1e-9 else ""
+        return f"{score.covered}/{score.of}{part}"
+    key = "appraisal.coverage" if score.coverage >= 1 - 1e-9 else "appraisal.coverage_part"
+    return message(key, lang, covered=score.covered, of=score.of, weight=f"{score.coverage:.0%}")
+
+
+def grade_text(score: GroupScore, lang: Lang, *, short: bool = False) -> str:
+    """The grade's name, '不评级' when the score covers too little (with the coverage a grade
+    needs, unless ``short``), or 'no score'."""
+    if score.needed is not None:
+        if short:
+            return label("appraisal.ungraded_short", lang)
+        return message("appraisal.ungraded", lang, needed=f"{score.needed:.0%}")
+    name = score.grade_name(lang)
+    return message("appraisal.none", lang) if name is None else name
+
+
+def appraisal_line(score: GroupScore, lang: Lang) -> str:
+    """'考核得分(一组):90.0 分,覆盖 13/13 项,等级 优秀。'"""
+    group = score.group if score.group is not None else label("label.overall", lang)
+    coverage = coverage_text(score, lang)
+    return message(
+        "appraisal.line",
+        lang,
+        group=group,
+        score="–" if score.score is None else f"{score.score:.1f}",
+        coverage=message("appraisal.coverage_sep", lang, text=coverage) if coverage else "",
+        grade=grade_text(score, lang),
+        lifted=message("appraisal.lifted", lang) if score.lifted else "",
+    )
+
+
 def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
     """The counts, the excellent mark (优秀绩效) when earned, and the verdict."""
     s = card.summary()
@@ -118,30 +156,7 @@ def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
         )
     ]
     for score in card.appraisal:
-        group = score.group if score.group is not None else label("label.overall", lang)
-        if score.grade is None:
-            lines.append(
-                message(
-                    "appraisal.line",
-                    lang,
-                    group=group,
-                    score="–",
-                    grade=message("appraisal.none", lang),
-                    lifted="",
-                )
-            )
-            continue
-        lifted = message("appraisal.lifted", lang) if score.lifted else ""
-        lines.append(
-            message(
-                "appraisal.line",
-                lang,
-                group=group,
-                score=f"{score.score:.1f}" if score.score is not None else "–",
-                grade=score.grade_name(lang),
-                lifted=lifted,
-            )
-        )
+        lines.append(appraisal_line(score, lang))
     overall = next((a for a in card.appraisal if a.group is None), None)
     if overall is not None and overall.left_out:
         names = {r.standard: r.name(lang) for r in card.results}

@@ -191,6 +191,11 @@ def scorecard_dict(card: Scorecard, lang: Lang) -> dict[str, Any]:
                 "grade_name": a.grade_name(lang),
                 "lifted": a.lifted,
                 "left_out": list(a.left_out),
+                # what the score rests on: required standards scored, of all, share of weight
+                "covered": a.covered,
+                "of": a.of,
+                "coverage": round(a.coverage, 4),
+                "min_coverage": a.needed,  # set only when it is why there is no grade
             }
             for a in card.appraisal
         ],

@@ -20,6 +20,8 @@ from cskpi.present.formatting import (
     SYMBOL,
     as_of_text,
     budget_text,
+    coverage_text,
+    grade_text,
     interval_text,
     provisional_mark,
     scorecard_title,
@@ -210,7 +212,7 @@ def _write_scores(
     """The appraisal score and grade under the overall and each group's column."""
     by_group = {a.group: a for a in card.appraisal}
     columns = [(3, None), *((5 + i, g) for i, g in enumerate(card.groups))]
-    for key in ("label.score", "label.grade"):
+    for key in ("label.score", "label.coverage", "label.grade"):
         ws.write_string(row, 0, label(key, lang), fmt.bold)
         for col, group in columns:
             score = by_group.get(group)
@@ -218,8 +220,12 @@ def _write_scores(
                 continue
             if key == "label.score" and score.score is not None:
                 ws.write_number(row, col, score.score, fmt.cell("0.0"))
-            elif key == "label.grade" and score.grade is not None:
-                grade = safe_text(score.grade_name(lang))
+            elif key == "label.coverage" and score.of:
+                text = coverage_text(score, lang, short=True)
+                ws.write_string(row, col, text, fmt.cell())
+                widths.see(col, text)
+            elif key == "label.grade" and (score.grade is not None or score.ungraded):
+                grade = safe_text(grade_text(score, lang, short=True))
                 ws.write_string(row, col, grade, fmt.cell(bold=True))
                 widths.see(col, grade + "  ")  # bold
         row += 1

@@ -141,9 +141,12 @@ class Appraisal(_Model):
     standards with no data (or too few answers) leave the denominator. Grades are bands on
     the score, highest first; the first grade is also reached when every required standard
     passes and every excellent-level standard is met (培养出可以替代经理的员工).
+    ``min_coverage``: the share of the required standards' weight a score must rest on to be
+    graded; below it the score is shown with no grade (不评级).
     """
 
     warn_credit: StrictNumber = Field(default=0.5, ge=0, le=1)
+    min_coverage: StrictNumber = Field(default=0.5, ge=0, le=1)
     grades: list[Grade] = Field(default_factory=lambda: list(DEFAULT_GRADES), min_length=1)
 
 
