@@ -147,6 +147,13 @@ def test_a_score_says_what_it_covers_and_too_little_is_not_graded(tmp_path):
         "不评级",
     )
     assert (rows["覆盖"][3], rows["等级"][3]) == ("13/13", "合格")
+    page = tmp_path / "card.html"
+    assert invoke("evaluate", SAMPLE, "--by", "agent", "-o", page).exit_code == 1
+    html = page.read_text(encoding="utf-8")
+    assert "<small>得分 62.5 · 覆盖 13/13 项 · 等级 合格</small>" in html
+    assert (
+        "考核得分(赵磊):50.0 分,覆盖 2/13 项(权重 30%),等级 不评级(评级需覆盖 50% 的权重)。" in html
+    )
     # the summary lines under the table say what a grade needs
     assert any(
         r[0]

@@ -88,7 +88,7 @@ def test_every_standard_the_verdict_and_the_period_are_on_the_page(pages):
     # the early warning in words, the interval, the score, the groups' marks
     assert "已用 1/1,剩余 61.0 天,预计 3.0" in zh
     assert "87.1% – 99.6%" in zh
-    assert "得分 62.5 · 等级 合格" in zh
+    assert "得分 62.5 · 覆盖 13/13 项 · 等级 合格" in zh
     assert "三组 92.3% ✗" in zh
 
 

@@ -30,8 +30,10 @@ from cskpi.present.formatting import (
     MARK,
     as_of_text,
     budget_text,
+    coverage_text,
     format_target,
     format_value,
+    grade_text,
     interval_text,
     provisional_mark,
     summary_lines,
@@ -322,7 +324,11 @@ def render_html(
         ],
         "score": None
         if overall is None or overall.score is None
-        else (f"{overall.score:.1f}", overall.grade_name(lang) or ""),
+        else (
+            f"{overall.score:.1f}",
+            grade_text(overall, lang, short=True),
+            coverage_text(overall, lang),  # what the score rests on
+        ),
         "cards": [_card(i + 1, r[2], card, trend, lang) for i, r in enumerate(rows)],
         "matrix": _matrix(card, lang, max_groups),
         "evidence": _evidence(card, lang, max_rows),
