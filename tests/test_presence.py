@@ -422,3 +422,21 @@ def test_lasting_faults_exit_3_at_once_even_when_fresh(tmp_path):
         assert time.monotonic() - started < 10  # a FIFO is never opened, so never waited on
     zh = invoke("evaluate", fifo, "--no-history")
     assert zh.stderr.strip() == f"错误: {fifo}:不是普通文件,而是命名管道(FIFO),无法读取。"
+
+
+def test_a_waivers_sheet_is_never_taken_for_a_missing_log(tmp_path):
+    month = good_month()
+    del month["信息反馈"]  # 编号 and 日期 would name two of its five columns
+    month["豁免"] = [
+        ["编号", "标准", "原因", "批准人", "日期"],
+        ["C1", "all", "配件停产", "周经理", D(2026, 10, 28)],
+    ]
+    path = write_workbook(tmp_path / "m.xlsx", month)
+    result = invoke("evaluate", path, "--no-history", "--lang", "en")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("error: dataset 'info_feedback' is in none of the inputs")
+    month["Sheet1"] = [["日期", "编号", "团队"], [D(2026, 10, 3), "F1", "一组"]]  # 3 of 5
+    path = write_workbook(tmp_path / "n.xlsx", month)
+    found = invoke("evaluate", path, "--no-history", "--lang", "en", "-f", "json")
+    assert found.exit_code == 0, found.output
+    assert "dataset 'info_feedback' is read from sheet 'Sheet1'" in found.stderr

@@ -18,9 +18,12 @@ from cskpi.errors import InputError, Problem
 from cskpi.language.syntax import normalize_name
 from cskpi.read.sheets import HEADER_SEARCH_ROWS
 from cskpi.read.sources import RawSheet, Source
+from cskpi.read.waivers import SHEET_NAMES
 from cskpi.rulebook.compiled import Dataset, Rulebook
 
-MIN_HEADER_FIELDS = 2  # a sheet found by headers names at least this many fields
+WAIVER_SHEETS = frozenset(normalize_name(n) for n in SHEET_NAMES)  # never a dataset
+MIN_HEADER_FIELDS = 2  # a sheet found by headers names at least this many fields,
+MIN_HEADER_SHARE = 0.5  # and at least this share of the dataset's columns
 
 
 @dataclass
@@ -72,14 +75,16 @@ def _by_name(file: str, names: list[str], rulebook: Rulebook) -> dict[str, str]:
 
 
 def _best_dataset(fields: dict[str, frozenset[str]], rulebook: Rulebook) -> str | None:
-    """The dataset a sheet's headers describe: it names all the required fields, and more
-    of the dataset's columns (as a share, then in number) than of any other; ties: none."""
+    """The dataset a sheet's headers describe: it names all the required fields and at least
+    half of the dataset's columns, and more of them (as a share, then in number) than of any
+    other dataset; ties: none. A waivers sheet (编号, 日期, ...) is never a log of 日期 rows."""
     scored = []
     for dataset_id, spec in rulebook.datasets.items():
         got = fields[dataset_id]
+        share = len(got) / len(spec.columns)
         required = rulebook.sheet_required(dataset_id)
-        if len(got) >= MIN_HEADER_FIELDS and required <= got:
-            scored.append(((len(got) / len(spec.columns), len(got)), dataset_id))
+        if len(got) >= MIN_HEADER_FIELDS and share >= MIN_HEADER_SHARE and required <= got:
+            scored.append(((share, len(got)), dataset_id))
     scored.sort(reverse=True)
     if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
         return None
@@ -104,6 +109,7 @@ def locate_datasets(
     missing = [d for d in rulebook.datasets if d not in layout.datasets]
     if missing:
         claimed = set(layout.datasets.values())
+        claimed |= {n for n in names if normalize_name(n) in WAIVER_SHEETS}
         candidates: dict[str, list[str]] = {}
         for name in names:
             if name in claimed:
