@@ -21,7 +21,7 @@ parse is parsed by the one set of rules in Python and a bad cell is still named 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,50 +73,124 @@ class Typed:
     present: Any  # boolean: the cell is not blank (after trimming and missing markers)
 
 
-class Typer:
-    """Builds typed expressions over one relation for one dialect."""
+class Cells:
+    """Stage one: each column once per row as its raw value, storage class (SQLite) and
+    trimmed text, so the typed expressions above it never repeat the trimming. In SQLite
+    the stage is ``LIMIT -1``: a subquery SQLite does not flatten into its outer query."""
 
-    def __init__(self, dialect: str, relation: Any, spec: Dataset, kinds: Kinds) -> None:
-        self.dialect, self.relation, self.spec, self.kinds = dialect, relation, spec, kinds
+    def __init__(
+        self,
+        dialect: str,
+        relation: Any,
+        names: Sequence[str],
+        kinds: Kinds,
+        untrimmed: Collection[str] = (),
+    ) -> None:
+        self.dialect, self.kinds = dialect, kinds
+        self.index = {name: i for i, name in enumerate(names)}
+        columns = []
+        for i, name in enumerate(names):
+            col = relation.c[name]
+            columns.append(col.label(f"r{i}"))
+            if dialect == "sqlite":
+                kind = sa.func.typeof(col)
+                columns.append(kind.label(f"k{i}"))
+                text: Any
+                if name in untrimmed:  # only text, none with white space at its ends
+                    text = sa.func.nullif(col, "")
+                else:
+                    text = sa.case(
+                        (kind == "text", _trim(dialect, col)),
+                        (kind == "integer", sa.cast(col, sa.Text)),
+                        else_=sa.null(),
+                    )
+                columns.append(text.label(f"t{i}"))
+            elif kinds.get(name) == "text":
+                columns.append(_trim(dialect, col).label(f"t{i}"))
+        query = sa.select(*columns).select_from(relation)
+        # OFFSET: a subquery SQLite never flattens, so a cell trimmed with the Unicode set
+        # is trimmed once per row; plain cells flatten into the query above (faster)
+        isolate = dialect == "sqlite" and len(untrimmed) < len(names)
+        self.sub = (query.limit(-1).offset(0) if isolate else query).subquery("cells")
 
-    # -- helpers ------------------------------------------------------------------------
-    def _trim(self, expr: Any) -> Any:
-        ws = sa.literal(WHITE_SPACE, sa.String)
-        trimmed = (
-            sa.func.btrim(expr, ws) if self.dialect == "postgresql" else sa.func.trim(expr, ws)
+    def raw(self, name: str) -> Any:
+        return self.sub.c[f"r{self.index[name]}"]
+
+    def storage(self, name: str) -> Any:
+        """SQLite's storage class of the cell (text, integer, real, blob, null)."""
+        return self.sub.c[f"k{self.index[name]}"]
+
+    def trimmed(self, name: str) -> Any:
+        """The trimmed text, or None where the column is not text (DuckDB, PostgreSQL)."""
+        return self.sub.c.get(f"t{self.index[name]}", None)
+
+
+def untrimmed_probe(relation: Any, names: Sequence[str]) -> list[Any]:
+    """SQLite: per column, the cells that are not plain text: numbers, or text that trimming
+    would change. Most columns have none; they are then read as they are (no trimming with a
+    Unicode set, no storage test) in every query."""
+    out = []
+    for name in names:
+        col = relation.c[name]
+        storage = sa.func.typeof(col)
+        changed = sa.or_(
+            storage.not_in(["text", "null"]),
+            _trim("sqlite", col).is_distinct_from(sa.func.nullif(col, "")),
         )
-        return sa.func.nullif(trimmed, "")
+        out.append(sa.func.coalesce(sa.func.sum(sa.case((changed, 1), else_=0)), 0))
+    return out
+
+
+def _trim(dialect: str, expr: Any) -> Any:
+    ws = sa.literal(WHITE_SPACE, sa.String)
+    trimmed = sa.func.btrim(expr, ws) if dialect == "postgresql" else sa.func.trim(expr, ws)
+    return sa.func.nullif(trimmed, "")
+
+
+class Typer:
+    """Builds typed expressions over the cells of one relation for one dialect."""
+
+    def __init__(
+        self,
+        dialect: str,
+        cells: Cells,
+        spec: Dataset,
+        kinds: Kinds,
+        trusted: Mapping[str, str] | None = None,
+    ) -> None:
+        self.dialect, self.cells, self.spec, self.kinds = dialect, cells, spec, kinds
+        # SQLite date columns whose every value the probe checked: "as is" (already
+        # YYYY-MM-DD HH:MM:SS) or "datetime" (ISO forms datetime() normalises)
+        self.trusted = dict(trusted or {})
+
+    def date_forms(self, name: str) -> list[tuple[str, Any]]:
+        """Cheaper spellings of a SQLite date column, for the probe to check row by row."""
+        text = self._text(name)
+        return [("as is", text), ("datetime", sa.func.datetime(text))]
 
     def _text(self, name: str) -> Any:
         """The column as trimmed text (NULL if blank or a missing marker), or None."""
-        col = self.relation.c[name]
         kind = self.kinds.get(name)
-        text: Any
-        if self.dialect == "sqlite":
-            text = sa.case(
-                (sa.func.typeof(col) == "text", self._trim(col)),
-                (sa.func.typeof(col) == "integer", sa.cast(col, sa.Text)),
-                else_=sa.null(),
-            )
-        elif kind == "text":
-            text = self._trim(col)
-        elif kind == "integer":
+        text: Any = self.cells.trimmed(name)
+        if text is None:
+            if kind != "integer":
+                return None
+            col = self.cells.raw(name)
             text = sa.cast(col, sa.Text if self.dialect == "postgresql" else sa.String)
-        else:
-            return None
         if self.spec.missing:
             text = sa.case((text.in_(list(self.spec.missing)), sa.null()), else_=text)
         return text
 
     def present(self, name: str) -> Any:
         """The raw cell is not blank (what the readers call a cell with data)."""
-        col = self.relation.c[name]
+        col = self.cells.raw(name)
         kind = self.kinds.get(name)
         if self.dialect == "sqlite":
-            blank = sa.and_(sa.func.typeof(col) == "text", self._trim(col).is_(None))
+            storage = self.cells.storage(name)
+            blank = sa.and_(storage == "text", self.cells.trimmed(name).is_(None))
             filled = sa.and_(col.is_not(None), sa.not_(blank))
         elif kind == "text":
-            filled = self._trim(col).is_not(None)
+            filled = self.cells.trimmed(name).is_not(None)
         else:
             filled = col.is_not(None)
         if self.spec.missing and (self.dialect == "sqlite" or kind == "text"):
@@ -146,16 +220,19 @@ class Typer:
         return self._text(name)
 
     def _as_number(self, name: str) -> Any:
-        col, kind = self.relation.c[name], self.kinds.get(name)
+        col, kind = self.cells.raw(name), self.kinds.get(name)
         if self.dialect == "sqlite":
-            numeric = sa.func.typeof(col).in_(["integer", "real"])
+            numeric = self.cells.storage(name).in_(["integer", "real"])
             return sa.case((numeric, sa.cast(col, sa.Float)), else_=sa.null())
         if kind in ("integer", "float", "decimal"):
             return sa.cast(col, sa.Float)
         return None
 
     def _as_date(self, name: str) -> Any:
-        col, kind = self.relation.c[name], self.kinds.get(name)
+        col, kind = self.cells.raw(name), self.kinds.get(name)
+        if self.dialect == "sqlite" and name in self.trusted:
+            text = self._text(name)  # every value checked: already ISO, or normalised cheaply
+            return text if self.trusted[name] == "as is" else sa.func.datetime(text)
         if self.dialect == "sqlite":
             text = self._text(name)
             shaped = sa.or_(*(text.op("GLOB")(form) for form in SQLITE_FORMS))
@@ -201,7 +278,7 @@ class Typer:
         return self._boolean(name, YESNO_WORDS, scored=False)
 
     def _boolean(self, name: str, words: Mapping[str, bool], *, scored: bool) -> Any:
-        col, kind = self.relation.c[name], self.kinds.get(name)
+        col, kind = self.cells.raw(name), self.kinds.get(name)
 
         def from_number(x: Any) -> Any:
             if scored:  # 1-5: 4 and 5 are satisfied; 4.5 too
@@ -209,10 +286,10 @@ class Typer:
             return sa.case((x == 1, sa.true()), (x == 0, sa.false()), else_=sa.null())
 
         if self.dialect == "sqlite":
-            numeric = sa.func.typeof(col).in_(["integer", "real"])
+            storage = self.cells.storage(name)
             return sa.case(
-                (numeric, from_number(col)),
-                (sa.func.typeof(col) == "text", self._words(name, words)),
+                (storage.in_(["integer", "real"]), from_number(col)),
+                (storage == "text", self._words(name, words)),
                 else_=sa.null(),
             )
         if kind == "boolean":

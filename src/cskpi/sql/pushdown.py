@@ -25,7 +25,7 @@ from cskpi.language.syntax import normalize_name
 from cskpi.read.database import Database, bind_names
 from cskpi.read.tables import Explained, check_query_for, relation_of
 from cskpi.rulebook.compiled import Dataset, Rulebook, Standard
-from cskpi.sql.columns import Kinds, Typer, date_param
+from cskpi.sql.columns import Cells, Kinds, Typer, date_param, untrimmed_probe
 from cskpi.sql.compile import Compiler, Unsupported
 
 
@@ -146,9 +146,16 @@ def plan_dataset(
     missing = sorted(f for f in rulebook.sheet_required(spec.id) if f not in by_field)
     if missing:
         return f"no column for {', '.join(missing)}"
-    typer = Typer(db.dialect, relation, spec, _kinds(db, conn, relation))
-    fields: dict[str, Any] = {}
-    checks: list[tuple[str, Any]] = []
+    kinds = _kinds(db, conn, relation)
+    columns = sorted(set(by_field.values()))
+    untrimmed: set[str] = set()
+    if db.dialect == "sqlite":  # which columns need no trimming at all (one cheap pass)
+        query = sa.select(*untrimmed_probe(relation, columns)).select_from(relation)
+        padded = _run(db, conn, query, explained, f"{spec.id}: white space").one()
+        untrimmed = {c for c, n in zip(columns, padded, strict=True) if not n}
+    cells = Cells(db.dialect, relation, columns, kinds, untrimmed)
+    typer = Typer(db.dialect, cells, spec, kinds)
+    parsed: list[Any] = []  # each field's strict value once per row, and the cheap spellings
     for fid in sorted(wanted):
         column = spec.columns[fid]
         if fid not in by_field:
@@ -160,23 +167,61 @@ def plan_dataset(
         typed = typer.field(by_field[fid], column)
         if typed is None:
             return f"column {by_field[fid]} ({column.type}) has a type the engine cannot read here"
-        fields[fid] = typed.value
-        bad = sa.func.sum(sa.case((sa.and_(typed.present, typed.value.is_(None)), 1), else_=0))
-        checks.append((fid, bad))
-    base = sa.or_(*(typer.present(n) for n in by_field.values()))
-    probes = [bad.label(f"bad_{i}") for i, (_fid, bad) in enumerate(checks)]
-    if spec.id_column and spec.id_column in fields:
-        ident = fields[spec.id_column]
-        probes.append((sa.func.count(ident) - sa.func.count(sa.distinct(ident))).label("dup"))
-    query = sa.select(*probes).select_from(relation).where(base)
-    row = _run(db, conn, query, explained, f"{spec.id}: probe").one()
-    for (fid, _bad), count in zip(checks, row, strict=False):
+        dated = db.dialect == "sqlite" and column.type in ("date", "deadline")
+        # a date is checked once per row, by its strict value (the deadline's end-of-day
+        # step cannot make a value unreadable)
+        value = typer._as_date(by_field[fid]) if dated else typed.value
+        parsed += [value.label(f"v_{fid}"), typed.present.label(f"p_{fid}")]
+        if dated:
+            parsed += [
+                c.label(f"c{i}_{fid}") for i, (_f, c) in enumerate(typer.date_forms(by_field[fid]))
+            ]
+    base = sa.or_(*(typer.present(n) for n in columns))
+    stage = sa.select(*parsed).select_from(cells.sub).where(base)
+    values = (stage.limit(-1).offset(0) if db.dialect == "sqlite" else stage).subquery("parsed")
+    flags = [
+        (f, sa.and_(values.c[f"p_{f}"], values.c[f"v_{f}"].is_(None)))
+        for f in sorted(wanted)
+        if f"v_{f}" in values.c
+    ]
+    forms: list[tuple[str, str, Any]] = []
+    for fid in sorted(wanted):
+        if f"c0_{fid}" in values.c:
+            for i, (form, _cheap) in enumerate(typer.date_forms(by_field[fid])):
+                differs = values.c[f"v_{fid}"].is_distinct_from(values.c[f"c{i}_{fid}"])
+                forms.append((by_field[fid], form, differs))
+    probes: list[Any] = [
+        sa.func.coalesce(sa.func.sum(sa.case((c, 1), else_=0)), 0)
+        for c in [*(flag for _f, flag in flags), *(f[2] for f in forms)]
+    ]
+    row = _run(db, conn, sa.select(*probes).select_from(values), explained, f"{spec.id}: probe")
+    counts = row.one()
+    for (fid, _flag), count in zip(flags, counts, strict=False):
         if count:
             return f"{count} cells of {by_field[fid]} need reading in Python"
-    if spec.id_column and spec.id_column in fields and row[-1]:
-        return f"{row[-1]} repeated ids"
+    trusted: dict[str, str] = {}
+    for (name, form, _differs), count in zip(forms, counts[len(flags) :], strict=True):
+        if not count and name not in trusted:
+            trusted[name] = form
+    # Stage two, for the standards: every field typed once per row, the cheap way checked
+    typer = Typer(db.dialect, cells, spec, kinds, trusted)
+    fast = [typer.field(by_field[f], spec.columns[f]) for f in sorted(wanted) if f in by_field]
+    typed_columns = [
+        t.value.label(f"f_{f}")
+        for f, t in zip([f for f in sorted(wanted) if f in by_field], fast, strict=True)
+        if t is not None
+    ]
+    stage = sa.select(*typed_columns).select_from(cells.sub).where(base)
+    typed_rows = stage.subquery("typed")  # cheap expressions: let the engine flatten it
+    fields = {fid: typed_rows.c[f"f_{fid}"] for fid in spec.columns if f"f_{fid}" in typed_rows.c}
+    if spec.id_column and spec.id_column in fields:
+        ident = fields[spec.id_column]
+        query = sa.select(sa.func.count(ident) - sa.func.count(sa.distinct(ident)))
+        repeated = _run(db, conn, query.select_from(typed_rows), explained, f"{spec.id}: ids")
+        if repeated.scalar():
+            return "repeated ids"
     name = getattr(relation, "name", None) or f"query:{spec.id}"
-    return Plan(spec.id, relation, fields, base, str(name), by_field)
+    return Plan(spec.id, typed_rows, fields, sa.true(), str(name), by_field)
 
 
 def _run(db: Database, conn: Any, query: Any, explained: Explained | None, what: str) -> Any:
