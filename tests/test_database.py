@@ -554,3 +554,36 @@ def test_engine_duckdb_reads_csv_text_it_cannot_type_in_python(tmp_path, two):
     )
     assert "dataset 'complaints': its needed columns were read" in result.stderr
     assert scorecard(glob, *two, "--engine", "duckdb") == scorecard(glob, *two)
+
+
+def test_a_project_can_name_a_database_as_its_input(tmp_path):
+    """cskpi.toml: inputs = ["sqlite:///crm.db"], relative to the project like a file; the
+    month's scorecard and history come from the tables, with the sample's numbers."""
+    folder = tmp_path / "cs"
+    assert invoke("init", folder, "--lang", "en").exit_code == 0
+    to_sqlite(folder / "crm.db", tables_from_workbook(SAMPLE))
+    toml = folder / "cskpi.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(
+        text.replace('inputs = ["inputs/{period}.xlsx"]', 'inputs = ["sqlite:///crm.db"]', 1),
+        encoding="utf-8",
+    )
+    (folder / "scorecards").mkdir(exist_ok=True)
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            'outputs = ["scorecards/{period}.xlsx"]', 'outputs = ["scorecards/{period}.json"]', 1
+        ),
+        encoding="utf-8",
+    )
+    here = Path.cwd()
+    os.chdir(tmp_path)  # cron runs from elsewhere: the file is found under the project
+    try:
+        result = invoke("run", "--project", folder, "--period", "2026-10")
+    finally:
+        os.chdir(here)
+    assert result.exit_code == 1, result.output
+    card = json.loads((folder / "scorecards" / "2026-10.json").read_text(encoding="utf-8"))
+    assert card["inputs"][0]["path"] == f"sqlite:///{(folder / 'crm.db').as_posix()}"
+    by_id = {(r["standard"], r["group"]): r["actual"] for r in card["results"]}
+    assert by_id[("complaints_per_month", None)] == 5  # as the sample workbook gives
+    assert by_id[("overdue_complaints_per_month", None)] == 3

@@ -61,6 +61,18 @@ def is_database_url(text: str) -> bool:
     return match is not None and match.group(1).lower() in DIALECTS
 
 
+def anchored(text: str, root: Path) -> str:
+    """A SQLite or DuckDB URL whose file path is relative, made absolute under ``root`` (a
+    project's folder: cron runs from elsewhere); any other URL as it is."""
+    match = re.match(r"^((?:sqlite|duckdb)(?:\+\w+)?:///)([^?]*)(\?.*)?$", text)
+    if match is None or not match.group(2) or match.group(2) == ":memory:":
+        return text
+    path = Path(match.group(2))
+    if path.is_absolute():
+        return text
+    return f"{match.group(1)}{(root / path).as_posix()}{match.group(3) or ''}"
+
+
 def mask_url(text: str) -> str:
     """The URL as it may be shown: password and secret query parameters replaced by ***."""
     masked = _USERINFO.sub(r"\1***@", text)

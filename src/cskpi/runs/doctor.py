@@ -191,7 +191,11 @@ def next_input(project: Project, now: dt.datetime) -> Iterator[Finding]:
 
     upcoming = next_run(now)
     month = parse_period(upcoming.period)
+    from cskpi.read.database import is_database_url
+
     for template in project.inputs():
+        if is_database_url(template):  # a database: the run itself connects and says
+            continue
         path = fill_template(template, month) if is_template(template) else Path(template)
         if path.exists():
             yield _ok("doctor.input_ready", file=str(path), period=upcoming.period)

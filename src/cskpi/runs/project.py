@@ -157,8 +157,14 @@ class Project:
         return None if self.settings.log is None else self.path(self.settings.log)
 
     def inputs(self) -> list[str]:
-        """Input templates as absolute paths (still holding their placeholders)."""
-        return [str(self.path(t)) for t in self.settings.inputs]
+        """Input templates as absolute paths (still holding their placeholders); a database
+        URL as it is (a relative SQLite or DuckDB file under the project)."""
+        from cskpi.read.database import anchored, is_database_url
+
+        return [
+            anchored(t, self.root) if is_database_url(t) else str(self.path(t))
+            for t in self.settings.inputs
+        ]
 
     def outputs(self, period: str) -> list[Path]:
         """The scorecard files of ``period`` (a label such as 2026-10)."""
@@ -367,7 +373,10 @@ def _log(
         from cskpi.present.formatting import summary_lines
 
         summary = summary_lines(card, "en")[0]
+    from cskpi.read.database import mask_url
+
     inputs = [p for p, _h in card.inputs] if card is not None else project.inputs()
+    inputs = [mask_url(i) for i in inputs]  # a password in a database URL never reaches the log
     append_log(
         project.log,
         log_line(

@@ -106,7 +106,8 @@ class Cells:
                     )
                 columns.append(text.label(f"t{i}"))
             elif kinds.get(name) == "text":
-                columns.append(_trim(dialect, col).label(f"t{i}"))
+                plain = sa.func.nullif(col, "") if name in untrimmed else _trim(dialect, col)
+                columns.append(plain.label(f"t{i}"))
         query = sa.select(*columns).select_from(relation)
         # OFFSET: a subquery SQLite never flattens, so a cell trimmed with the Unicode set
         # is trimmed once per row; plain cells flatten into the query above (faster)
@@ -125,18 +126,27 @@ class Cells:
         return self.sub.c.get(f"t{self.index[name]}", None)
 
 
-def untrimmed_probe(relation: Any, names: Sequence[str]) -> list[Any]:
-    """SQLite: per column, the cells that are not plain text: numbers, or text that trimming
-    would change. Most columns have none; they are then read as they are (no trimming with a
-    Unicode set, no storage test) in every query."""
-    out = []
+def untrimmed_probe(dialect: str, relation: Any, names: Sequence[str], kinds: Kinds) -> list[Any]:
+    """Per column, the cells that are not plain text: numbers in SQLite, or text with white
+    space at an end. Most columns have none; they are then read as they are in every query
+    (no trimming with a Unicode set, no storage test), which is most of a query's cost."""
+    pattern = f"^[{WHITE_SPACE}]|[{WHITE_SPACE}]$"
+    out: list[Any] = []
     for name in names:
         col = relation.c[name]
-        storage = sa.func.typeof(col)
-        changed = sa.or_(
-            storage.not_in(["text", "null"]),
-            _trim("sqlite", col).is_distinct_from(sa.func.nullif(col, "")),
-        )
+        if dialect == "sqlite":
+            storage = sa.func.typeof(col)
+            changed = sa.or_(
+                storage.not_in(["text", "null"]),
+                _trim("sqlite", col).is_distinct_from(sa.func.nullif(col, "")),
+            )
+        elif kinds.get(name) != "text":
+            out.append(sa.literal(0))
+            continue
+        elif dialect == "duckdb":
+            changed = sa.func.regexp_matches(col, sa.literal(pattern))
+        else:
+            changed = col.op("~")(sa.literal(pattern))
         out.append(sa.func.coalesce(sa.func.sum(sa.case((changed, 1), else_=0)), 0))
     return out
 

@@ -12,6 +12,7 @@ says which and why. Nothing the engine cannot read is ever guessed at.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from cskpi.language.syntax import normalize_name
 from cskpi.read.database import Database, bind_names
 from cskpi.read.tables import Explained, check_query_for, relation_of
 from cskpi.rulebook.compiled import Dataset, Rulebook, Standard
+from cskpi.rulebook.metrics import METRICS
 from cskpi.sql.columns import Cells, Kinds, Typer, date_param, untrimmed_probe
 from cskpi.sql.compile import Compiler, Unsupported
 
@@ -149,10 +151,10 @@ def plan_dataset(
     kinds = _kinds(db, conn, relation)
     columns = sorted(set(by_field.values()))
     untrimmed: set[str] = set()
-    if db.dialect == "sqlite":  # which columns need no trimming at all (one cheap pass)
-        query = sa.select(*untrimmed_probe(relation, columns)).select_from(relation)
-        padded = _run(db, conn, query, explained, f"{spec.id}: white space").one()
-        untrimmed = {c for c, n in zip(columns, padded, strict=True) if not n}
+    # which columns need no trimming at all (one pass)
+    query = sa.select(*untrimmed_probe(db.dialect, relation, columns, kinds))
+    padded = _run(db, conn, query.select_from(relation), explained, f"{spec.id}: white space")
+    untrimmed = {c for c, n in zip(columns, padded.one(), strict=True) if not n}
     cells = Cells(db.dialect, relation, columns, kinds, untrimmed)
     typer = Typer(db.dialect, cells, spec, kinds)
     parsed: list[Any] = []  # each field's strict value once per row, and the cheap spellings
@@ -262,15 +264,40 @@ def _columns_of(conn: Any, selectable: Any) -> Any:
     return sa.table(selectable.name, *(sa.column(k) for k in keys), schema=selectable.schema)
 
 
+_TEMPLATE = re.compile(r"([A-Z_]+)\((DISTINCT )?\{column\}\)")
+
+
+def column_aggregate(template: str, value: Any, dialect: str) -> Any:
+    """A column metric's SQL from its registry entry (``AVG({column})``, ``COUNT(DISTINCT
+    {column})``): the function name is the registry's, the column our typed expression."""
+    match = _TEMPLATE.fullmatch(template)
+    if match is None:
+        raise Unsupported(template)
+    name, distinct = match.group(1).lower(), bool(match.group(2))
+    if distinct:
+        return getattr(sa.func, name)(sa.distinct(value))
+    if name == "median":  # one name, three spellings
+        if dialect == "sqlite":
+            raise Unsupported("median")
+        if dialect == "postgresql":
+            return sa.func.percentile_cont(0.5).within_group(value)
+    return getattr(sa.func, name)(value)
+
+
 def _aggregates(db: Database, plan: Plan, std: Standard, comp: Compiler, keep: Any) -> list[Any]:
-    """The SQL aggregates of ``std``'s metric over the selected rows that are not waived."""
+    """The SQL aggregates of ``std``'s metric over the selected rows that are not waived.
+
+    Counts and shares return their counts (a share's denominator is its sample size); a
+    column metric returns how many values it saw and the registry's aggregate of them.
+    """
 
     def count_if(cond: Any) -> Any:
         return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
 
-    if std.metric == "count":
+    metric = METRICS[std.metric]
+    if metric.needs == "rows":
         return [count_if(keep)]
-    if std.metric == "share":
+    if metric.needs == "condition":
         assert std.condition is not None
         met = comp.condition(std.condition)
         return [count_if(sa.and_(keep, met.is_not(None))), count_if(sa.and_(keep, met))]
@@ -278,29 +305,16 @@ def _aggregates(db: Database, plan: Plan, std: Standard, comp: Compiler, keep: A
     if std.column_field not in plan.fields:
         raise Unsupported(std.column_field)
     value = sa.case((keep, plan.fields[std.column_field]), else_=sa.null())
-    present = sa.func.count(value)
-    if std.metric == "count_distinct":
-        return [present, sa.func.count(sa.distinct(value))]
-    if std.metric == "median":
-        if db.dialect == "sqlite":
-            raise Unsupported("median")
-        if db.dialect == "postgresql":
-            return [present, sa.func.percentile_cont(0.5).within_group(value)]
-        return [present, sa.func.median(value)]
-    stat: dict[str, Any] = {
-        "mean": sa.func.avg,
-        "sum": sa.func.sum,
-        "min": sa.func.min,
-        "max": sa.func.max,
-    }
-    return [present, stat[std.metric](sa.cast(value, sa.Float))]
+    column = sa.cast(value, sa.Float) if metric.numeric else value
+    return [sa.func.count(value), column_aggregate(metric.sql, column, db.dialect)]
 
 
-def _slot(metric: str, row: Sequence[Any], waived: int) -> Slot:
-    if metric == "count":
+def _slot(name: str, row: Sequence[Any], waived: int) -> Slot:
+    needs = METRICS[name].needs
+    if needs == "rows":
         n = int(row[0])
         return Slot(float(n), n, n, waived)
-    if metric == "share":
+    if needs == "condition":
         answered, met = int(row[0]), int(row[1])
         value = met / answered if answered else None
         return Slot(value, answered, answered - met, waived)
