@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import uuid
 from pathlib import Path
 
@@ -568,13 +569,13 @@ def test_a_project_can_name_a_database_as_its_input(tmp_path):
         text.replace('inputs = ["inputs/{period}.xlsx"]', 'inputs = ["sqlite:///crm.db"]', 1),
         encoding="utf-8",
     )
-    (folder / "scorecards").mkdir(exist_ok=True)
-    toml.write_text(
-        toml.read_text(encoding="utf-8").replace(
-            'outputs = ["scorecards/{period}.xlsx"]', 'outputs = ["scorecards/{period}.json"]', 1
-        ),
-        encoding="utf-8",
+    settings = re.sub(
+        r"(?m)^outputs = .*$",
+        'outputs = ["scorecards/{period}.json"]',
+        toml.read_text(encoding="utf-8"),
+        count=1,
     )
+    toml.write_text(settings, encoding="utf-8")
     here = Path.cwd()
     os.chdir(tmp_path)  # cron runs from elsewhere: the file is found under the project
     try:
