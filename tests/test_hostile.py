@@ -326,6 +326,15 @@ def test_cell_values_quoted_in_errors_and_warnings_are_escaped(tmp_path):
     assert "a␛[31m.csv" in warned.stderr and not CONTROL.search(warned.stderr + warned.stdout)
 
 
+def test_project_run_warnings_are_escaped(capsys):
+    from cskpi.cli.project import _warn  # how `cskpi run` prints a run's warnings
+    from cskpi.errors import Problem
+
+    _warn("en")(Problem("input.file_not_found", {"file": "a\x1b[2J\u202e"}))
+    err = capsys.readouterr().err
+    assert "a␛[2J<U+202E>" in err and not CONTROL.search(err)
+
+
 def test_headers_quoted_from_the_file_are_escaped(tmp_path):
     path = hostile.complaints_csv(tmp_path, [hostile.complaint_row("1")])
     path.write_bytes(path.read_bytes().replace("客户名称".encode(), "客户\x1b[2J名称".encode()))

@@ -27,7 +27,9 @@ def _warn(lang: Lang):
     prefix = label("warning.prefix", lang)
 
     def show(problem: Problem) -> None:
-        _stderr(f"{prefix}: {problem.render(lang)}")
+        from cskpi.present.safe import problem_line  # a warning may quote a cell: escaped
+
+        _stderr(f"{prefix}: {problem_line(problem, lang)}")
 
     return show
 
@@ -98,12 +100,13 @@ def _report(done, lang: Lang) -> None:
     show = _warn(lang)
     for warning in card.warnings:
         show(warning)
-    from cskpi.cli.app import _console
+    from cskpi.cli.app import _console, _print, stdout_guard
     from cskpi.present.terminal import render_table
 
-    render_table(card, _console(), lang, quiet=True)
+    with stdout_guard():  # `| head` or a closed stdout: quiet, the run's own exit code
+        render_table(card, _console(), lang, quiet=True)
     if done.outputs:
-        print(message("notify.scorecard", lang, file=str(done.outputs[0])))
+        _print(message("notify.scorecard", lang, file=str(done.outputs[0])))
 
 
 @app.command(help=h("schedule"))
@@ -147,8 +150,10 @@ def doctor(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt = F
 
         findings = examine(find_project(explicit=project))
         marks = {"ok": "✓", "warn": "!", "error": "✗"}
-        for finding in findings:
-            print(f"{marks[finding.level]} {finding.problem.render(chosen)}")
+        from cskpi.present.safe import problem_line
+
+        for finding in findings:  # a finding may name a file: escaped
+            print(f"{marks[finding.level]} {problem_line(finding.problem, chosen)}")
         errors = sum(f.level == "error" for f in findings)
         warnings = sum(f.level == "warn" for f in findings)
         print(message("doctor.summary", chosen, errors=errors, warnings=warnings))
