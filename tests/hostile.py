@@ -195,7 +195,7 @@ def bad_values(folder: Path) -> Path:
     ws = book.active
     ws.title = "客户满意度"
     ws.append(["问卷编号", "调查日期", "团队", "到达速度", "回答准确", "服务礼貌", "解决结果"])
-    ws.append(["S1", "2026-10-03", "一组", "5分", 5, 5, 5])
+    ws.append(["S1", "2026-10-03", "一组", "6分", 5, 5, 5])
     ws.append(["S2", "十月三日", "一组", 5, "N/A", 5, 5])
     ws.append(["S3", "2026-10-04", "一组", 4, 4, 4, 4])
     for row in ws.iter_rows():

@@ -4,6 +4,7 @@ with plain pandas on the raw files (two periods and two groups each, at least)."
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +16,8 @@ from tests.conftest import ROOT
 
 runner = CliRunner()
 EXAMPLES = ROOT / "rules" / "examples"
-REALDATA = ROOT.parent / "shared" / "realdata"
+# beside the checkout; CSKPI_REALDATA points elsewhere (a worktree two levels down)
+REALDATA = Path(os.environ.get("CSKPI_REALDATA", ROOT.parent / "shared" / "realdata"))
 needs_shared = pytest.mark.skipif(
     not REALDATA.is_dir(),
     reason="needs ../shared/realdata, full public exports kept beside the repository, not in it "

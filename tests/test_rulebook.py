@@ -172,12 +172,18 @@ def test_metric_needs_its_fields(tmp_path):
 def test_a_loaded_rulebook_is_a_frozen_compiled_value():
     import dataclasses
 
-    from cskpi.language.typecheck import Expression
+    from cskpi.language import tree as t
     from cskpi.rulebook.load import load_rulebook
 
     book = load_rulebook()
     overdue = book.standard("overdue_complaints_per_month")
-    assert isinstance(overdue.filter, Expression)
+    assert isinstance(overdue.filter, t.Predicate)
+    assert overdue.filter.tree == t.Or(
+        (
+            t.IsBlank(t.Field("resolved_at", "date"), negate=False),
+            t.Compare(">", t.Field("resolved_at", "date"), t.Field("promised_by", "date"), "date"),
+        )
+    )
     assert overdue.filter.fields == {"resolved_at", "promised_by"}
     assert overdue.date_field == "promised_by"
     with pytest.raises(dataclasses.FrozenInstanceError):

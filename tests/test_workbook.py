@@ -73,17 +73,18 @@ def test_every_unreadable_cell_is_listed_by_row_and_column(make_book, rulebook):
     rows = [
         SURVEY_HEADERS,
         ["S1", "2026-13-45", "一组", 5, 5, 5, 5],
-        ["S2", D(2026, 10, 2), "一组", "5分", "N/A", 5, 7],
+        ["S2", D(2026, 10, 2), "一组", "0,95", "N/A", 5, 7],
     ]
     path = make_book({"客户满意度": rows}, "s.xlsx")
     lines = message_of(path, rulebook).splitlines()
     assert sorted(lines) == sorted(
         [
             f"{path}, sheet '客户满意度', row 2, column B ('调查日期'): "
-            "unreadable date '2026-13-45'.",
+            "unreadable date '2026-13-45': no such date or time.",
             f"{path}, sheet '客户满意度', row 3, column E ('回答准确'): unreadable rating 'N/A'.",
-            f"{path}, sheet '客户满意度', row 3, column G ('解决结果'): unreadable rating '7'.",
-            f"{path}, sheet '客户满意度', row 3, column D ('到达速度'): unreadable rating '5分'.",
+            f"{path}, sheet '客户满意度', row 3, column G ('解决结果'): unreadable rating '7': "
+            "a score outside 1-5.",
+            f"{path}, sheet '客户满意度', row 3, column D ('到达速度'): unreadable rating '0,95'.",
         ]
     )
 
@@ -155,11 +156,24 @@ def test_date_cells_at_midnight_and_text_dates_agree(make_book, rulebook):
         complaint("A", dt.date(2026, 10, 5)),
         complaint("B", "2026-10-05"),
         complaint("C", "2026年10月5日"),
-        complaint("D", 46300.0),
+        complaint("D", "20261005"),
+        complaint("E", D(2026, 10, 5, 0, 0, 0, 123000)),  # fastexcel: "...00:00:00.123"
     ]
     frame = read(make_book({"投诉记录": rows}), rulebook).frames["complaints"]
-    assert len(set(frame["received_at"][:3])) == 1
-    assert frame.loc[3, "received_at"] == pd.Timestamp("2026-10-05")  # Excel serial 46300
+    assert set(frame["received_at"][:4]) == {pd.Timestamp("2026-10-05")}
+    assert frame.loc[4, "received_at"] == pd.Timestamp("2026-10-05 00:00:00.123")
+
+
+def test_numbers_in_a_date_column_are_refused_not_read_as_1899(make_book, rulebook):
+    """A number cell is not a date: 1 was 1899-12-31 and -5 was 1899-12-26, on time."""
+    rows = [COMPLAINT_HEADERS, complaint("A", 1), complaint("B", -5), complaint("C", 46300)]
+    path = make_book({"投诉记录": rows}, "n.xlsx")
+    number = "a number, not a date (a cell formatted as a date in Excel is read as a date)."
+    assert message_of(path, rulebook).splitlines() == [
+        f"{path}, sheet '投诉记录', row {row}, column B ('投诉日期'): unreadable date "
+        f"'{value}': {number}"
+        for row, value in ((2, "1"), (3, "-5"), (4, "46300"))
+    ]
 
 
 @pytest.mark.parametrize(

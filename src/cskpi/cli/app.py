@@ -291,7 +291,7 @@ def evaluate(
             waivers=approved,
             waivers_file=waivers,
             period=parse_period(period) if period else None,
-            as_of=parse_as_of(as_of) if as_of else None,
+            as_of=parse_as_of(as_of, loaded.moments) if as_of else None,
             group_by=by,
             show_personal=show_personal,
             evidence=evidence or wants_rows(output),

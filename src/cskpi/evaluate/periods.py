@@ -15,6 +15,7 @@ from typing import Literal
 import pandas as pd
 
 from cskpi.errors import UsageError
+from cskpi.language.spelling import Spelling, Unreadable, read_moment
 
 Granularity = Literal["month", "quarter", "year"]
 _RANK = {"month": 1, "quarter": 2, "year": 3}
@@ -118,15 +119,21 @@ def parse_period(text: str) -> Period:
     raise UsageError("usage.bad_period", value=text)
 
 
-def parse_as_of(text: str) -> pd.Timestamp:
-    """A date means the end of that day; a date and time means that moment."""
-    value = text.strip()
-    stamp = pd.to_datetime(value, errors="coerce")
-    if pd.isna(stamp) or not re.match(r"^\d{4}-\d{1,2}-\d{1,2}", value):
-        raise UsageError("usage.bad_as_of", value=text)
-    if ":" not in value:
-        stamp = stamp.normalize() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-    return pd.Timestamp(stamp)
+def parse_as_of(text: str, moments: Spelling | None = None) -> pd.Timestamp:
+    """A date means the end of that day; a date and time means that moment.
+
+    Spelt like a date cell (``2026-10-20``, ``2026-10-20T12:00+08:00``, ``2026年10月20日``); a
+    time with a zone or offset is converted to the rulebook's zone (``moments``), one without
+    is taken as already in it.
+    """
+    try:
+        moment, timed = read_moment(text, moments or Spelling("date"))
+    except Unreadable:
+        raise UsageError("usage.bad_as_of", value=text) from None
+    stamp = pd.Timestamp(moment)
+    if not timed:
+        stamp = stamp + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    return stamp
 
 
 def check_not_future(

@@ -8,48 +8,40 @@ expression compiler. The grammar is small on purpose::
     not      := "not" not | test
     test     := operand [ OP operand | ["not"] "in" "(" literal ("," literal)* ")"
                         | "is" ["not"] "blank" | "contains" STRING ]
-    operand  := NAME | `quoted name` | NUMBER | STRING | true | false | yes | no | 是 | 否
-                | as_of | window_start | window_end | "(" expr ")"
+    operand  := NAME | `quoted name` | NUMBER | STRING | "(" expr ")"
     OP       := == = != <> < <= > >=
 
-Checking against a dataset's columns lives in :mod:`cskpi.typecheck`, evaluation in
-:mod:`cskpi.interpreter`; neither this module nor the checker needs pandas, so checking a
-rulebook stays fast. Logic is three-valued (SQL-like): a comparison with a blank cell is
-unknown, and a row whose condition is unknown is neither counted nor, for a share, part
-of the denominator.
+A NAME is a column (field id, header or alias), ``as_of``/``window_start``/``window_end``, or,
+where a yes/no value is expected, a yes/no word (是, 否, yes, no, true...). NUMBER is ASCII
+or full-width digits, nothing else (``²`` is no number). The grammar is an allow-list, so
+Python keywords are names like any other (a column may be called ``pass`` or ``from``) and
+everything else (calls, attributes, arithmetic...) is refused by name.
+
+This module gives the syntax tree; :mod:`cskpi.language.typecheck` binds it to a dataset's
+columns and types, giving the compiled tree of :mod:`cskpi.language.tree`. Nothing here needs
+pandas, so checking a rulebook stays fast.
 """
 
 from __future__ import annotations
 
-import keyword
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 
+from cskpi.language.tree import ValueType
+
 MAX_LENGTH = 2000
 MAX_TOKENS = 400
 MAX_DEPTH = 40
 
-ValueType = TypingLiteral["date", "number", "text", "bool"]
 SPECIAL_NAMES: dict[str, ValueType] = {
     "as_of": "date",
     "window_start": "date",
     "window_end": "date",
 }
-BOOL_WORDS = {
-    "true": True,
-    "yes": True,
-    "y": True,
-    "是": True,
-    "1": True,
-    "false": False,
-    "no": False,
-    "n": False,
-    "否": False,
-    "0": False,
-}
 KEYWORDS = {"and", "or", "not", "in", "is", "blank", "contains"}
+DIGITS = frozenset("0123456789０１２３４５６７８９")  # str.isdigit would take ² and ٣
 COMPARISONS = {
     "==": "==",
     "=": "==",
@@ -134,16 +126,16 @@ def tokenize(text: str) -> list[Token]:
                 raise ExpressionError("expr.unterminated", pos=i + 1)
             tokens.append(Token("qname", text[i + 1 : end], start))
             i = end + 1
-        elif ch.isdigit() or (
+        elif ch in DIGITS or (
             ch == "-"
             and i + 1 < n
-            and text[i + 1].isdigit()
+            and text[i + 1] in DIGITS
             and (not tokens or tokens[-1].kind in ("op", "lparen", "comma"))
         ):
             i += 1
-            while i < n and (text[i].isdigit() or text[i] == "."):
+            while i < n and (text[i] in DIGITS or text[i] in ".．"):
                 i += 1
-            literal = text[start:i]
+            literal = unicodedata.normalize("NFKC", text[start:i])  # full-width digits
             if literal.count(".") > 1 or literal.endswith("."):
                 raise _forbid("construct.attribute", i - 1)
             tokens.append(Token("number", literal, start))
@@ -159,8 +151,6 @@ def tokenize(text: str) -> list[Token]:
                 raise _forbid("construct.fstring", start)
             if word.startswith("__"):
                 raise _forbid("construct.dunder", start)
-            if keyword.iskeyword(word) and word.lower() not in KEYWORDS | {"true", "false"}:
-                raise _forbid("construct.keyword", start, word=word)
             tokens.append(Token("name", word, start))
         elif text.startswith("**", i):
             raise _forbid("construct.power", i)
@@ -211,7 +201,7 @@ class Name:
 @dataclass(frozen=True)
 class Const:
     value: str
-    kind: TypingLiteral["number", "string", "bool"]
+    kind: TypingLiteral["number", "string"]
     pos: int
 
 

@@ -41,6 +41,7 @@ def rules_json(loaded: Rulebook, lang: Lang) -> str:
             },
             ensure_ascii=False,
             indent=2,
+            allow_nan=False,
         )
     )
 

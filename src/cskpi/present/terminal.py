@@ -205,7 +205,9 @@ def scorecard_dict(card: Scorecard, lang: Lang) -> dict[str, Any]:
 
 def render_json(card: Scorecard, lang: Lang) -> str:
     """The documented JSON; values exact, with no raw terminal control inside (safe.json_safe)."""
-    return safe.json_safe(json.dumps(scorecard_dict(card, lang), ensure_ascii=False, indent=2))
+    return safe.json_safe(
+        json.dumps(scorecard_dict(card, lang), ensure_ascii=False, indent=2, allow_nan=False)
+    )
 
 
 CSV_FIELDS = (
@@ -413,6 +415,7 @@ def render_history_json(trend: Trend, waivers: list[dict[str, str]] | None = Non
             {"results": history_dicts(trend), "waivers": waivers or []},
             ensure_ascii=False,
             indent=2,
+            allow_nan=False,
         )
     )
 

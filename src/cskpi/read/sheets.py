@@ -22,8 +22,8 @@ from cskpi.evaluate.datasets import ROW, SOURCE, ColumnMatch
 from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import UNCACHED
 from cskpi.read.records import example_column, example_rows, examples_note, repeated_records
-from cskpi.read.sources import RawSheet
-from cskpi.read.values import CONVERTERS, cell_text
+from cskpi.read.sources import NOT_UTF8, RawSheet
+from cskpi.read.values import cell_text, convert
 from cskpi.rulebook.compiled import Dataset, Rulebook
 
 HEADER_SEARCH_ROWS = 30
@@ -234,10 +234,8 @@ def read_sheet(
         if spec.missing:  # "?" or "N/A" in this export means blank
             absent = pc.is_in(pc.utf8_trim_whitespace(source), value_set=pa.array(spec.missing))
             source = pc.if_else(absent, pa.scalar(None, pa.string()), source)
-        if col_spec.formats and col_spec.type in ("date", "deadline"):
-            values, bad = CONVERTERS[col_spec.type](source, col_spec.formats)
-        else:
-            values, bad = CONVERTERS[col_spec.type](source)
+        converted = convert(source, col_spec.spelling)
+        values, bad = converted.values, converted.bad
         frame[fid] = values.array
         if fid not in checked:
             continue
@@ -259,8 +257,11 @@ def read_sheet(
                 if error is None
                 else "input.formula_uncached"
                 if error == UNCACHED
+                else "input.not_utf8"
+                if error == NOT_UTF8
                 else "input.cell_error"
             )
+            reason = converted.why(i) if error is None else None
             bad_cells.listed.append(
                 Problem(
                     key,
@@ -272,6 +273,7 @@ def read_sheet(
                         "header": col_spec.header,
                         "kind": Problem(f"kind.{kind}"),
                         "value": value if error is None else error,
+                        "why": Problem("why.because", {"why": reason}) if reason else "",
                     },
                 )
             )

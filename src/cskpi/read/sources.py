@@ -4,10 +4,12 @@ One shape for every format, so header detection and typing are written once:
 - Excel workbooks (.xlsx .xlsm .xlsb .xls .ods) through fastexcel (Rust calamine, Arrow
   output): the fastest reader measured here, and only the columns asked for are converted
   to pandas;
-- CSV (UTF-8, UTF-8 with BOM, GBK/GB18030; delimiter sniffed) and Parquet: one table each.
+- CSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM as Excel's "Unicode text", GBK/GB18030;
+  delimiter sniffed) and Parquet: one table each.
 
 Cells arrive as strings (Excel dates as ``2026-10-05 14:30:00``, numbers as ``5`` or
-``4.5``), or NA when blank; :mod:`cskpi.values` types them.
+``4.5``, a Parquet time with a zone as ``2020-06-30 17:00:00Z``), or NA when blank;
+:mod:`cskpi.read.values` types them, in the rulebook's time zone.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from typing import Protocol
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cskpi.errors import InputError
 from cskpi.read.archive import UNCACHED, uncached_formulas
 
+NOT_UTF8 = "not-utf8"  # marker for a Parquet byte string that is not UTF-8 text
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".parquet"}
 SUFFIXES = EXCEL_SUFFIXES | TABLE_SUFFIXES
@@ -190,10 +194,17 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 def decode(path: Path, raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK, as Chinese Excel saves).
+    """UTF-16 with its BOM (Excel's "Unicode text"), UTF-8 (with or without BOM), else
+    GB18030 (a superset of GBK, as Chinese Excel saves).
 
-    Bytes that are neither are an error naming the line, never replaced silently.
+    Bytes that are none of these are an error naming the line, never replaced silently.
     """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].decode("utf-16", errors="replace").count("\n") + 1
+            raise InputError("input.undecodable", file=str(path), line=line) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as first:
@@ -211,7 +222,8 @@ class TableSource:
 
     def __init__(self, path: Path, *, parquet: bool = False) -> None:
         self.path = path
-        self._frame = _read_parquet(path) if parquet else _read_csv(path)
+        self._errors: dict[tuple[int, int], str] = {}
+        self._frame = _read_parquet(path, self._errors) if parquet else _read_csv(path)
 
     def sheet_names(self) -> list[str]:
         return [self.path.name]
@@ -219,7 +231,11 @@ class TableSource:
     def sheet(self, name: str) -> RawSheet:
         frame = self._frame
         return RawSheet(
-            name=name, rows=len(frame), _frame=frame, columns={i: i for i in range(frame.shape[1])}
+            name=name,
+            rows=len(frame),
+            _frame=frame,
+            columns={i: i for i in range(frame.shape[1])},
+            errors=dict(self._errors),
         )
 
     def close(self) -> None:
@@ -248,25 +264,61 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame.mask(frame.apply(lambda c: c.str.strip() == ""), pd.NA) if width else frame
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _read_parquet(path: Path, errors: dict[tuple[int, int], str]) -> pd.DataFrame:
+    """A Parquet file as text cells; byte strings that are not UTF-8 become ``errors``."""
     import pyarrow.parquet as pq
 
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         raise InputError("input.corrupt", file=str(path), reason=str(exc)) from None
-    frame = table.to_pandas()
-    header = pd.DataFrame([list(map(str, frame.columns))], dtype="string")
-    body = pd.DataFrame({i: _as_text(frame[c]) for i, c in enumerate(frame.columns)})
-    body.columns = range(frame.shape[1])
-    header.columns = range(frame.shape[1])
+    columns: dict[int, pd.Series] = {}
+    for i in range(table.num_columns):
+        column = table.column(i).combine_chunks()
+        if pa.types.is_timestamp(column.type):
+            columns[i] = _timestamps(column)
+        elif pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
+            columns[i] = _decoded(column, i, errors)
+        else:
+            columns[i] = _as_text(column.to_pandas())
+    header = pd.DataFrame([list(map(str, table.column_names))], dtype="string")
+    body = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+    body.columns = range(table.num_columns)
+    header.columns = range(table.num_columns)
     return pd.concat([header, body], ignore_index=True)
+
+
+def _timestamps(column: pa.Array) -> pd.Series:
+    """Times as ISO text to the microsecond; one with a zone as its UTC instant (``...Z``),
+    which the reader converts to the rulebook's zone like any aware text."""
+    zone = column.type.tz
+    micro = column.cast(pa.timestamp("us", tz=zone), safe=False).cast(pa.timestamp("us"))
+    text = pc.strftime(micro, format="%Y-%m-%d %H:%M:%S")  # %S carries .ffffff
+    if zone is not None:
+        text = pc.binary_join_element_wise(text, "Z", "")
+    return pd.Series(text, dtype=pd.ArrowDtype(pa.string())).astype("string")
+
+
+def _decoded(column: pa.Array, index: int, errors: dict[tuple[int, int], str]) -> pd.Series:
+    """Byte strings as text; one that is not UTF-8 is an error at its cell, never guessed."""
+    try:
+        return pd.Series(column.cast(pa.string()), dtype=pd.ArrowDtype(pa.string())).astype(
+            "string"
+        )
+    except pa.ArrowInvalid:
+        pass
+    out: list[str | None] = []
+    for row, value in enumerate(column.to_pylist()):  # only a column that has such bytes
+        try:
+            out.append(None if value is None else value.decode("utf-8"))
+        except UnicodeDecodeError:
+            errors[(row + 1, index)] = NOT_UTF8  # row 0 is the header
+            out.append(None)
+    return pd.Series(out, dtype="string")
 
 
 def _as_text(series: pd.Series) -> pd.Series:
     """Typed Parquet columns as the same text an Excel cell would give."""
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return series.dt.strftime("%Y-%m-%d %H:%M:%S").astype("string")
     if pd.api.types.is_float_dtype(series):
         whole = series.dropna().map(float.is_integer).all()
         if whole:

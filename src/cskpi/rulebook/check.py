@@ -17,6 +17,7 @@ from cskpi.rulebook.models import (
     Calendar,
     ColumnSpec,
     DatasetSpec,
+    DateRange,
     Grade,
     Names,
     RulebookInfo,
@@ -28,6 +29,7 @@ from cskpi.rulebook.yamlfile import LineMap
 _MODEL_AT: list[tuple[tuple[str, ...], type[BaseModel]]] = [
     (("rulebook",), RulebookInfo),
     (("rulebook", "part"), Names),
+    (("rulebook", "date_range"), DateRange),
     (("appraisal",), Appraisal),
     (("appraisal", "grades", "*"), Grade),
     (("calendar",), Calendar),
@@ -87,6 +89,8 @@ def pydantic_problems(exc: ValidationError, file: str, lines: LineMap, data: Any
             )
         elif err["type"] in ("float_type", "float_parsing"):
             detail = Problem("rules.not_a_number", {"value": repr(err["input"])})
+        elif err["type"] == "finite_number":
+            detail = Problem("rules.not_finite", {"value": repr(err["input"])})
         problems.append(
             Problem(
                 "rules.invalid",

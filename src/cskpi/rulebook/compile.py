@@ -2,24 +2,36 @@
 
 Checks what pydantic cannot see and reports every problem at once, with file and line:
 datasets and columns that do not exist, metrics missing their column or condition,
-expressions that do not type-check, derived columns and event-log settings that point
-nowhere. What passes is resolved once (names to field ids, expressions to checked trees,
-derive rules parsed) into values nothing can change afterwards.
+expressions that do not type-check, date formats with unknown directives, spelling settings
+on columns they do not fit, an unknown time zone, derived columns and event-log settings
+that point nowhere. What passes is resolved once (names to field ids, expressions to typed
+trees with their literals read, each column's spelling) into values nothing can change.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import zoneinfo
 from pathlib import Path
 from types import MappingProxyType
 
 from cskpi.errors import Problem
+from cskpi.language.spelling import Spelling, Unreadable, fold, format_pattern
 from cskpi.language.syntax import ExpressionError, Name, normalize_name
-from cskpi.language.typecheck import ColumnRef, Expression, Schema, compile_expression
+from cskpi.language.tree import Predicate
+from cskpi.language.typecheck import ColumnRef, Schema, bind
 from cskpi.rulebook.compiled import Column, Dataset, Rulebook, Standard
 from cskpi.rulebook.derive import DeadlineRule, parse_rule
 from cskpi.rulebook.metrics import METRICS
-from cskpi.rulebook.models import EXPRESSION_TYPE, DatasetSpec, RulebookSpec, StandardSpec
+from cskpi.rulebook.models import (
+    EXPRESSION_TYPE,
+    ColumnSpec,
+    DatasetSpec,
+    RulebookInfo,
+    RulebookSpec,
+    StandardSpec,
+)
 from cskpi.rulebook.yamlfile import LineMap
 
 
@@ -30,14 +42,14 @@ class _Problems:
         self.file, self.lines = file, lines
         self.found: list[Problem] = []
 
-    def invalid(self, loc: tuple[str, ...], detail: Problem | str) -> None:
+    def invalid(self, loc: tuple[str | int, ...], detail: Problem | str) -> None:
         self.found.append(
             Problem(
                 "rules.invalid",
                 {
                     "file": self.file,
                     "line": self.lines.line(loc),
-                    "path": ".".join(loc),
+                    "path": ".".join(map(str, loc)),
                     "detail": detail,
                 },
             )
@@ -58,7 +70,77 @@ class _Problems:
         )
 
 
-def _dataset(dataset_id: str, spec: DatasetSpec, problems: _Problems) -> Dataset:
+# which column types each spelling setting fits
+_SETTING_TYPES = {
+    "formats": ("date", "deadline"),
+    "decimal": ("number", "rating"),
+    "true_values": ("yesno", "rating"),
+    "false_values": ("yesno", "rating"),
+    "rating_words": ("rating",),
+}
+
+
+def _base_spelling(info: RulebookInfo, problems: _Problems) -> Spelling:
+    """The rulebook-wide part of every column's spelling: time zone and plausible dates."""
+    zone = None
+    if info.timezone is not None:
+        try:
+            zone = zoneinfo.ZoneInfo(info.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            problems.invalid(
+                ("rulebook", "timezone"), Problem("rules.bad_timezone", {"value": info.timezone})
+            )
+    earliest, latest = info.date_range.earliest, info.date_range.latest
+    if earliest > latest:
+        problems.invalid(
+            ("rulebook", "date_range"),
+            Problem("rules.date_range_order", {"earliest": earliest, "latest": latest}),
+        )
+    return Spelling("date", zone=zone, zone_name=info.timezone, earliest=earliest, latest=latest)
+
+
+def _spelling(
+    where: tuple[str | int, ...], col: ColumnSpec, base: Spelling, problems: _Problems
+) -> Spelling:
+    """A column's spelling: its type and settings on top of the rulebook's zone and range."""
+    for setting, types in _SETTING_TYPES.items():
+        value = getattr(col, setting)
+        if value and value != "." and col.type not in types:
+            problems.invalid(
+                (*where, setting),
+                Problem(
+                    "rules.setting_for_type",
+                    {"setting": setting, "types": ", ".join(types), "kind": col.type},
+                ),
+            )
+    formats: list[str] = []  # the valid ones: a bad one is reported, not also tried
+    for i, fmt in enumerate(col.formats):
+        try:
+            format_pattern(fmt)
+            formats.append(fmt)
+        except Unreadable as exc:
+            problems.invalid(
+                (*where, "formats", i),
+                Problem("rules.bad_format", {"format": fmt, "why": exc.why or ""}),
+            )
+    spelling = dataclasses.replace(
+        base,
+        kind=col.type,
+        formats=tuple(formats),
+        decimal=col.decimal,
+        true_values=tuple(col.true_values),
+        false_values=tuple(col.false_values),
+        rating_words=tuple(col.rating_words.items()),
+    )
+    twice = {fold(w) for w in col.true_values} & {fold(w) for w in col.false_values}
+    if col.type == "rating":
+        twice |= {fold(w) for w in col.rating_words} & set(spelling.yes_no)
+    for word in sorted(twice):
+        problems.invalid(where, Problem("rules.word_twice", {"word": word}))
+    return spelling
+
+
+def _dataset(dataset_id: str, spec: DatasetSpec, base: Spelling, problems: _Problems) -> Dataset:
     columns: dict[str, Column] = {}
     for fid, col in spec.columns.items():
         rule: DeadlineRule | None = None
@@ -77,9 +159,9 @@ def _dataset(dataset_id: str, spec: DatasetSpec, problems: _Problems) -> Dataset
             header=col.header,
             aliases=tuple(col.aliases),
             type=col.type,
+            spelling=_spelling(("datasets", dataset_id, "columns", fid), col, base, problems),
             personal=col.personal,
             derive=rule,
-            formats=tuple(col.formats),
         )
     if spec.keep_last is not None:
         for part in ("key", "by"):
@@ -114,8 +196,12 @@ def _dataset(dataset_id: str, spec: DatasetSpec, problems: _Problems) -> Dataset
     schema = Schema(
         dataset_id,
         MappingProxyType(
-            {key: ColumnRef(fid, EXPRESSION_TYPE[columns[fid].type]) for key, fid in lookup.items()}
+            {
+                key: ColumnRef(fid, EXPRESSION_TYPE[columns[fid].type], columns[fid].spelling)
+                for key, fid in lookup.items()
+            }
         ),
+        moments=base,
     )
     return Dataset(
         id=dataset_id,
@@ -188,13 +274,13 @@ def _standard(
     for extra in ("condition", "column"):
         if metric is not None and extra != needs and getattr(std, extra) is not None:
             report(extra, Problem("rules.metric_forbids", {"metric": std.metric, "field": extra}))
-    expressions: dict[str, Expression] = {}
+    expressions: dict[str, Predicate] = {}
     for key in ("filter", "condition"):
         text = getattr(std, key)
         if text is None:
             continue
         try:
-            expressions[key] = compile_expression(text, dataset.schema)
+            expressions[key] = bind(text, dataset.schema)
         except ExpressionError as exc:
             report(key, exc.problem)
             continue
@@ -228,7 +314,8 @@ def compile_rulebook(
 ) -> Rulebook | list[Problem]:
     """The compiled rulebook, or every problem found (each with file and line)."""
     problems = _Problems(str(path), lines)
-    datasets = {did: _dataset(did, ds, problems) for did, ds in spec.datasets.items()}
+    base = _base_spelling(spec.rulebook, problems)
+    datasets = {did: _dataset(did, ds, base, problems) for did, ds in spec.datasets.items()}
     standards: list[Standard] = []
     seen: set[str] = set()
     for index, std in enumerate(spec.standards):
@@ -266,4 +353,5 @@ def compile_rulebook(
         calendar=spec.calendar,
         path=path,
         sha256=sha256,
+        moments=base,
     )

@@ -1,8 +1,11 @@
 """The compiled rulebook: a frozen value, the only form of a rulebook the program evaluates.
 
 Built once by :func:`cskpi.rulebook.compile.compile_rulebook` from a validated file: names
-resolved to field ids, expressions bound and type-checked, derive rules parsed. Nothing can
-change it afterwards, and nothing else builds one, so a half-checked rulebook cannot exist.
+resolved to field ids, expressions bound to typed trees with their literals already read
+(:mod:`cskpi.language.tree`), each column's spelling settled, derive rules parsed. Nothing
+can change it afterwards, and :class:`Rulebook` checks on construction that every standard
+points at columns that exist and holds compiled predicates, so a half-checked rulebook
+cannot exist.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from cskpi.language.typecheck import Expression, Schema
+from cskpi.language.spelling import Spelling
+from cskpi.language.tree import Predicate
+from cskpi.language.typecheck import Schema
 from cskpi.rulebook.derive import DeadlineRule
 from cskpi.rulebook.models import Appraisal, Calendar, ColumnType, Comparison, KeepLast, Names
 
@@ -22,15 +27,15 @@ Level = Literal["required", "excellent"]
 
 @dataclass(frozen=True)
 class Column:
-    """One field of a dataset: canonical header, accepted aliases, value type."""
+    """One field of a dataset: canonical header, accepted aliases, value type, spelling."""
 
     id: str
     header: str
     aliases: tuple[str, ...]
     type: ColumnType
+    spelling: Spelling  # how its cells (and literals compared with it) are read
     personal: bool = False
     derive: DeadlineRule | None = None  # filled in when the sheet has no value
-    formats: tuple[str, ...] = ()  # date formats to try first
 
 
 @dataclass(frozen=True)
@@ -69,8 +74,8 @@ class Standard:
     source: str | None = None
     date_field: str | None = None  # None: a snapshot, every row counts
     column_field: str | None = None  # for mean, sum, count_distinct, ...
-    filter: Expression | None = None
-    condition: Expression | None = None
+    filter: Predicate | None = None
+    condition: Predicate | None = None
     warn_target: float | None = None
     level: Level = "required"
     weight: float = 1.0
@@ -90,12 +95,15 @@ class Rulebook:
     calendar: Calendar
     path: Path
     sha256: str
+    moments: Spelling  # how --as-of and other dates given to a run are read (the zone)
     version: str | None = None
     source: str | None = None
     part: Names | None = None  # the part of the source document, in both languages
     _by_id: Mapping[str, Standard] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        for std in self.standards:
+            _check_standard(std, self.datasets)
         object.__setattr__(self, "_by_id", {s.id: s for s in self.standards})
 
     def standard(self, standard_id: str) -> Standard:
@@ -118,3 +126,23 @@ class Rulebook:
         """Required fields the sheet itself must have: derived ones may be missing."""
         columns = self.datasets[dataset_id].columns
         return {f for f in self.required_fields(dataset_id) if columns[f].derive is None}
+
+
+def _check_standard(std: Standard, datasets: Mapping[str, Dataset]) -> None:
+    """A standard must point at its dataset's columns through compiled predicates."""
+    dataset = datasets.get(std.dataset)
+    if dataset is None:
+        raise ValueError(f"standard {std.id}: no dataset {std.dataset}")
+    for predicate in (std.filter, std.condition):
+        if predicate is not None and not isinstance(predicate, Predicate):
+            raise TypeError(f"standard {std.id}: {predicate!r} is not a compiled predicate")
+    if (std.metric == "share") != (std.condition is not None):
+        raise ValueError(f"standard {std.id}: a share needs a condition, nothing else takes one")
+    named = {f for f in (std.date_field, std.column_field) if f is not None}
+    for predicate in (std.filter, std.condition):
+        named |= predicate.fields if predicate is not None else set()
+    if not named <= std.fields:
+        raise ValueError(f"standard {std.id}: fields {sorted(named - std.fields)} not listed")
+    unknown = std.fields - dataset.columns.keys()
+    if unknown:
+        raise ValueError(f"standard {std.id}: no columns {sorted(unknown)} in {std.dataset}")

@@ -16,7 +16,10 @@ from cskpi.language.syntax import ValueType
 
 ColumnType = Literal["date", "deadline", "rating", "yesno", "text", "number"]
 Comparison = Literal["<=", "<", ">=", ">", "=="]
-StrictNumber = Annotated[float, Field(strict=True)]
+# .nan and .inf are refused where the file is read: a target of NaN passes no comparison and
+# JSON cannot hold it
+StrictNumber = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+Score = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=1, le=5)]
 
 EXPRESSION_TYPE: dict[ColumnType, ValueType] = {
     "date": "date",
@@ -54,8 +57,15 @@ class ColumnSpec(_Model):
     # cell is blank (China's official calendar with its make-up working days)
     derive: str | None = None
     # date formats to try first (strptime codes), for exports that write 7/29/2013 or
-    # 29-02-2016 01:16; the usual formats follow
+    # 29-02-2016 01:16; the usual spellings follow (checked when the rulebook is read)
     formats: list[str] = []
+    # numbers: the decimal mark, "." (1,234.5) or "," (1.234,5 as Europe writes it)
+    decimal: Literal[".", ","] = "."
+    # yes/no and rating columns: more words for yes and for no (pandas' names)
+    true_values: list[str] = []
+    false_values: list[str] = []
+    # rating columns: words and their scores on the 1-5 scale ({很满意: 5, 比较满意: 4})
+    rating_words: dict[str, Score] = {}
 
 
 class KeepLast(_Model):
@@ -110,6 +120,13 @@ class StandardSpec(_Model):
     min_answers: int | None = Field(default=None, ge=1)
 
 
+class DateRange(_Model):
+    """Dates a cell may plausibly hold; anything outside is a bad value, not a data point."""
+
+    earliest: dt.date = dt.date(2000, 1, 1)
+    latest: dt.date = dt.date(2100, 12, 31)
+
+
 class RulebookInfo(_Model):
     id: str
     name: Names
@@ -118,6 +135,10 @@ class RulebookInfo(_Model):
     # which part of the source document it encodes (第三篇 ...): `rules list --all` shows it,
     # so a user finds the rulebook for their role
     part: Names | None = None
+    # the IANA zone every time is read in (aware times are converted to it); default: the
+    # machine's zone
+    timezone: str | None = None
+    date_range: DateRange = DateRange()
 
 
 class Grade(_Model):

@@ -40,7 +40,7 @@ def log_line(
     if notices:  # notifications that could not be sent, warnings the run printed
         fields["notices"] = list(notices)
     # a name or message quoting data holds no raw terminal control (`tail -f` is safe)
-    return json_safe(json.dumps(fields, ensure_ascii=False))
+    return json_safe(json.dumps(fields, ensure_ascii=False, allow_nan=False))
 
 
 def append_log(path: Path, line: str) -> None:
