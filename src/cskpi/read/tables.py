@@ -7,8 +7,8 @@ row numbers of its own, so a row is named by its position in the read order (the
 key's order when there is one).
 
 Typed columns keep their value: a native timestamp becomes the text an Excel date cell gives
-(``2026-10-05 14:30:00``; fractional seconds kept), a time-zone-aware one is first converted
-to local time, a whole number ``5`` not ``5.0``, a boolean ``true``/``false``; the converters
+(``2026-10-05 14:30:00``; fractional seconds kept), a time-zone-aware one keeps its offset
+(``+0800``: the reader converts it to the rulebook's zone, as for files), a whole number ``5`` not ``5.0``, a boolean ``true``/``false``; the converters
 of :mod:`cskpi.read.values` then apply one set of rules to every source (README
 "Database inputs").
 """
@@ -258,10 +258,9 @@ def cell_value_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone().replace(tzinfo=None)  # local time, as files are read
         text = value.strftime("%Y-%m-%d %H:%M:%S")
-        return text + f".{value.microsecond:06d}" if value.microsecond else text
+        text += f".{value.microsecond:06d}" if value.microsecond else ""
+        return text + value.strftime("%z")  # an offset, converted to the rulebook's zone
     if isinstance(value, dt.date):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, float):
