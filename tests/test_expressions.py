@@ -223,3 +223,74 @@ def test_syntax_errors_point_at_the_position(text, message):
 def test_fields_lists_the_columns_read():
     expr = compile_expression("解决日期 > promised_by and promised_by < as_of", SCHEMA)
     assert expr.fields == {"resolved_at", "promised_by"}
+
+
+def test_text_is_compared_cleaned_on_both_sides():
+    """NFKC and trimming apply to the cell as to the literal: Ａ组 is A组, in == and contains."""
+    schema = Schema("d", {"team": ColumnRef("team", "text"), "note": ColumnRef("note", "text")})
+    frame = pd.DataFrame(
+        {
+            "team": pd.array(["A组", "Ａ组 ", "B组", None], dtype="string"),
+            "note": pd.array(["退款（未到账）", "退款(未到账)", "其他", None], dtype="string"),
+        }
+    )
+
+    def on(text: str) -> list[object]:
+        got = evaluate(compile_expression(text, schema), frame, CONTEXT)
+        return [None if pd.isna(v) else bool(v) for v in got]
+
+    assert on("team == 'Ａ组'") == [True, True, False, None]
+    assert on("team in (' A组', 'C组')") == [True, True, False, None]
+    assert on("note contains '(未到账)'") == [True, True, False, None]
+    assert on("note contains '（未到账）'") == [True, True, False, None]
+
+
+def test_literals_are_read_by_the_cells_vocabulary():
+    """One vocabulary: what a yes/no cell accepts, a literal accepts; numbers and dates too."""
+    from cskpi.language import tree as t
+    from cskpi.language.spelling import Spelling
+
+    yes_no = Spelling("yesno", true_values=("达标",))
+    schema = Schema(
+        "d",
+        {
+            "ok": ColumnRef("ok", "bool", yes_no),
+            "amount": ColumnRef("amount", "number"),
+            "due": ColumnRef("due", "date", Spelling("deadline")),
+            "speed": ColumnRef("speed", "bool", Spelling("rating")),
+        },
+    )
+    value = lambda text: compile_expression(text, schema).tree.right.value  # noqa: E731
+    assert [value(f"ok == {w}") for w in ("对", "'是的'", "达标", "'1.0'", "有", "off")] == [
+        True,
+        True,
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert value("amount >= '1,234'") == 1234.0
+    assert value("amount >= '95%'") == 0.95
+    assert value("amount >= ５") == 5.0
+    # a deadline literal reads like a deadline cell: a date alone is the end of that day
+    assert (
+        value("due == '2026-10-05'")
+        == t.Value(pd.Timestamp("2026-10-05 23:59:59.999999").to_pydatetime(), "date").value
+    )
+    assert value("speed == 是") is True
+    with pytest.raises(ExpressionError) as info:
+        compile_expression("speed == '满意'", schema)
+    note = info.value.problem
+    assert message(note.key, "en", **note.params) == (
+        "'满意' is not a yes/no value: a rating column reads as satisfied or not; compare it "
+        "with yes/no, or use it alone"
+    )
+
+
+def test_comparisons_of_literals_alone_are_folded_when_compiled():
+    from cskpi.language import tree as t
+
+    assert compile_expression("'Ａ' == 'A'", SCHEMA).tree == t.Constant(True)
+    assert compile_expression("1 > 2 or satisfied", SCHEMA).tree == t.Or(
+        (t.Constant(False), t.Truth(t.Field("satisfied", "bool")))
+    )
