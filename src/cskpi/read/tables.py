@@ -8,9 +8,9 @@ key's order when there is one).
 
 Typed columns keep their value: a native timestamp becomes the text an Excel date cell gives
 (``2026-10-05 14:30:00``; fractional seconds kept), a time-zone-aware one keeps its offset
-(``+0800``: the reader converts it to the rulebook's zone, as for files), a whole number ``5`` not ``5.0``, a boolean ``true``/``false``; the converters
-of :mod:`cskpi.read.values` then apply one set of rules to every source (README
-"Database inputs").
+(``+0800``: the reader converts it to the rulebook's zone, as for files), a whole number
+``5`` not ``5.0``, a boolean ``true``/``false``; the converters of :mod:`cskpi.read.values`
+then apply one set of rules to every source (README "Database inputs").
 """
 
 from __future__ import annotations
