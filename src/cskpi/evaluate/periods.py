@@ -15,7 +15,8 @@ from typing import Literal
 import pandas as pd
 
 from cskpi.errors import UsageError
-from cskpi.language.spelling import Spelling, Unreadable, read_moment
+from cskpi.language.patterns import Unreadable
+from cskpi.language.spelling import Spelling, read_moment
 
 Granularity = Literal["month", "quarter", "year"]
 _RANK = {"month": 1, "quarter": 2, "year": 3}

@@ -16,17 +16,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cskpi.language import tree as t
+from cskpi.language.patterns import Unreadable, why
 from cskpi.language.spelling import (
     YES_NO,
     Spelling,
-    Unreadable,
     checked_number,
     clean,
     fold,
     read_date,
     read_number,
     read_yes_no,
-    why,
 )
 from cskpi.language.syntax import (
     SPECIAL_NAMES,

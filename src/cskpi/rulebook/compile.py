@@ -17,7 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from cskpi.errors import Problem
-from cskpi.language.spelling import Spelling, Unreadable, fold, format_pattern
+from cskpi.language.patterns import Unreadable, format_pattern
+from cskpi.language.spelling import Spelling, fold
 from cskpi.language.syntax import ExpressionError, Name, normalize_name
 from cskpi.language.tree import Predicate
 from cskpi.language.typecheck import ColumnRef, Schema, bind

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cskpi.language.syntax import ValueType
+from cskpi.language.tree import ValueType
 
 ColumnType = Literal["date", "deadline", "rating", "yesno", "text", "number"]
 Comparison = Literal["<=", "<", ">=", ">", "=="]

@@ -9,9 +9,10 @@ read exactly as :mod:`cskpi.read.values` reads them are typed in SQL:
 - dates: native timestamps and dates; in SQLite (which stores dates as text) ISO text
   ``2026-10-05``, ``2026-10-05 14:30``, ``2026-10-05 14:30:00``, ``2026-10-05T14:30:00`` that
   is a real date; a deadline at 00:00 is the end of that day;
-- ratings and yes/no: native booleans, numbers (1-5; 1/0), and the words of the same
-  vocabulary (是/否, 满意, ...), compared lower-cased;
-- numbers: native numbers.
+- ratings and yes/no: native booleans, numbers (1-5; 1/0), and the words of the column's
+  vocabulary (是/否, 满意, its true_values and rating_words...), compared lower-cased;
+- numbers: native numbers within ±10^15 (not NaN or infinite);
+- every date within the rulebook's ``date_range``.
 
 Anything else (``2026/10/05``, ``2026年10月5日``, ``1,234``, a zoned timestamp, a custom
 ``formats:``) gives NULL where a value was: the probe (:func:`probe`) counts those cells, and
@@ -21,20 +22,18 @@ parse is parsed by the one set of rules in Python and a bad cell is still named 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from cskpi.read.values import RATING_WORDS, YESNO_WORDS
+from cskpi.language.patterns import LARGEST, WHITESPACE
+from cskpi.language.spelling import SATISFIED_FROM, SCALE, Spelling
 from cskpi.rulebook.compiled import Column, Dataset
 
-# What pyarrow's utf8_trim_whitespace trims (Unicode White_Space), so SQL trims the same
-WHITE_SPACE = (
-    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
+WHITE_SPACE = WHITESPACE  # what the file readers trim, so SQL trims the same
 ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 ISO_FORMS = (
     ISO_DATE,
@@ -212,30 +211,46 @@ class Typer:
     def field(self, name: str, column: Column) -> Typed | None:
         """The typed field, or None when the engine cannot type this column at all."""
         kind = column.type
-        if column.formats and kind in ("date", "deadline"):
+        if column.spelling.formats and kind in ("date", "deadline"):
             return None  # custom strptime formats: read in Python
-        value = {
-            "text": self._as_text,
-            "number": self._as_number,
-            "date": self._as_date,
-            "deadline": self._as_deadline,
-            "rating": self._as_rating,
-            "yesno": self._as_yesno,
-        }[kind](name)
+        if column.spelling.decimal != "." and kind in ("number", "rating"):
+            return None  # decimal commas: read in Python
+        if kind in ("rating", "yesno"):
+            value = self._boolean(name, column.spelling, scored=kind == "rating")
+        else:
+            value = {
+                "text": self._as_text,
+                "number": self._as_number,
+                "date": self._as_date,
+                "deadline": self._as_deadline,
+            }[kind](name)
         if value is None:
             return None
+        if kind in ("date", "deadline"):
+            value = self._plausible(value, column.spelling)
         return Typed(value, self.present(name))
+
+    def _plausible(self, value: Any, spelling: Spelling) -> Any:
+        """NULL outside the rulebook's date_range (the readers refuse such a cell)."""
+        low = dt.datetime.combine(spelling.earliest, dt.time())
+        high = dt.datetime.combine(spelling.latest + dt.timedelta(days=1), dt.time())
+        inside = sa.and_(
+            value >= sa.literal(date_param(self.dialect, low)),
+            value < sa.literal(date_param(self.dialect, high)),
+        )
+        return sa.case((inside, value), else_=sa.null())
 
     def _as_text(self, name: str) -> Any:
         return self._text(name)
 
     def _as_number(self, name: str) -> Any:
         col, kind = self.cells.raw(name), self.kinds.get(name)
+        plausible = sa.func.abs(col) <= LARGEST  # false for NaN and infinities too
         if self.dialect == "sqlite":
             numeric = self.cells.storage(name).in_(["integer", "real"])
-            return sa.case((numeric, sa.cast(col, sa.Float)), else_=sa.null())
+            return sa.case((sa.and_(numeric, plausible), sa.cast(col, sa.Float)), else_=sa.null())
         if kind in ("integer", "float", "decimal"):
-            return sa.cast(col, sa.Float)
+            return sa.case((plausible, sa.cast(col, sa.Float)), else_=sa.null())
         return None
 
     def _as_date(self, name: str) -> Any:
@@ -280,19 +295,17 @@ class Typer:
         no = [w for w, v in words.items() if not v]
         return sa.case((folded.in_(yes), sa.true()), (folded.in_(no), sa.false()), else_=sa.null())
 
-    def _as_rating(self, name: str) -> Any:
-        words = {**{k: v for k, v in YESNO_WORDS.items() if k not in ("1", "0")}, **RATING_WORDS}
-        return self._boolean(name, words, scored=True)
-
-    def _as_yesno(self, name: str) -> Any:
-        return self._boolean(name, YESNO_WORDS, scored=False)
-
-    def _boolean(self, name: str, words: Mapping[str, bool], *, scored: bool) -> Any:
+    def _boolean(self, name: str, spelling: Spelling, *, scored: bool) -> Any:
+        """Yes/no, or a rating as satisfied or not, by the column's own vocabulary."""
         col, kind = self.cells.raw(name), self.kinds.get(name)
+        words = dict(spelling.yes_no)
+        if scored:  # words and whole scores written as text
+            words |= {w: s >= SATISFIED_FROM for w, s in spelling.scores.items()}
+            words |= {str(n): n >= SATISFIED_FROM for n in range(1, 6)}
 
         def from_number(x: Any) -> Any:
             if scored:  # 1-5: 4 and 5 are satisfied; 4.5 too
-                return sa.case((x.between(1, 5), x >= 4), else_=sa.null())
+                return sa.case((x.between(*SCALE), x >= SATISFIED_FROM), else_=sa.null())
             return sa.case((x == 1, sa.true()), (x == 0, sa.false()), else_=sa.null())
 
         if self.dialect == "sqlite":

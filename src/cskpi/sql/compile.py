@@ -1,10 +1,14 @@
-"""A checked filter or condition as a SQL boolean, with the interpreter's meaning.
+"""A compiled filter or condition (:mod:`cskpi.language.tree`) as a SQL boolean, with the
+interpreter's meaning.
 
 SQL's NULL logic is the language's three-valued logic: a comparison with a blank cell is
 unknown, ``and``/``or``/``not`` are Kleene's, and a row whose condition is unknown is neither
-counted (WHERE) nor in a share's denominator (``cond IS NOT NULL``). Literals are converted
-to the column's type first (as the interpreter does) and passed as bound parameters;
-``contains`` is a case-sensitive substring test (never LIKE, which SQLite folds).
+counted (WHERE) nor in a share's denominator (``cond IS NOT NULL``). The tree's literals are
+already values of their column's type; they are passed as bound parameters.
+
+Text is compared NFKC-normalised and trimmed on both sides (``team == 'Ａ组'`` finds ``A组``);
+no SQL engine here has NFKC, so a comparison of text (``==``, ``in``, ``contains``, ordering)
+is :class:`Unsupported` and its standard is evaluated in Python. ``is blank`` is not.
 """
 
 from __future__ import annotations
@@ -14,20 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from cskpi.language.syntax import (
-    SPECIAL_NAMES,
-    BoolOp,
-    Compare,
-    Const,
-    Contains,
-    InList,
-    IsBlank,
-    Name,
-    Node,
-    Not,
-    ValueType,
-)
-from cskpi.language.typecheck import Expression, Schema, coerce_const, type_of
+from cskpi.language import tree as t
 from cskpi.sql.columns import date_param
 
 
@@ -45,27 +36,32 @@ class Compiler:
         self.fields = fields
         self.context = context  # as_of, window_start, window_end
 
-    def condition(self, expr: Expression) -> Any:
-        return self.node(expr.tree, expr.schema)
+    def condition(self, predicate: t.Predicate) -> Any:
+        return self.node(predicate.tree)
 
-    def _operand(self, node: Node, schema: Schema, target: ValueType | None) -> Any:
-        if isinstance(node, Name):
-            ref = schema.resolve(node)
-            if ref.field in SPECIAL_NAMES:
-                return sa.literal(date_param(self.dialect, self.context[ref.field]))
-            if ref.field not in self.fields:
-                raise Unsupported(ref.field)
-            return self.fields[ref.field]
-        if isinstance(node, Const):
-            return self._literal(coerce_const(node, target or _own(node)), target)
-        return self.node(node, schema)
+    def _field(self, field: t.Field) -> Any:
+        if field.id not in self.fields:
+            raise Unsupported(field.id)
+        return self.fields[field.id]
 
-    def _literal(self, value: object, target: ValueType | None) -> Any:
-        if target == "date":
+    def _operand(self, node: t.Operand) -> Any:
+        match node:
+            case t.Field(type="text"):
+                raise Unsupported(f"{node.id} (text is compared NFKC-normalised)")
+            case t.Field():
+                return self._field(node)
+            case t.Moment(name=name):
+                return sa.literal(date_param(self.dialect, self.context[name]))
+            case t.Value(value=value, type=typ):
+                return self._literal(value, typ)
+        return self.node(node)
+
+    def _literal(self, value: object, typ: t.ValueType) -> Any:
+        if typ == "date":
             return sa.literal(date_param(self.dialect, value))
-        if target == "bool":
+        if typ == "bool":
             return sa.true() if value else sa.false()
-        if target == "number":
+        if typ == "number":
             return sa.literal(value, sa.Float)
         return sa.literal(value, sa.String)
 
@@ -73,43 +69,33 @@ class Compiler:
         """A yes/no value as a condition, keeping NULL unknown (never IS TRUE)."""
         return value == sa.true()
 
-    def node(self, node: Node, schema: Schema) -> Any:
+    def node(self, node: t.Condition) -> Any:
         match node:
-            case Name():
-                return self._truth(self._operand(node, schema, "bool"))
-            case Const():
-                return sa.true() if coerce_const(node, "bool") else sa.false()
-            case Compare(op=op, left=left, right=right):
-                side = type_of(left, schema) or type_of(right, schema) or "text"
-                a = self._operand(left, schema, side)
-                b = self._operand(right, schema, side)
-                if side == "text" and op in ("<", "<=", ">", ">=") and self.dialect == "postgresql":
-                    a, b = a.collate("C"), b.collate("C")  # code-point order, as Python
-                return _COMPARE[op](a, b)
-            case InList(operand=operand, values=values, negate=negate):
-                typ = type_of(operand, schema) or "text"
-                value = self._operand(operand, schema, typ)
-                wanted = [self._literal(coerce_const(v, typ), typ) for v in values]
-                hit = value.in_(wanted)
+            case t.Truth(field=field):
+                return self._truth(self._field(field))
+            case t.Constant(value=value):
+                return sa.true() if value else sa.false()
+            case t.Compare(op=op, left=left, right=right):
+                return _COMPARE[op](self._operand(left), self._operand(right))
+            case t.InSet(operand=operand, values=values, negate=negate):
+                wanted = [self._literal(v.value, v.type) for v in values]
+                hit = self._operand(operand).in_(wanted)
                 return sa.not_(hit) if negate else hit
-            case IsBlank(operand=operand, negate=negate):
-                value = self._operand(operand, schema, None)
+            case t.IsBlank(operand=operand, negate=negate):
+                if isinstance(operand, t.Field):
+                    value = self._field(operand)  # text too: IS NULL needs no NFKC
+                else:
+                    value = self._operand(operand)
                 return value.is_not(None) if negate else value.is_(None)
-            case Contains(operand=operand, needle=needle):
-                value = self._operand(operand, schema, "text")
-                text = sa.literal(str(needle.value), sa.String)
-                where = sa.func.strpos if self.dialect == "postgresql" else sa.func.instr
-                return where(value, text) > 0
-            case Not(item=item):
-                return sa.not_(self.node(item, schema))
-            case BoolOp(op=op, items=items):
-                parts = [self.node(i, schema) for i in items]
-                return sa.and_(*parts) if op == "and" else sa.or_(*parts)
+            case t.Contains(operand=column):
+                raise Unsupported(f"{column.id} (text is compared NFKC-normalised)")
+            case t.Not(item=item):
+                return sa.not_(self.node(item))
+            case t.And(items=items):
+                return sa.and_(*(self.node(i) for i in items))
+            case t.Or(items=items):
+                return sa.or_(*(self.node(i) for i in items))
         raise Unsupported(type(node).__name__)  # pragma: no cover
-
-
-def _own(node: Const) -> ValueType:
-    return "number" if node.kind == "number" else "text"
 
 
 _COMPARE = {
