@@ -383,7 +383,7 @@ def raw_tables(draw) -> dict[str, list[str | None]]:
 
 
 @settings(
-    max_examples=80,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -428,7 +428,7 @@ def fuzz_book() -> Rulebook:
     return load_rulebook(folder / "fuzz.yaml")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(expressions(), raw_tables())
 def test_any_expression_that_binds_evaluates_on_random_data(text, raw):
     """A bound predicate never fails on data, only on its text (then with its own error)."""
