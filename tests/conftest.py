@@ -109,7 +109,7 @@ def clock(monkeypatch) -> Callable[[str], None]:
     from cskpi.evaluate import periods
 
     def set_now(moment: str) -> None:
-        monkeypatch.setattr(periods, "now", lambda: pd.Timestamp(moment))
+        monkeypatch.setattr(periods, "now", lambda *_: pd.Timestamp(moment))
 
     set_now(str(NOW))
     return set_now

@@ -40,7 +40,7 @@ def shifted(path: Path, *, months: int = 0, years: int = 0) -> Path:
 @pytest.fixture
 def clock(monkeypatch):
     """Today is 15 February 2027, whatever the machine says (runs before and after 2027)."""
-    monkeypatch.setattr(periods, "now", lambda: pd.Timestamp(2027, 2, 15, 9, 0))
+    monkeypatch.setattr(periods, "now", lambda *_: pd.Timestamp(2027, 2, 15, 9, 0))
 
 
 def test_official_data_is_2004_to_2026_in_the_pinned_version():

@@ -46,7 +46,7 @@ def project(tmp_path) -> Path:
 def test_init_says_what_to_do_next(tmp_path, monkeypatch):
     from cskpi.evaluate import periods
 
-    monkeypatch.setattr(periods, "now", lambda: pd.Timestamp(2027, 3, 9, 10, 0))
+    monkeypatch.setattr(periods, "now", lambda *_: pd.Timestamp(2027, 3, 9, 10, 0))
     folder = tmp_path / "cs"
     out = invoke("init", folder, "--lang", "en").stdout
     assert f"created: {folder / 'cskpi.toml'}" in out

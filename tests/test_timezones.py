@@ -190,3 +190,14 @@ def test_without_a_rulebook_zone_aware_times_are_read_in_the_machines_zone(tmp_p
     ).stdout.splitlines()
     assert out[0] == "2020-06-30 20:00:00"  # daylight saving time: UTC-4
     assert out[1] == "[Timestamp('2020-06-30 20:00:00'), Timestamp('2019-12-31 19:00:00')]"
+
+
+def test_the_runs_clock_is_read_in_the_rulebooks_zone():
+    """'Now' (the default as-of, the future check) is the rulebook zone's wall clock."""
+    import pandas as pd
+
+    from cskpi.evaluate import periods
+
+    utc_now = pd.Timestamp.now(tz="UTC").tz_localize(None)
+    shanghai = periods.now(dt.timezone(dt.timedelta(hours=8)))
+    assert abs((shanghai - utc_now) - pd.Timedelta(hours=8)) < pd.Timedelta(minutes=1)

@@ -79,9 +79,12 @@ _PATTERNS: list[tuple[re.Pattern[str], Granularity]] = [
 ]
 
 
-def now() -> pd.Timestamp:
-    """The local time now: the one clock of a run (tests fix it here; the core is given it)."""
-    return pd.Timestamp.now()
+def now(zone: dt.tzinfo | None = None) -> pd.Timestamp:
+    """The time now on the wall clock of ``zone`` (the rulebook's; None: the machine's): the one
+    clock of a run (tests fix it here; the core is given it)."""
+    if zone is None:
+        return pd.Timestamp.now()
+    return pd.Timestamp.now(tz=zone).tz_localize(None)
 
 
 def today() -> dt.date:

@@ -69,7 +69,7 @@ class Inputs:
 def find_inputs(request: RunRequest) -> Inputs:
     """Check the period and expand the file arguments (only existence is checked: nothing is
     opened yet)."""
-    now = request.now if request.now is not None else periods.now()
+    now = request.now if request.now is not None else periods.now(request.rulebook.moments.zone)
     period = request.period
     if period is not None:  # refused before any file is read
         check_not_future(period, request.as_of, now)
@@ -97,7 +97,7 @@ def run_evaluation(
     customers or a grouping must not change with ``--show-personal``.
     """
     model = request.rulebook
-    now = request.now if request.now is not None else periods.now()
+    now = request.now if request.now is not None else periods.now(request.rulebook.moments.zone)
     group_fields = [resolve_group_field(model, request.group_by)] if request.group_by else []
     if group_fields and not request.show_personal and is_personal(model, group_fields[0]):
         # one result per customer would name every customer: only when asked for
