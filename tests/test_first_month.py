@@ -175,3 +175,72 @@ def test_the_minimum_coverage_is_a_rulebook_setting(tmp_path):
     rules.write_text(text.replace("min_coverage: 0.5", "min_coverage: 1.5"), encoding="utf-8")
     bad = invoke("rules", "check", rules, "--lang", "en")
     assert bad.exit_code == 2 and "min_coverage" in bad.stderr
+
+
+def test_history_in_time_order_with_gaps_natural_groups_and_a_scale_around_the_target(tmp_path):
+    from tests.conftest import COMPLAINT_HEADERS, SURVEY_HEADERS, D, complaint, make_old
+    from tests.months import INFO_HEADERS, rules_for
+
+    teams = ["一组", "二组", "三组", "十组"]
+    complaints = [COMPLAINT_HEADERS]
+    # limit 5 a month: June 6, July 7 (fail); no run for August; September 8 (fail)
+    for month, n in ((6, 6), (7, 7), (9, 8)):
+        complaints += [
+            complaint(f"C{month}-{i}", D(2026, month, 1 + i), team=teams[i % 4]) for i in range(n)
+        ]
+    survey = [SURVEY_HEADERS]
+    # 40 answers in June and in July, none in September (no data). Arrival: June all 5
+    # (100%), July one 1 (39/40 = 97.5%). Accuracy: four 1s each month (36/40 = 90% < 95%)
+    for month, slow in ((6, 0), (7, 1)):
+        for i in range(40):
+            arrival, accuracy = (1 if i < slow else 5), (1 if i < 4 else 5)
+            survey.append(
+                [f"S{month}-{i}", D(2026, month, 1 + i % 28), "一组", arrival, accuracy, 5, 5]
+            )
+    book = make_old(
+        write_workbook(
+            tmp_path / "y.xlsx",
+            {"投诉记录": complaints, "客户满意度": survey, "信息反馈": [INFO_HEADERS]},
+        )
+    )
+    rules = rules_for(tmp_path, "complaints", "survey", "info_feedback")
+    db = tmp_path / "h.sqlite3"
+    for period in ("2026-06", "2026-07", "2026-09"):
+        ran = invoke("evaluate", book, "-p", period, "--by", "team", "--history", db, "-r", rules)
+        assert ran.exit_code == 1, ran.output
+    shown = invoke("history", "--history", db, "-r", rules, "--lang", "en")
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    head = next(line for line in lines if "Standard" in line)
+    # a quarter after its last month; August, with no run, is a column of its own
+    columns = [c.strip() for c in head.split("┃")[2:-3]]
+    assert columns == ["2026-06", "2026Q2", "2026-07", "2026-08", "2026-09", "2026Q3"]
+
+    def row(name: str) -> list[str]:
+        line = next(line for line in lines if line.startswith(f"│ {name} "))
+        return [c.strip() for c in line.split("│")[2:-1]]
+
+    # 6, 7, (gap), 8 against 5, on a scale from 2 to 8 around the limit: ▆▇·█; the
+    # streak runs over the month with no run: 3
+    assert row("Customer complaints per month") == [
+        "6 ✗", "", "7 ✗", "·", "8 ✗", "", "▆▇·█", "3",
+    ]  # fmt: skip
+    # 100% -> 97.5% against 95%, on 90-100%: █ then ▆, not the floor
+    assert row("Satisfaction: prompt arrival")[-2] == "█▆··"
+    # failed, failed, no run, no data: the streak is still 2
+    assert row("Satisfaction: accurate answers") == [
+        "90.0% ✗", "", "90.0% ✗", "·", "– –", "", "▁▁··", "2",
+    ]  # fmt: skip
+    assert row("Complaints about reports and data per quarter")[:6] == [
+        "", "0 ✓", "", "", "", "0 ✓",
+    ]  # fmt: skip
+    assert lines[-1] == (
+        "· no result for that period (no run, no data or too few answers); a fail streak "
+        "carries on across it, it does not reset."
+    )
+    by_team = invoke("history", "--history", db, "-r", rules, "--by", "team", "-s",
+                     "complaints_per_month")  # fmt: skip
+    names = [line.split("│")[1].strip() for line in by_team.stdout.splitlines() if "│" in line]
+    assert names == [
+        f"月度客户投诉次数{team}" for team in ["", " · 一组", " · 二组", " · 三组", " · 十组"]
+    ]

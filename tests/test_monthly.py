@@ -116,7 +116,8 @@ def test_streak_counts_consecutive_failures(tmp_path):
     assert trend.periods == ("2026-07", "2026-08", "2026-09", "2026-10")
     (line,) = trend.lines
     assert line.streak == 0  # October passed
-    assert line.sparkline(trend.periods) == "▆▇█▁"
+    # 6, 7, 8, 1 on a scale centred on the limit 5, reaching the farthest (1): 1..9
+    assert line.sparkline(trend.periods) == "▅▆▇▁"
     invoke(
         "evaluate",
         path,

@@ -20,8 +20,8 @@ from rich.text import Text
 
 from cskpi.evaluate.datasets import ROW, ColumnMatch
 from cskpi.evaluate.scorecard import Result, Scorecard
+from cskpi.evaluate.trend import GAP, Trend
 from cskpi.evaluate.trend import Row as HistoryRow
-from cskpi.evaluate.trend import Trend
 from cskpi.i18n import Lang, label, message
 from cskpi.present import safe
 from cskpi.present.formatting import (
@@ -376,10 +376,11 @@ def render_history(
         cells: list[Text | str] = [safe.terminal(name)]
         for period in trend.periods:
             row = line.cells.get(period)
+            if row is None:  # no run that period: a visible gap (blank: not this kind)
+                cells.append(Text(GAP, style="dim") if line.covers(period) else "")
+                continue
             cells.append(
-                Text("")
-                if row is None
-                else Text(
+                Text(
                     f"{_trend_value(row)} {MARK[row.status]}{PARTIAL if row.partial else ''}",
                     style=STYLE[row.status],
                 )
@@ -388,6 +389,13 @@ def render_history(
         cells.append(Text(str(line.streak), style="bold red") if line.streak else "0")
         table.add_row(*cells)
     console.print(table)
+    gaps = any(
+        line.covers(period) and (period not in line.cells or line.cells[period].actual is None)
+        for line in trend.lines
+        for period in trend.periods
+    )
+    if gaps:
+        console.print(Text(message("history.gap", lang, mark=GAP)))
     if any(row.partial for line in trend.lines for row in line.cells.values()):
         console.print(Text(message("history.partial", lang, mark=PARTIAL)))
 
