@@ -244,3 +244,39 @@ def test_history_in_time_order_with_gaps_natural_groups_and_a_scale_around_the_t
     assert names == [
         f"月度客户投诉次数{team}" for team in ["", " · 一组", " · 二组", " · 三组", " · 十组"]
     ]
+
+
+def test_a_date_or_a_stray_number_in_the_group_column_is_a_warning(tmp_path):
+    import json
+
+    from tests.conftest import COMPLAINT_HEADERS, D, complaint, make_old
+    from tests.months import rules_for
+
+    rows = [
+        COMPLAINT_HEADERS,
+        complaint("C1", D(2026, 10, 3), agent="1001"),
+        complaint("C2", D(2026, 10, 4), team=D(2026, 11, 3), agent="1002"),  # row 3
+        complaint("C3", D(2026, 10, 5), team=5, agent="1003"),  # row 4
+        complaint("C4", D(2026, 10, 6), team=D(2026, 11, 3), agent="1001"),  # row 5
+    ]
+    book = make_old(write_workbook(tmp_path / "m.xlsx", {"投诉记录": rows}))
+    rules = rules_for(tmp_path, "complaints")
+    result = invoke("evaluate", book, "-r", rules, "--by", "team", "--lang", "en", "-f", "json")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"warning: {book}, dataset 'complaints', rows 3, 5: the group column '团队' holds "
+        "'2026-11-03 00:00:00', which looks like a date, not a group name; it is evaluated as "
+        "a group of its own. Check these cells.",
+        f"warning: {book}, dataset 'complaints', rows 4: the group column '团队' holds '5', "
+        "which looks like a number, not a group name; it is evaluated as a group of its own. "
+        "Check these cells.",
+    ]
+    assert len(json.loads(result.stdout)["warnings"]) == 2
+    zh = invoke("evaluate", book, "-r", rules, "--by", "team", "-q")
+    assert (
+        f"{book},数据表「complaints」第 3, 5 行:分组列「团队」的值「2026-11-03 00:00:00」像是日期"
+        in (zh.stderr)
+    )
+    # staff numbers throughout (工号) are meant: no warning
+    agents = invoke("evaluate", book, "-r", rules, "--by", "agent", "-q")
+    assert agents.exit_code == 0 and agents.stderr == ""

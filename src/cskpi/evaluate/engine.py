@@ -19,6 +19,7 @@ import pandas as pd
 from cskpi.errors import Problem, UsageError
 from cskpi.evaluate.appraisal import appraise, required_weights
 from cskpi.evaluate.datasets import Datasets, Pushed, Waiver
+from cskpi.evaluate.groupcheck import odd_groups
 from cskpi.evaluate.interpreter import evaluate as evaluate_expression
 from cskpi.evaluate.metrics import (
     Groups,
@@ -511,6 +512,7 @@ def evaluate(
     frames = derived.frames
     group_field = resolve_group_field(rulebook, group_by) if group_by else None
     groups = collect_groups(frames, group_field) if group_field else ()
+    odd = odd_groups(frames, group_field, rulebook) if group_field else []  # a date as a team
     pushed = data.pushed
     if pushed is not None and group_field:
         groups = tuple(sorted(set(groups) | pushed.groups, key=natural_key))
@@ -553,6 +555,7 @@ def evaluate(
         warnings=(
             *data.warnings,
             *derived.warnings,
+            *odd,
             *unknown_waivers(rulebook, frames, waivers, pushed.found_ids if pushed else ()),
         ),
         inputs=tuple((f.path, f.sha256) for f in data.files),

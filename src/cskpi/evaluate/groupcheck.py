@@ -1,0 +1,73 @@
+"""Group values that are probably typing slips: a date or a stray number in the group column.
+
+A date typed into 团队 (or a cell Excel turned into one) becomes a team of its own,
+``2026-11-03 00:00:00``, which then scores and passes like any other. It is still evaluated
+(the data says so), but each such value is a warning naming the column and the rows.
+
+A date is always suspect: no team is named after a day. A number is suspect only beside names:
+a column of 工号 (1001, 1002, ...) is numbers throughout and means it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from cskpi.errors import Problem
+from cskpi.evaluate.datasets import ROW, SOURCE
+from cskpi.rulebook.compiled import Rulebook
+
+_DATE = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+MAX_ROWS = 10  # rows named per warning; the count says how many more
+
+
+def odd_groups(
+    frames: Mapping[str, pd.DataFrame], group_field: str, rulebook: Rulebook
+) -> list[Problem]:
+    """One warning per dataset, file and group value that looks like a date or a stray number."""
+    values: dict[str, set[str]] = {}
+    for name, frame in frames.items():
+        if group_field in frame.columns:
+            values[name] = {str(v).strip() for v in frame[group_field].dropna().unique()}
+    everything = set().union(*values.values()) if values else set()
+    numbers = {v for v in everything if _NUMBER.fullmatch(v)}
+    stray = numbers if numbers != everything else set()
+    problems = []
+    for name, found in values.items():
+        kinds = {v: "date" if _DATE.fullmatch(v) else "number" for v in found}
+        odd = sorted(v for v, kind in kinds.items() if kind == "date" or v in stray)
+        if not odd:
+            continue
+        frame = frames[name]
+        column = rulebook.datasets[name].columns[group_field].header
+        text = frame[group_field].astype("string").str.strip()
+        for value in odd:
+            hits = frame[text == value]
+            files = hits[SOURCE] if SOURCE in hits.columns else pd.Series("", index=hits.index)
+            for file, rows in hits.groupby(files.astype(str), sort=False, observed=True):
+                problems.append(_problem(str(file), name, column, value, kinds[value], rows))
+    return problems
+
+
+def _problem(
+    file: str, dataset: str, column: str, value: str, kind: str, rows: pd.DataFrame
+) -> Problem:
+    numbers = [str(int(r)) for r in rows[ROW].head(MAX_ROWS)] if ROW in rows.columns else []
+    more = len(rows) - len(numbers)
+    return Problem(
+        "group.looks_like",
+        {
+            "file": file,
+            "dataset": dataset,
+            "rows": ", ".join(numbers) + (f" (+{more})" if more > 0 else ""),
+            "column": column,
+            "value": value,
+            "kind": Problem(f"group.kind_{kind}"),
+        },
+    )
