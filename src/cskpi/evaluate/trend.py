@@ -103,6 +103,8 @@ class TrendLine:
             GAP if v is None else SPARKS[round((v - target + reach) / (2 * reach) * 7)]
             for v in values
         )
+
+
 @dataclass(frozen=True)
 class Trend:
     periods: tuple[str, ...]
