@@ -588,3 +588,25 @@ def test_a_project_can_name_a_database_as_its_input(tmp_path):
     by_id = {(r["standard"], r["group"]): r["actual"] for r in card["results"]}
     assert by_id[("complaints_per_month", None)] == 5  # as the sample workbook gives
     assert by_id[("overdue_complaints_per_month", None)] == 3
+
+
+def test_text_in_pushdown_is_read_as_the_file_readers_read_it(tmp_path, two):
+    """Full-width letters, a no-break space at an end, an ideographic space inside: the
+    groups and counts inside the database are those of reading the rows."""
+    header, rows = edge_tables()["投诉记录"]
+    odd = [
+        ["C4", "2026-10-06", "Ａ组", "王芳", "2026-10-08", None],
+        ["C5", "2026-10-06", "A组\u00a0", "王芳", "2026-10-08", None],
+        ["C6", "2026-10-06", "A\u3000组", "王芳", "2026-10-08", None],
+    ]
+    fixed = [[r[0], "2026-10-03", *r[2:]] for r in rows]  # ISO dates: pushed down
+    url = to_sqlite(
+        tmp_path / "t.db",
+        {"投诉记录": (header, fixed + odd), "客户满意度": edge_tables()["客户满意度"]},
+    )
+    pushed = invoke(
+        "evaluate", url, *two, "--by", "team", "--verbose", "--lang", "en", "--no-history"
+    )
+    assert "dataset 'complaints': evaluated inside the database" in pushed.stderr
+    args = (url, *two, "--by", "team")
+    assert scorecard(*args) == scorecard(*args, "--engine", "pandas")
