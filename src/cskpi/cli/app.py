@@ -257,6 +257,7 @@ def evaluate(
     engine: Annotated[str, typer.Option("--engine", help=h("evaluate.engine"))] = "auto",
     lang: LangOpt = "zh",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=h("evaluate.quiet"))] = False,
+    top: Annotated[int, typer.Option("--top", min=1, help=h("evaluate.top"))] = 20,
     strict: Annotated[bool, typer.Option("--strict", help=h("evaluate.strict"))] = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -334,7 +335,9 @@ def evaluate(
         with stdout_guard():
             if explain_columns:
                 report.render_columns(card.columns, _console(), chosen)
-            _print_card(card, shown_format, chosen, quiet=quiet, evidence=evidence, bom=csv_bom)
+            _print_card(
+                card, shown_format, chosen, quiet=quiet, evidence=evidence, bom=csv_bom, top=top
+            )
         if log_file is not None:
             from cskpi.present.formatting import summary_lines
             from cskpi.runs.runlog import append_log, log_line
@@ -448,6 +451,7 @@ def _print_card(
     quiet: bool,
     evidence: bool = False,
     bom: bool | None = None,
+    top: int = 20,
 ) -> None:
     """The scorecard on stdout: the table, or a text format (a CSV BOM only when asked for)."""
     if shown.text is not None:
@@ -459,7 +463,7 @@ def _print_card(
     from cskpi.present import terminal as report
 
     console = _console()
-    report.render_table(card, console, lang, quiet=quiet)
+    report.render_table(card, console, lang, quiet=quiet, top=top)
     if evidence:
         report.render_evidence(card, console, lang)
 
@@ -472,6 +476,7 @@ def history_command(
     ] = None,
     by: Annotated[str | None, typer.Option("--by", help=h("history.by"))] = None,
     last: Annotated[int, typer.Option("--last", help=h("history.last"))] = 12,
+    top: Annotated[int, typer.Option("--top", min=1, help=h("history.top"))] = 20,
     output_format: Annotated[
         str, typer.Option("--format", "-f", help=h("history.format"))
     ] = "table",
@@ -512,7 +517,23 @@ def history_command(
             elif output_format == "csv":
                 sys.stdout.write(report.render_history_csv(trend))
             else:
-                report.render_history(trend, names, _console(), chosen, waived)
+                word = None
+                if group_by is not None:
+                    word = next(
+                        spec.columns[group_by].header
+                        for spec in loaded.datasets.values()
+                        if group_by in spec.columns
+                    )
+                report.render_history(
+                    trend,
+                    names,
+                    _console(),
+                    chosen,
+                    waived,
+                    top=top,
+                    group_by=group_by,
+                    group_word=word,
+                )
     _finish(0)
 
 

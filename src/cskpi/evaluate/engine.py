@@ -409,6 +409,8 @@ def describe_standard(rulebook: Rulebook, std: Standard) -> StandardInfo:
         columns=tuple((fid, col.header) for fid, col in spec.columns.items()),
         deadline_field=deadline,
         done_field=others[0] if deadline and len(others) == 1 else None,
+        fields=tuple(sorted(std.fields)),
+        id_field=spec.id_column,
     )
 
 

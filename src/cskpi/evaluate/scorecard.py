@@ -111,6 +111,8 @@ class StandardInfo:
     columns: tuple[tuple[str, str], ...]
     deadline_field: str | None = None  # a deadline the evidence can count days late from
     done_field: str | None = None  # when the row was resolved/done
+    fields: tuple[str, ...] = ()  # the fields the standard reads (shown first as evidence)
+    id_field: str | None = None  # the dataset's record id
 
     def description(self, lang: str) -> str:
         return self.description_zh if lang == "zh" else self.description_en
@@ -139,6 +141,22 @@ class GroupScore:
 
     def grade_name(self, lang: str) -> str | None:
         return self.grade_zh if lang == "zh" else self.grade_en
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How one group fared over all its results: what a ranking of groups sorts by."""
+
+    group: str
+    required_failed: int = 0
+    failed: int = 0
+    warned: int = 0
+    unknown: int = 0  # no data or too few answers
+    passed: int = 0
+
+    @property
+    def all_pass(self) -> bool:
+        return not (self.failed or self.warned or self.unknown)
 
 
 @dataclass(frozen=True)
@@ -171,6 +189,46 @@ class Scorecard:
         for result in self.results:
             grouped.setdefault((result.standard, result.period), []).append(result)
         return [(std, period, results) for (std, period), results in grouped.items()]
+
+    def ranking(self) -> list[Standing]:
+        """Groups worst first: the ones a manager should talk to this month at the top.
+
+        Most required failures first, then failures, then warnings, then results with no
+        data; ties keep the run's natural group order. Every output that shows a subset of
+        the groups (terminal, HTML, Excel charts) takes it from here.
+        """
+        return list(self._ranking)
+
+    @cached_property
+    def _ranking(self) -> tuple[Standing, ...]:
+        counts: dict[str, list[int]] = {g: [0, 0, 0, 0, 0] for g in self.groups}
+        for r in self.results:
+            if r.group is None or r.group not in counts:
+                continue
+            tally = counts[r.group]
+            if r.status == "fail":
+                tally[1] += 1
+                tally[0] += r.level == "required"
+            elif r.status == "warn":
+                tally[2] += 1
+            elif r.status in UNKNOWN:
+                tally[3] += 1
+            else:
+                tally[4] += 1
+        order = {g: i for i, g in enumerate(self.groups)}
+        standings = [Standing(g, *tally) for g, tally in counts.items()]
+        return tuple(
+            sorted(
+                standings,
+                key=lambda s: (
+                    -s.required_failed,
+                    -s.failed,
+                    -s.warned,
+                    -s.unknown,
+                    order[s.group],
+                ),
+            )
+        )
 
     def info(self, standard_id: str) -> StandardInfo | None:
         return next((s for s in self.standards if s.id == standard_id), None)

@@ -137,8 +137,12 @@ def appraisal_line(score: GroupScore, lang: Lang) -> str:
     )
 
 
-def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
-    """The counts, the excellent mark (优秀绩效) when earned, and the verdict."""
+def summary_lines(card: Scorecard, lang: Lang, *, per_group: bool = True) -> list[str]:
+    """The counts, the excellent mark (优秀绩效) when earned, and the verdict.
+
+    ``per_group=False`` keeps only the overall appraisal line (the terminal's ranking shows
+    each listed group's score; 3,000 lines of scores would bury the verdict).
+    """
     s = card.summary()
     lines = [
         message(
@@ -155,7 +159,7 @@ def summary_lines(card: Scorecard, lang: Lang) -> list[str]:
             else "",
         )
     ]
-    for score in card.appraisal:
+    for score in card.appraisal if per_group else card.appraisal[:1]:
         lines.append(appraisal_line(score, lang))
     overall = next((a for a in card.appraisal if a.group is None), None)
     if overall is not None and overall.left_out:

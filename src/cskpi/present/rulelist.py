@@ -6,6 +6,7 @@ Kept apart from :mod:`cskpi.report` so that listing a rulebook never imports pan
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -155,6 +156,6 @@ def console() -> Any:
         "emoji": False,
     }
     terminal = Quiet(**options)
-    if terminal.is_terminal:
+    if terminal.is_terminal or os.environ.get("COLUMNS", "").isdigit():  # a width asked for
         return terminal
     return Quiet(**options, width=max(terminal.width, 140))

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cskpi.evaluate.datasets import ROW, ColumnMatch
-from cskpi.evaluate.scorecard import Result, Scorecard
+from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo
 from cskpi.evaluate.trend import GAP, Trend
 from cskpi.evaluate.trend import Row as HistoryRow
 from cskpi.i18n import Lang, label, message
@@ -34,15 +34,16 @@ from cskpi.present.formatting import (
     scorecard_title,
     summary_lines,
 )
+from cskpi.present.layout import (
+    DEFAULT_TOP,
+    STYLE,
+    fit_periods,
+    fits,
+    render_ranked,
+    rest_line,
+    trend_lines,
+)
 from cskpi.rulebook.metrics import is_share
-
-STYLE = {
-    "pass": "green",
-    "warn": "yellow",
-    "fail": "bold red",
-    "no_data": "dim",
-    "insufficient": "dim",
-}
 
 
 def status_text(status: str, lang: Lang) -> str:
@@ -82,8 +83,11 @@ def _row_cells(
     return cells
 
 
-def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool = False) -> None:
-    """The terminal scorecard. Wide (CJK) characters are measured by rich, so columns line up.
+def render_table(
+    card: Scorecard, console: Console, lang: Lang, *, quiet: bool = False, top: int = DEFAULT_TOP
+) -> None:
+    """The terminal scorecard: one column per group when that fits (CJK measured by rich),
+    else the numbered list, the worst ``top`` groups and one line for the rest (layout.py).
 
     ``quiet`` shows only news: no title or budget lines, only the rows not passing, and the
     summary; a card whose verdict is a pass shows nothing at all (cron mails only news).
@@ -92,7 +96,7 @@ def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool =
         return
     title = safe.terminal(scorecard_title(card, lang))
     table = Table(title=None if quiet else title, show_lines=False, header_style="bold")
-    table.add_column(label("label.standard", lang))
+    table.add_column(label("label.standard", lang), no_wrap=True)
     table.add_column(label("label.period", lang), no_wrap=True)
     table.add_column(label("label.target", lang), justify="right", no_wrap=True)
     if card.group_by:
@@ -113,11 +117,14 @@ def render_table(card: Scorecard, console: Console, lang: Lang, *, quiet: bool =
             )
         )
         shown += 1
-    if shown:
+    wide = len(card.groups) <= top and fits(console, table)
+    if not wide:
+        render_ranked(card, console, lang, quiet=quiet, top=top)
+    elif shown:
         console.print(table)
     for line in [] if quiet else budget_lines(card, lang):
         console.print(safe.terminal(line), highlight=False)
-    for line in summary_lines(card, lang):
+    for line in summary_lines(card, lang, per_group=wide):
         console.print(safe.terminal(line), highlight=False)
 
 
@@ -290,11 +297,6 @@ def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
         if info is None or result.evidence is None or result.evidence.empty:
             continue
         frame = result.evidence
-        columns = [
-            (fid, header if lang == "zh" else fid)
-            for fid, header in info.columns
-            if fid in frame.columns
-        ]
         title = message(
             "label.evidence_title",
             lang,
@@ -302,21 +304,54 @@ def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
             period=result.period,
             n=len(frame),
         )
-        table = Table(title=safe.terminal(title), title_justify="left", header_style="bold")
-        table.add_column(label("label.row", lang), justify="right")
-        for _fid, heading in columns:
-            table.add_column(safe.terminal(heading), overflow="fold")
-        for _, row in frame.head(EVIDENCE_ROWS).iterrows():
-            table.add_row(
-                str(row[ROW]),
-                *(
-                    safe.terminal(_cell(row[fid], lang), width=EVIDENCE_WIDTH)
-                    for fid, _h in columns
-                ),
-            )
+        shown = frame.head(EVIDENCE_ROWS)
+
+        def build(
+            columns: list[tuple[str, str]], title: str = title, rows: pd.DataFrame = shown
+        ) -> Table:
+            table = Table(title=safe.terminal(title), title_justify="left", header_style="bold")
+            table.add_column(label("label.row", lang), justify="right", no_wrap=True)
+            for _fid, heading in columns:
+                table.add_column(safe.terminal(heading), no_wrap=True, max_width=EVIDENCE_WIDTH)
+            for _, row in rows.iterrows():
+                table.add_row(
+                    str(row[ROW]),
+                    *(
+                        safe.terminal(_cell(row[f], lang), width=EVIDENCE_WIDTH)
+                        for f, _h in columns
+                    ),
+                )
+            return table
+
+        # most useful columns first; one that does not fit is left out, never squeezed
+        columns: list[tuple[str, str]] = []
+        left_out: list[str] = []
+        for column in _evidence_columns(info, frame, lang):
+            if not columns or fits(console, build([*columns, column])):
+                columns.append(column)
+            else:
+                left_out.append(column[1])
+        table = build(columns)
         console.print(table)
         if len(frame) > EVIDENCE_ROWS:
             console.print(message("label.more_rows", lang, n=len(frame) - EVIDENCE_ROWS))
+        if left_out:
+            console.print(
+                message("label.columns_left_out", lang, columns=", ".join(left_out)),
+                highlight=False,
+            )
+
+
+def _evidence_columns(info: StandardInfo, frame: pd.DataFrame, lang: Lang) -> list[tuple[str, str]]:
+    """(field, heading) most useful first: the record id, what the standard reads, then the
+    rest in rulebook order."""
+    header = dict(info.columns)
+    first = [f for f in (info.id_field, *info.fields) if f]
+    order = list(dict.fromkeys([*first, *header]))
+    order.sort(key=lambda f: f not in first)
+    return [
+        (f, header[f] if lang == "zh" else f) for f in order if f in frame.columns and f in header
+    ]
 
 
 PARTIAL = "*"  # a result recorded before its period was over
@@ -332,8 +367,17 @@ def render_history(
     console: Console,
     lang: Lang,
     waivers: list[dict[str, str]] | None = None,
+    *,
+    top: int = DEFAULT_TOP,
+    group_by: str | None = None,
+    group_word: str | None = None,
 ) -> None:
-    """Periods across, standards down; the cell colour is the stored status."""
+    """Periods across, standards down; the cell colour is the stored status.
+
+    Names are never cut: when the periods do not fit, the oldest go first (and a line says
+    so); with more groups than ``top``, the worst groups' failing lines, then one line for
+    the rest (``group_word``: the group column's header, 团队/客服人员).
+    """
     if waivers:
         table = Table(title=message("title.waivers", lang), header_style="bold")
         for key in (
@@ -363,41 +407,53 @@ def render_history(
     if not trend.lines:
         console.print(message("history.empty", lang))
         return
-    table = Table(title=message("title.history", lang), header_style="bold")
-    table.add_column(label("label.standard", lang))
-    for period in trend.periods:
-        table.add_column(safe.terminal(period), justify="right", no_wrap=True)
-    table.add_column(label("label.trend", lang), no_wrap=True)
-    table.add_column(label("label.streak", lang), justify="right")
-    for line in trend.lines:
-        name = names.get(line.standard, line.standard)
-        if line.group is not None:
-            name = f"{name} · {line.group}"
-        cells: list[Text | str] = [safe.terminal(name)]
-        for period in trend.periods:
-            row = line.cells.get(period)
-            if row is None:  # no run that period: a visible gap (blank: not this kind)
-                cells.append(Text(GAP, style="dim") if line.covers(period) else "")
-                continue
-            cells.append(
-                Text(
-                    f"{_trend_value(row)} {MARK[row.status]}{PARTIAL if row.partial else ''}",
-                    style=STYLE[row.status],
+    lines, hidden = trend_lines(trend, top)
+
+    def build(periods: Sequence[str]) -> Table:
+        table = Table(title=message("title.history", lang), header_style="bold")
+        table.add_column(label("label.standard", lang), no_wrap=True)
+        for period in periods:
+            table.add_column(safe.terminal(period), justify="right", no_wrap=True)
+        table.add_column(label("label.trend", lang), no_wrap=True)
+        table.add_column(label("label.streak", lang), justify="right", no_wrap=True)
+        for line in lines:
+            name = names.get(line.standard, line.standard)
+            if line.group is not None:
+                name = f"{name} · {line.group}"
+            cells: list[Text | str] = [safe.terminal(name)]
+            for period in periods:
+                row = line.cells.get(period)
+                if row is None:  # no run that period: a visible gap (blank: not this kind)
+                    cells.append(Text(GAP, style="dim") if line.covers(period) else "")
+                    continue
+                cells.append(
+                    Text(
+                        f"{_trend_value(row)} {MARK[row.status]}{PARTIAL if row.partial else ''}",
+                        style=STYLE[row.status],
+                    )
                 )
-            )
-        cells.append(line.sparkline(trend.periods))
-        cells.append(Text(str(line.streak), style="bold red") if line.streak else "0")
-        table.add_row(*cells)
+            cells.append(line.sparkline(periods))
+            cells.append(Text(str(line.streak), style="bold red") if line.streak else "0")
+            table.add_row(*cells)
+        return table
+
+    table, dropped = fit_periods(console, build, trend.periods)
     console.print(table)
+    if dropped:
+        console.print(message("history.periods_dropped", lang, n=dropped), highlight=False)
+    shown = trend.periods[dropped:]
     gaps = any(
         line.covers(period) and (period not in line.cells or line.cells[period].actual is None)
-        for line in trend.lines
-        for period in trend.periods
+        for line in lines
+        for period in shown
     )
     if gaps:
         console.print(Text(message("history.gap", lang, mark=GAP)))
-    if any(row.partial for line in trend.lines for row in line.cells.values()):
+    if any(row.partial for line in lines for row in line.cells.values()):
         console.print(Text(message("history.partial", lang, mark=PARTIAL)))
+    rest = rest_line(group_by, group_word or "", hidden, lang)
+    if rest is not None:
+        console.print(rest, highlight=False)
 
 
 def history_dicts(trend: Trend) -> list[dict[str, Any]]:

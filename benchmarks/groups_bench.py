@@ -1,0 +1,209 @@
+"""Benchmark: thousands of groups at the speed of one (issue 15), as ratios measured in one run.
+
+    python benchmarks/groups_bench.py [--rows 1000000] [--agents 2000] [--repeat 3] [--year]
+
+Generates (benchmarks/generate.py) N complaint + N survey rows for one month, 2,000 agents in
+10 teams, then alternates in one process:
+  (a) a plain sequential fastexcel read of the two sheets (every column, to pandas);
+  (t) `cskpi evaluate --by team` in-process (read, type, evaluate, render JSON);
+  (g) `cskpi evaluate --by agent`, the same with 2,000 groups.
+Prints medians, the ratios (g)/(t) (goal <= 1.1) and (t)/(a) (goal <= 1.0), and the peak RSS
+of each run alone in a child process (goal: (g) and (t) < 1.5 GB, (g)/(t) <= 1.1).
+--year adds 100,000 rows over all of 2026 for 9,000 agents:
+`cskpi evaluate --period 2026 --by agent -o card.xlsx` in a child process (goal < 60 s).
+The machine's load average is printed before and after: ratios from a busy machine are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SHEETS = ("投诉记录", "客户满意度")
+
+
+def plain_fastexcel(path: Path) -> None:
+    import fastexcel
+
+    reader = fastexcel.read_excel(str(path))
+    for name in SHEETS:
+        reader.load_sheet(name).to_pandas()
+
+
+def rulebook() -> Path:
+    """The supervisor's rulebook with every dataset but complaints and survey optional: the
+    generated workbooks hold those two sheets (a missing dataset otherwise stops the run)."""
+    import yaml
+
+    path = HERE / "out" / "call-centre.yaml"
+    data = yaml.safe_load(
+        (HERE.parent / "rules" / "customer-service-supervisor.yaml").read_text("utf-8")
+    )
+    for name, spec in data["datasets"].items():
+        if name not in ("complaints", "survey"):
+            spec["optional"] = True
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+def cli_args(path: Path, by: str, period: str = "2026-10") -> list[str]:
+    return [
+        "evaluate",
+        str(path),
+        "--rules",
+        str(rulebook()),
+        "--by",
+        by,
+        "--format",
+        "json",
+        "--period",
+        period,
+    ]
+
+
+def in_process(path: Path, by: str) -> None:
+    from typer.testing import CliRunner
+
+    from cskpi.cli import app as cli
+
+    result = CliRunner().invoke(cli.app, cli_args(path, by))
+    assert result.exit_code in (0, 1, 5), result.output[-2000:]
+
+
+def child(args: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one command in a fresh process."""
+    began = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - began
+    assert os.waitstatus_to_exitcode(status) in (0, 1, 5), args
+    return seconds, usage.ru_maxrss / 1024
+
+
+def timed(run, *args) -> float:
+    began = time.perf_counter()
+    with redirect_stdout(io.StringIO()):
+        run(*args)
+    return time.perf_counter() - began
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def groups(rows: int, agents: int, repeat: int) -> None:
+    sys.path.insert(0, str(HERE))
+    from generate import write
+
+    path = HERE / "out" / f"{rows}-{agents}.xlsx"
+    if not path.exists():
+        print(f"generating {path} ...", flush=True)
+        write(rows, path, agents=agents, teams=10)
+    runs = {
+        "(a) fastexcel plain read": lambda: plain_fastexcel(path),
+        "(t) cskpi --by team": lambda: in_process(path, "team"),
+        "(g) cskpi --by agent": lambda: in_process(path, "agent"),
+    }
+    print(f"load average before: {load()}", flush=True)
+    for run in runs.values():  # warm-up, not counted: imports, page cache
+        timed(run)
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeat):
+        for name, run in runs.items():
+            times[name].append(timed(run))
+    med = {name: statistics.median(v) for name, v in times.items()}
+    print(
+        f"\n{rows:,} complaint rows + {rows:,} survey rows, {agents:,} agents, median of {repeat}"
+    )
+    for name, value in med.items():
+        spread = ", ".join(f"{v:.2f}" for v in times[name])
+        print(f"  {name:28s} {value:8.2f} s   ({spread})")
+    a, t, g = med.values()
+    print(f"  (g) / (t)                    {g / t:8.2f}x   (goal <= 1.1x)")
+    print(f"  (t) / (a)                    {t / a:8.2f}x   (goal <= 1.0x)")
+    cskpi = [sys.executable, "-m", "cskpi"]
+    plain = [
+        sys.executable,
+        "-c",
+        f"import sys; sys.path.insert(0, {str(HERE)!r});"
+        f" from groups_bench import plain_fastexcel; from pathlib import Path;"
+        f" plain_fastexcel(Path({str(path)!r}))",
+    ]
+    rss = {
+        "(a)": max(child(plain)[1] for _ in range(2)),
+        "(t)": max(child([*cskpi, *cli_args(path, "team")])[1] for _ in range(2)),
+        "(g)": max(child([*cskpi, *cli_args(path, "agent")])[1] for _ in range(2)),
+    }
+    for name, mb in rss.items():
+        print(f"  peak RSS {name}, own process      {mb:8.0f} MB")
+    print(f"  RSS (g) / (t)                {rss['(g)'] / rss['(t)']:8.2f}x   (goal <= 1.1x)")
+    print(f"load average after: {load()}")
+
+
+def year(repeat: int) -> None:
+    sys.path.insert(0, str(HERE))
+    from generate import write
+
+    path = HERE / "out" / "year-100000-9000.xlsx"
+    if not path.exists():
+        print(f"generating {path} ...", flush=True)
+        write(
+            100_000,
+            path,
+            agents=9000,
+            teams=60,
+            days=365,
+            start=dt.datetime(2026, 1, 1),
+        )
+    print(f"load average before: {load()}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        args = [
+            sys.executable,
+            "-m",
+            "cskpi",
+            "evaluate",
+            str(path),
+            "--rules",
+            str(rulebook()),
+            "--period",
+            "2026",
+            "--by",
+            "agent",
+            "-o",
+            str(Path(tmp) / "card.xlsx"),
+        ]
+        runs = [child(args) for _ in range(repeat)]
+    seconds = statistics.median(s for s, _ in runs)
+    print(f"\n100,000 + 100,000 rows over 2026, 9,000 agents, -o card.xlsx, median of {repeat}")
+    print(f"  time                         {seconds:8.1f} s   (goal < 60 s)")
+    print(f"  peak RSS                     {max(m for _, m in runs):8.0f} MB")
+    print(f"load average after: {load()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--agents", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--year", action="store_true", help="also the 9,000-agent year")
+    parser.add_argument("--only-year", action="store_true")
+    args = parser.parse_args()
+    if not args.only_year:
+        groups(args.rows, args.agents, args.repeat)
+    if args.year or args.only_year:
+        year(args.repeat)
+
+
+if __name__ == "__main__":
+    main()
