@@ -59,6 +59,8 @@ def test_sheet_names_are_the_standards_names_in_the_output_language(exports):
         "图表",
         "趋势",
         "问题类型",
+        "排名",  # every team, worst first
+        "按组结果",  # every team's results as rows
     ]
     names = openpyxl.load_workbook(en).sheetnames
     assert names[:4] == [

@@ -186,3 +186,15 @@ def test_history_by_agent_keeps_names_whole_at_80_columns(agents):
     if agents == 3000:
         assert "还有 2,999 名客服人员,全部达标。" in lines
         assert len(lines) < 20
+
+
+def test_evidence_at_80_columns_keeps_ids_whole_and_names_what_it_leaves_out():
+    result = CliRunner().invoke(
+        cli.app, ["evaluate", str(SAMPLE), "--evidence", "--quiet"], env={"COLUMNS": "80"}
+    )
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    row = next(line for line in lines if "C202609-014" in line)  # the id on one line, whole
+    assert "2026-10-02" in row  # with the deadline the standard reads
+    text = " ".join(" ".join(lines).split())
+    assert "(终端宽度不够,未显示的列:" in text and "客户名称" in text

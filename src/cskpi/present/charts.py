@@ -18,6 +18,7 @@ from cskpi.present.formatting import MARK, SYMBOL
 from cskpi.present.xlsxcells import Formats, number_format, safe_text, sheet_name
 from cskpi.rulebook.metrics import is_share
 
+CHART_GROUPS = 10  # groups drawn on a chart: the worst ten; a chart takes 255 series at most
 ROW_PX = 20  # xlsxwriter's default row height (15 pt)
 INSET = 3  # px between a chart and the rows it sits in
 TARGET_GREY = "#A6A6A6"
@@ -42,18 +43,28 @@ def write_chart(
 ) -> None:
     """Actual against target per standard: shares on one page, the rest on the next.
 
-    Each block is its chart with the data beneath it, formatted as in the summary.
+    Each block is its chart with the data beneath it, formatted as in the summary. With more
+    than CHART_GROUPS groups only the worst are drawn (Scorecard.ranking), and a note on the
+    sheet says so; every group's numbers are on the by-group sheet.
     """
     ws = book.add_worksheet(sheet_name(label("sheet.chart", lang), used))
-    series_names = [label("label.target", lang), label("label.overall", lang), *card.groups]
+    drawn = card.groups  # all of them, in their natural order
+    if len(card.groups) > CHART_GROUPS:
+        drawn = tuple(s.group for s in card.ranking()[:CHART_GROUPS])
+    series_names = [label("label.target", lang), label("label.overall", lang), *drawn]
     height = 18  # rows the chart takes (360 px)
     row = 0
+    if len(drawn) < len(card.groups):
+        total = f"{len(card.groups):,}"
+        ws.write_string(0, 0, message("chart.worst_groups", lang, n=len(drawn), total=total))
+        row = 2
+    top = row
     breaks: list[int] = []
     for share in (True, False):
         block = [results for _s, _p, results in card.rows() if results[0].is_share == share]
         if not block:
             continue
-        if row:
+        if row > top:
             breaks.append(row)
         ws.write_string(row, 0, label("chart.share" if share else "chart.count", lang), fmt.title)
         title_row, header = row, row + 1 + height
@@ -62,7 +73,7 @@ def write_chart(
             ws.write_string(header, 1 + i, safe_text(name), fmt.header)
         first = header + 1
         for n, results in enumerate(block):
-            _chart_row(ws, fmt, first + n, results, card.groups, lang)
+            _chart_row(ws, fmt, first + n, results, drawn, lang)
         last = first + len(block) - 1
         chart = book.add_chart({"type": "column"})
         for i in range(len(series_names)):

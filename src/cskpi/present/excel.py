@@ -27,6 +27,7 @@ from cskpi.present.xlsxcells import (
     short_sheet_name,
     write_column,
 )
+from cskpi.present.xlsxgroups import write_by_group, write_ranking
 from cskpi.present.xlsxsummary import write_summary
 
 
@@ -178,4 +179,6 @@ def write_xlsx(
         write_trend(book, fmt, card, trend, lang, used)
     _write_categories(book, fmt, card, lang, used)
     _write_waivers(book, fmt, card, lang, used)
+    write_ranking(book, fmt, card, lang, used)  # every group, worst first
+    write_by_group(book, fmt, card, lang, used)  # every group's results, one row each
     book.close()

@@ -21,6 +21,14 @@ def format_value(value: float | None, *, share: bool) -> str:
     return f"{value:.2f}"
 
 
+def result_name(result: Result, lang: Lang) -> str:
+    """A standard's name as every output shows it, marked when it is excellent-level."""
+    name = result.name(lang)
+    if result.level == "excellent":
+        name += f" ({label('level.excellent', lang)})"
+    return name
+
+
 def format_actual(result: Result) -> str:
     """The value; a share with its 95% interval ('92.5% (80-97)'); a running count limit
     with where the pace leads ('2 → 6.2')."""

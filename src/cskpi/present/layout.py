@@ -32,6 +32,7 @@ from cskpi.present.formatting import (
     format_actual,
     format_target,
     provisional_mark,
+    result_name,
     scorecard_title,
 )
 
@@ -60,13 +61,6 @@ def _pad(text: Text, width: int, *, right: bool = False) -> Text:
 
 def _width(texts: Sequence[Text | str]) -> int:
     return max((cell_len(t.plain if isinstance(t, Text) else t) for t in texts), default=0)
-
-
-def result_name(result: Result, lang: Lang) -> str:
-    name = result.name(lang)
-    if result.level == "excellent":
-        name += f" ({label('level.excellent', lang)})"
-    return name
 
 
 def overall_lines(

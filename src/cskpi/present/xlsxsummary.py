@@ -28,6 +28,7 @@ from cskpi.present.formatting import (
     summary_lines,
 )
 from cskpi.present.xlsxcells import Formats, Widths, number_format, safe_text
+from cskpi.present.xlsxgroups import matrix_fits
 
 VERDICT_FILL = {"pass": "pass", "fail": "fail", "incomplete": "warn"}
 # columns after the groups; the last two (description, id) are left out of the print area
@@ -84,9 +85,10 @@ def write_summary(
     """The summary sheet ``name``; ``links`` maps (standard, window) to its evidence sheet."""
     ws = book.add_worksheet(name)
     widths = Widths()
+    groups = card.groups if matrix_fits(card) else ()  # else: the by-group sheet
     ws.write_string(0, 0, safe_text(scorecard_title(card, lang)), fmt.title)
     verdict = message(f"summary.verdict_{card.verdict}", lang, n=card.summary().required_missing)
-    last_printed = 5 + len(card.groups) + len(DETAILS) - 3
+    last_printed = 5 + len(groups) + len(DETAILS) - 3
     banner = fmt.cell(status=VERDICT_FILL[card.verdict], bold=True, font_size=12, border=0)
     ws.merge_range(1, 0, 1, min(last_printed, 4), verdict, banner)
     meta = [
@@ -107,19 +109,19 @@ def write_summary(
         label("label.target", lang),
         label("label.actual", lang),
         label("label.status", lang),
-        *card.groups,
+        *groups,
         *(label(key, lang) for key in DETAILS),
     ]
-    first_detail = 5 + len(card.groups)
+    first_detail = 5 + len(groups)
     for col, text in enumerate(headers):
         ws.write_string(header_row, col, safe_text(text), fmt.header)
         widths.see(col, text)
     row = header_row + 1
     for std_id, period, results in card.rows():
-        _write_row(ws, fmt, card, row, std_id, period, results, lang, widths, links)
+        _write_row(ws, fmt, card, groups, row, std_id, period, results, lang, widths, links)
         row += 1
-    row = _write_scores(ws, fmt, card, row + 1, lang, widths)
-    for line in summary_lines(card, lang):
+    row = _write_scores(ws, fmt, card, groups, row + 1, lang, widths)
+    for line in summary_lines(card, lang, per_group=len(groups) == len(card.groups)):
         ws.write_string(row, 0, safe_text(line), fmt.bold)
         row += 1
     row += 1
@@ -148,6 +150,7 @@ def _write_row(
     ws: Worksheet,
     fmt: Formats,
     card: Scorecard,
+    groups: tuple[str, ...],
     row: int,
     std_id: str,
     period: str,
@@ -179,14 +182,14 @@ def _write_row(
     ws.write_string(row, 4, status, fmt.cell(status=overall.status, bold=True))
     widths.see(4, status)
     by_group = {r.group: r for r in results[1:]}
-    for i, group in enumerate(card.groups):
+    for i, group in enumerate(groups):
         result = by_group.get(group)
         if result is None:
             ws.write_blank(row, 5 + i, None, fmt.cell())
         else:
             _write_value(ws, fmt, row, 5 + i, result, lang, mark=True)
         widths.see(5 + i, "100.0% ✓")
-    col = 5 + len(card.groups)
+    col = 5 + len(groups)
     cells: list[tuple[str | int | float, dict[str, Any]]] = [
         (interval_text(overall), {"align": "center"}),
         (budget_text(overall, lang), {}),
@@ -207,11 +210,17 @@ def _write_row(
 
 
 def _write_scores(
-    ws: Worksheet, fmt: Formats, card: Scorecard, row: int, lang: Lang, widths: Widths
+    ws: Worksheet,
+    fmt: Formats,
+    card: Scorecard,
+    groups: tuple[str, ...],
+    row: int,
+    lang: Lang,
+    widths: Widths,
 ) -> int:
     """The appraisal score and grade under the overall and each group's column."""
     by_group = {a.group: a for a in card.appraisal}
-    columns = [(3, None), *((5 + i, g) for i, g in enumerate(card.groups))]
+    columns = [(3, None), *((5 + i, g) for i, g in enumerate(groups))]
     for key in ("label.score", "label.coverage", "label.grade"):
         ws.write_string(row, 0, label(key, lang), fmt.bold)
         for col, group in columns:

@@ -1,0 +1,137 @@
+"""The Excel sheets for many groups: results by group as rows, and the groups ranked.
+
+A call centre's 9,000 agents do not fit as columns (Excel stops at 16,384, and nobody reads
+past a screen of them), so every group's results go on a long sheet, one row per group x
+standard x window, with status fills and an autofilter: sortable, filterable, and no group
+ever dropped. Past Excel's 1,048,576 rows the sheet continues on the next one. The ranking
+sheet lists every group worst first (``Scorecard.ranking``), with its failures and score.
+"""
+
+from __future__ import annotations
+
+import xlsxwriter
+
+from cskpi.evaluate.scorecard import Result, Scorecard
+from cskpi.i18n import Lang, label
+from cskpi.present.formatting import result_name
+from cskpi.present.xlsxcells import Formats, Widths, number_format, safe_text, sheet_name
+
+MAX_ROWS = 1_048_576  # Excel's rows per sheet
+MATRIX_GROUPS = 30  # groups as column pairs on the summary sheet: a readable width at most
+
+
+def matrix_fits(card: Scorecard) -> bool:
+    """Whether the summary sheet may show the groups as columns (two per group)."""
+    return len(card.groups) <= MATRIX_GROUPS
+
+
+def _kind(result: Result, value: float | None) -> str:
+    if result.is_share:
+        return "share"
+    return "int" if value is None or float(value).is_integer() else "float"
+
+
+def write_by_group(
+    book: xlsxwriter.Workbook, fmt: Formats, card: Scorecard, lang: Lang, used: set[str]
+) -> list[str]:
+    """Every group's results, one row each, over as many sheets as Excel's row limit needs."""
+    results = [r for r in card.results if r.group is not None]
+    if not results:
+        return []
+    heads = [  # eight cells a row: at 750,000 rows every cell counts (ids are in JSON/CSV)
+        label("label.group", lang),
+        label("label.standard", lang),
+        label("label.period", lang),
+        label("label.target", lang),
+        label("label.actual", lang),
+        label("label.status", lang),
+        label("label.sample_size", lang),
+        label("label.evidence", lang),
+    ]
+    statuses = ("pass", "warn", "fail", "no_data", "insufficient")
+    kinds = ("share", "int", "float")
+    status_text = {s: label(f"status.{s}", lang) for s in statuses}
+    status_fmt = {s: fmt.cell(status=s, bold=True) for s in statuses}
+    value_fmt = {(s, k): fmt.cell(number_format(k), s) for s in statuses for k in kinds}
+    target_fmt = {k: fmt.cell(number_format(k)) for k in kinds}
+    plain, count = fmt.cell(), fmt.cell("0")
+    shown_name: dict[str, str] = {}
+    per_sheet = MAX_ROWS - 1
+    names: list[str] = []
+    for start in range(0, len(results), per_sheet):
+        part = results[start : start + per_sheet]
+        base = label("sheet.by_group", lang)
+        ws = book.add_worksheet(sheet_name(base if not start else f"{base} {len(names) + 1}", used))
+        names.append(ws.name)
+        widths = Widths(cap=40)
+        for col, text in enumerate(heads):
+            ws.write_string(0, col, text, fmt.header)
+            widths.see(col, text)
+        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+        shown_group: dict[str, str] = {}
+        for row, r in enumerate(part, start=1):
+            group = shown_group.get(r.group or "")
+            if group is None:
+                group = shown_group[r.group or ""] = safe_text(r.group or "")
+                widths.see(0, group)
+            name = shown_name.get(r.standard)
+            if name is None:
+                name = shown_name[r.standard] = safe_text(result_name(r, lang))
+                widths.see(1, name)
+            write_string(row, 0, group, plain)
+            write_string(row, 1, name, plain)
+            write_string(row, 2, r.period, plain)
+            write_number(row, 3, r.target, target_fmt[_kind(r, r.target)])
+            if r.actual is None:
+                write_blank(row, 4, None, value_fmt[(r.status, "int")])
+            else:
+                write_number(row, 4, r.actual, value_fmt[(r.status, _kind(r, r.actual))])
+            write_string(row, 5, status_text[r.status], status_fmt[r.status])
+            write_number(row, 6, r.sample_size, count)
+            write_number(row, 7, r.evidence_count, count)
+        widths.apply(ws)
+        ws.autofilter(0, 0, len(part), len(heads) - 1)
+        ws.freeze_panes(1, 1)
+    return names
+
+
+def write_ranking(
+    book: xlsxwriter.Workbook, fmt: Formats, card: Scorecard, lang: Lang, used: set[str]
+) -> str | None:
+    """Every group, worst first: the ones to talk to this month at the top."""
+    if not card.groups:
+        return None
+    ws = book.add_worksheet(sheet_name(label("sheet.ranking", lang), used))
+    heads = [
+        label("label.rank", lang),
+        label("label.group", lang),
+        label("status.fail", lang),
+        label("status.warn", lang),
+        label("status.no_data", lang),
+        label("label.score", lang),
+        label("label.grade", lang),
+    ]
+    widths = Widths(cap=40)
+    for col, text in enumerate(heads):
+        ws.write_string(0, col, text, fmt.header)
+        widths.see(col, text)
+    scores = {a.group: a for a in card.appraisal}
+    plain, count, score_fmt = fmt.cell(), fmt.cell("0"), fmt.cell("0.0")
+    failed, warned = fmt.cell("0", "fail", bold=True), fmt.cell("0", "warn", bold=True)
+    for row, standing in enumerate(card.ranking(), start=1):
+        ws.write_number(row, 0, row, count)
+        ws.write_string(row, 1, safe_text(standing.group), plain)
+        widths.see(1, standing.group)
+        ws.write_number(row, 2, standing.failed, failed if standing.failed else count)
+        ws.write_number(row, 3, standing.warned, warned if standing.warned else count)
+        ws.write_number(row, 4, standing.unknown, count)
+        score = scores.get(standing.group)
+        if score is not None and score.score is not None:
+            ws.write_number(row, 5, score.score, score_fmt)
+        grade = None if score is None else score.grade_name(lang)
+        if grade:
+            ws.write_string(row, 6, safe_text(grade), plain)
+    widths.apply(ws)
+    ws.autofilter(0, 0, len(card.groups), len(heads) - 1)
+    ws.freeze_panes(1, 2)
+    return ws.name
