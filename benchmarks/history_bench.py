@@ -76,11 +76,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "history.sqlite"
         conn = history.connect(path)
+        assert conn is not None
         began = time.perf_counter()
         for i in range(args.months):
             month = pd.Timestamp("2023-11-01") + pd.DateOffset(months=i)
             card = month_card(rulebook, month, agents, rng)
-            with history.transaction(conn):
+            with history.writing(conn, path, timeout=60):
                 history.record(conn, card, rulebook_sha256=rulebook.sha256, exit_code=1)
         recording = time.perf_counter() - began
         stored = conn.execute("SELECT COUNT(*) FROM results").fetchone()[0]

@@ -27,11 +27,11 @@ def test_three_thousand_agents_are_rows_not_columns(tmp_path, capsys):
     book = openpyxl.load_workbook(path, read_only=True)
     assert book.sheetnames[:1] == ["总览"] and {"排名", "按组结果", "图表"} <= set(book.sheetnames)
     rows = sheet_rows(path, "按组结果")
-    assert rows[0] == ["组别", "绩效标准", "期间", "目标", "实际", "结果", "样本数", "相关记录"]
+    assert rows[0] == ["组别", "绩效标准", "期间", "实际", "结果", "样本数"]
     assert len(rows) == 1 + 3000 * 2  # two standards per agent
     assert {r[0] for r in rows[1:]} == {f"王芳{i:04d}" for i in range(3000)}
     worst = next(r for r in rows if r[0] == "王芳0003" and r[1] == "月度客户投诉次数")
-    assert worst[2:6] == ["2026-10", 5, 6, "未达标"]
+    assert worst[2:6] == ["2026-10", 6, "未达标", 6]
     ranking = sheet_rows(path, "排名")
     assert ranking[1][:3] == [1, "王芳0003", 1] and len(ranking) == 3001
     summary = next(r for r in sheet_rows(path, "总览") if r[0] == "绩效标准")

@@ -3,8 +3,9 @@
 A call centre's 9,000 agents do not fit as columns (Excel stops at 16,384, and nobody reads
 past a screen of them), so every group's results go on a long sheet, one row per group x
 standard x window, with status fills and an autofilter: sortable, filterable, and no group
-ever dropped. Past Excel's 1,048,576 rows the sheet continues on the next one. The ranking
-sheet lists every group worst first (``Scorecard.ranking``), with its failures and score.
+ever dropped (each standard's target is on the summary). Past Excel's 1,048,576 rows the
+sheet goes on in the next one. The ranking sheet lists every group worst first
+(``Scorecard.ranking``), with its failures and score.
 """
 
 from __future__ import annotations
@@ -38,22 +39,19 @@ def write_by_group(
     results = [r for r in card.results if r.group is not None]
     if not results:
         return []
-    heads = [  # eight cells a row: at 750,000 rows every cell counts (ids are in JSON/CSV)
+    heads = [  # six cells a row: at 700,000 rows every cell costs (targets are on the summary)
         label("label.group", lang),
         label("label.standard", lang),
         label("label.period", lang),
-        label("label.target", lang),
         label("label.actual", lang),
         label("label.status", lang),
         label("label.sample_size", lang),
-        label("label.evidence", lang),
     ]
     statuses = ("pass", "warn", "fail", "no_data", "insufficient")
     kinds = ("share", "int", "float")
     status_text = {s: label(f"status.{s}", lang) for s in statuses}
     status_fmt = {s: fmt.cell(status=s, bold=True) for s in statuses}
     value_fmt = {(s, k): fmt.cell(number_format(k), s) for s in statuses for k in kinds}
-    target_fmt = {k: fmt.cell(number_format(k)) for k in kinds}
     plain, count = fmt.cell(), fmt.cell("0")
     shown_name: dict[str, str] = {}
     per_sheet = MAX_ROWS - 1
@@ -81,14 +79,12 @@ def write_by_group(
             write_string(row, 0, group, plain)
             write_string(row, 1, name, plain)
             write_string(row, 2, r.period, plain)
-            write_number(row, 3, r.target, target_fmt[_kind(r, r.target)])
             if r.actual is None:
-                write_blank(row, 4, None, value_fmt[(r.status, "int")])
+                write_blank(row, 3, None, value_fmt[(r.status, "int")])
             else:
-                write_number(row, 4, r.actual, value_fmt[(r.status, _kind(r, r.actual))])
-            write_string(row, 5, status_text[r.status], status_fmt[r.status])
-            write_number(row, 6, r.sample_size, count)
-            write_number(row, 7, r.evidence_count, count)
+                write_number(row, 3, r.actual, value_fmt[(r.status, _kind(r, r.actual))])
+            write_string(row, 4, status_text[r.status], status_fmt[r.status])
+            write_number(row, 5, r.sample_size, count)
         widths.apply(ws)
         ws.autofilter(0, 0, len(part), len(heads) - 1)
         ws.freeze_panes(1, 1)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from cskpi.errors import InputError, Problem
 from cskpi.language.syntax import normalize_name
 from cskpi.read.sheets import HEADER_SEARCH_ROWS
-from cskpi.read.sources import RawSheet, Source
+from cskpi.read.sources import RawSheet, Source, load_sheets
 from cskpi.read.waivers import SHEET_NAMES
 from cskpi.rulebook.compiled import Dataset, Rulebook
 
@@ -137,15 +137,13 @@ def locate_datasets(
                     },
                 )
             )
-    pairs = []
-    for dataset_id in rulebook.datasets:
-        if dataset_id not in layout.datasets:
-            continue
-        sheet = layout.datasets[dataset_id]
-        if announce is not None:
+    wanted = [(d, layout.datasets[d]) for d in rulebook.datasets if d in layout.datasets]
+    if announce is not None:
+        for _dataset, sheet in wanted:
             announce(sheet)
-        pairs.append((dataset_id, loaded[sheet] if sheet in loaded else source.sheet(sheet)))
-    return layout, pairs
+    rest = list(dict.fromkeys(s for _d, s in wanted if s not in loaded))
+    loaded.update(zip(rest, load_sheets(source, rest), strict=True))  # two at a time
+    return layout, [(dataset_id, loaded[sheet]) for dataset_id, sheet in wanted]
 
 
 def _closest(dataset_id: str, rulebook: Rulebook, layouts: Iterable[FileLayout]) -> Problem:
