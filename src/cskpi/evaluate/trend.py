@@ -49,8 +49,12 @@ def _granularity(label: str) -> str:
     return parse_period(label).granularity
 
 
+@cache
 def period_key(label: str) -> tuple[object, int]:
-    """Time order by the end of the window: a quarter or year comes after its last month."""
+    """Time order by the end of the window: a quarter or year comes after its last month.
+
+    Cached: a history of 2,000 agents over 36 months sorts a million labels of a few dozen
+    distinct periods."""
     period = parse_period(label)
     return period.end, _RANK[period.granularity]
 
