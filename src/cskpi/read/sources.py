@@ -122,8 +122,8 @@ class ExcelSource:
         try:
             # by_content: the suffix lies (an .xls saved as .xlsx): let calamine sniff the bytes
             # a file name that is not UTF-8 cannot reach calamine (Rust strings): pass the bytes
-            in_memory = by_content or not _utf8(str(path))
-            self._reader = fastexcel.read_excel(path.read_bytes() if in_memory else str(path))
+            self._in_memory = by_content or not _utf8(str(path))
+            self._reader = fastexcel.read_excel(path.read_bytes() if self._in_memory else str(path))
         except self._errors as exc:
             raise _corrupt(path, exc) from None
 
@@ -136,9 +136,10 @@ class ExcelSource:
         fastexcel parses outside the GIL, so while one sheet is parsed the other core parses
         the next: a complaint log and a survey of a million rows each are read in about the
         time of the larger one. Each thread opens its own reader (one reader is not shared
-        across threads); a workbook read from its bytes is parsed in turn.
+        across threads); a workbook read from its bytes (a lying suffix, a file name that is
+        not UTF-8) is parsed in turn.
         """
-        if len(names) < 2 or self._by_content:
+        if len(names) < 2 or self._in_memory:
             return [self.sheet(name) for name in names]
         self._scanner()  # made here, before the threads share it
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cskpi-sheet") as pool:
