@@ -202,3 +202,23 @@ def test_the_yaml_model_alone_cannot_be_evaluated():
     spec = RulebookSpec.model_validate(data)
     assert isinstance(spec.standards[1].filter, str)
     assert not hasattr(spec, "required_fields") and not hasattr(spec.standards[1], "fields")
+
+
+def test_a_half_compiled_rulebook_cannot_be_built():
+    """A standard holding filter text, or naming a column its dataset lacks, is refused when the
+    compiled value is built: only compile_rulebook makes one that evaluates."""
+    import dataclasses
+
+    from cskpi.rulebook.load import load_rulebook
+
+    book = load_rulebook()
+    overdue = book.standard("overdue_complaints_per_month")
+    raw = dataclasses.replace(overdue, filter="resolved_at is blank")
+    with pytest.raises(TypeError, match="is not a compiled predicate"):
+        dataclasses.replace(book, standards=(raw,))
+    elsewhere = dataclasses.replace(overdue, date_field="surveyed_at")
+    with pytest.raises(ValueError, match="not listed"):
+        dataclasses.replace(book, standards=(elsewhere,))
+    share = dataclasses.replace(overdue, metric="share")
+    with pytest.raises(ValueError, match="a share needs a condition"):
+        dataclasses.replace(book, standards=(share,))
