@@ -168,9 +168,9 @@ COMMA = (
     "a comma that is not a thousands separator (if the column writes decimals with a comma, "
     'declare decimal: "," for it in the rulebook)'
 )
-YES_NO = (
-    "expected 是/否, 有/无, yes/no, 1/0 and the like (true_values / false_values add words "
-    "for the column)"
+YES_NO = (  # the words of the spelling tables, as a refused cell is told
+    "expected a yes (是, 是的, 对, 有, yes, 1) or a no (否, 不是, 不对, 无, no, 0) "
+    "(true_values / false_values add words for the column)"
 )
 
 

@@ -280,3 +280,73 @@ def test_a_date_or_a_stray_number_in_the_group_column_is_a_warning(tmp_path):
     # staff numbers throughout (工号) are meant: no warning
     agents = invoke("evaluate", book, "-r", rules, "--by", "agent", "-q")
     assert agents.exit_code == 0 and agents.stderr == ""
+
+
+def test_a_refused_cell_says_what_its_column_would_read(tmp_path):
+    from tests.conftest import COMPLAINT_HEADERS, SURVEY_HEADERS, D, complaint, make_old
+    from tests.months import ROSTER_HEADERS, rules_for
+
+    book = make_old(
+        write_workbook(
+            tmp_path / "m.xlsx",
+            {
+                "投诉记录": [
+                    COMPLAINT_HEADERS,
+                    complaint("C1", "2026年10月2号"),  # read: 2 October
+                    complaint("C2", "10月2日"),  # no year: refused
+                ],
+                # 5分 is a score of 5, 比较满意 a 4: both read
+                "客户满意度": [
+                    SURVEY_HEADERS,
+                    ["S1", D(2026, 10, 3), "一组", "5分", "比较满意", 5, 5],
+                ],
+                "员工名册": [ROSTER_HEADERS, ["王芳", "一组", "满意"]],  # not a yes or a no
+            },
+        )
+    )
+    rules = rules_for(tmp_path, "complaints", "survey", "staff")
+    result = invoke("evaluate", book, "-r", rules, "--lang", "en")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        f"error: {book}, sheet '投诉记录', row 3, column B ('投诉日期'): unreadable date "
+        "'10月2日': expected a date such as 2026-11-02, 2026/11/2, 2026年11月2日, 20261102, "
+        "with or without a time (2026-11-02 14:30), or an Excel date cell.",
+        f"error: {book}, sheet '员工名册', row 2, column C ('可接替经理'): unreadable yes/no "
+        "'满意': expected a yes (是, 是的, 对, 有, yes, 1) or a no (否, 不是, 不对, 无, no, 0) "
+        "(true_values / false_values add words for the column).",
+    ]
+    zh = invoke("evaluate", book, "-r", rules)
+    assert "无法识别的评分" not in zh.stderr
+    assert (
+        "无法识别的日期「10月2日」:应为日期,如 2026-11-02, 2026/11/2, 2026年11月2日, 20261102,"
+        "可带时间(如 2026-11-02 14:30),或 Excel 的日期单元格。"
+    ) in zh.stderr
+
+
+def test_every_spelling_a_refusal_offers_is_read():
+    import pyarrow as pa
+
+    from cskpi.language.spelling import Spelling, accepted, read_cell
+    from cskpi.read.values import convert
+
+    offered = 0
+    for spelling in (
+        Spelling("date"),
+        Spelling("deadline"),
+        Spelling("number"),
+        Spelling("number", decimal=","),
+        Spelling("yesno", true_values=("达标",), false_values=("未达标",)),
+        Spelling("rating", rating_words=(("还行", 3.0),)),
+    ):
+        params = accepted(spelling).params
+        shown = [str(v) for k, v in params.items() if k in ("examples", "timed", "yes", "no")]
+        shown += [str(params.get("scores", ""))]
+        shown += [w.rsplit(" ", 1)[0] for w in str(params.get("words", "")).split(", ")]
+        cells = [c for text in shown for c in text.split(", ") if c]
+        assert cells, spelling
+        engine = convert(pa.array(cells), spelling)
+        for i, cell in enumerate(cells):
+            assert read_cell(cell, spelling) is not None, (spelling.kind, cell)
+            assert not engine.bad[i], (spelling.kind, cell)
+        offered += len(cells)
+    assert offered > 40

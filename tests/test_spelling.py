@@ -125,21 +125,35 @@ COMMA = (
 )
 NUMBER_NOT_DATE = "a number, not a date (a cell formatted as a date in Excel is read as a date)"
 OUT_OF_RANGE = "outside the plausible dates 2000-01-01 to 2100-12-31 (rulebook.date_range in the "
+# nothing more precise to say: what the column would have read, from the spelling tables
+NUMBER = "expected a number such as 1234, 1,234.5, 95%, ¥1,234"
+EURO = "expected a number such as 1234, 1.234,5, 0,95, 95%"
+YES_NO = (
+    "expected a yes (达标, 是, 是的, 对, 有, yes, 1) or a no (未达标, 否, 不是, 不对, 无, no, 0) "
+    "(true_values / false_values add words for the column)"
+)
+RATING = (
+    "expected a score 1-5 (5, 4.5, 5分), a word (还行 3, 非常满意 5, 满意 4, 一般 3, 不太满意 2, "
+    "很不满意 1) or a yes/no; 4 and above is satisfied"
+)
+DATE = (
+    "expected a date such as 2026-11-02, 2026/11/2, 2026年11月2日, 20261102, with or without a "
+    "time (2026-11-02 14:30), or an Excel date cell"
+)
 REFUSED = [
     ("amount", "0,95", "number", COMMA),
     ("amount", "4,5", "number", COMMA),
     ("amount", "1,23", "number", COMMA),
     ("amount", "1.234,50", "number", COMMA),
     ("amount", "1e20", "number", "beyond 10^15, too large to be summed exactly"),
-    ("amount", "inf", "number", None),
-    ("amount", "¥5%", "number", None),
-    ("amount", "5分", "number", None),  # points or minutes: not for a person to guess
-    ("euro", "1.5", "number", None),
-    ("done", "maybe", "yes/no", "expected 是/否, 有/无, yes/no, 1/0 and the like "
-     "(true_values / false_values add words for the column)"),
+    ("amount", "inf", "number", NUMBER),
+    ("amount", "¥5%", "number", NUMBER),
+    ("amount", "5分", "number", NUMBER),  # points or minutes: not for a person to guess
+    ("euro", "1.5", "number", EURO),
+    ("done", "maybe", "yes/no", YES_NO),
     ("score", "6", "rating", "a score outside 1-5"),
     ("score", "0分", "rating", "a score outside 1-5"),
-    ("score", "N/A", "rating", None),
+    ("score", "N/A", "rating", RATING),
     ("at", "1", "date", NUMBER_NOT_DATE),
     ("at", "-5", "date", NUMBER_NOT_DATE),
     ("at", "46300", "date", NUMBER_NOT_DATE),
@@ -149,8 +163,8 @@ REFUSED = [
     ("at", "1999-12-31", "date", OUT_OF_RANGE + "rulebook)"),
     ("at", "2101-01-01", "date", OUT_OF_RANGE + "rulebook)"),
     ("at", "1899-12-31 10:30:00", "date", OUT_OF_RANGE + "rulebook)"),  # an Excel time cell
-    ("at", "05/10/2026", "date", None),  # 5 October or 10 May: the column must say
-    ("at", "十月三日", "date", None),
+    ("at", "05/10/2026", "date", DATE),  # 5 October or 10 May: the column must say
+    ("at", "十月三日", "date", DATE),
     ("due", "2026-13-01", "date", "no such date or time"),
     ("us", "13/05/2026 2:30 PM", "date", "no such date or time"),
 ]  # fmt: skip

@@ -37,6 +37,7 @@ from cskpi.language.patterns import (
     format_pattern,
     why,
 )
+from cskpi.language.syntax import Note
 
 CellKind = Literal["date", "deadline", "rating", "yesno", "text", "number"]
 
@@ -205,6 +206,54 @@ class Spelling:
         return self.kind == "deadline"
 
 
+# --- what a column accepts, said back when a cell is refused ---------------------------------
+
+# A few spellings of each kind, for the message that says what would have been read; a test
+# reads every one of them with the readers below, so the message never offers a refused one.
+DATE_EXAMPLES = ("2026-11-02", "2026/11/2", "2026年11月2日", "20261102")
+TIMED_EXAMPLE = "2026-11-02 14:30"
+NUMBER_EXAMPLES: Mapping[str, tuple[str, ...]] = {
+    ".": ("1234", "1,234.5", "95%", "¥1,234"),
+    ",": ("1234", "1.234,5", "0,95", "95%"),
+}
+SHOWN_WORDS = 4  # the first yes and no words of the tables shown, after the column's own
+ASCII_WORDS = ("yes", "no", "1", "0")  # ... and these, where the tables have them
+
+
+def accepted(spelling: Spelling) -> Note:
+    """What a column of this spelling reads, in a few examples drawn from the tables above
+    (and the column's own formats and words): the reason given for a refused cell."""
+    join = ", ".join
+    match spelling.kind:
+        case "number":
+            return why("why.accepted_number", examples=join(NUMBER_EXAMPLES[spelling.decimal]))
+        case "yesno":
+            return why("why.accepted_yesno", yes=join(_words(spelling, True)),
+                       no=join(_words(spelling, False)))  # fmt: skip
+        case "rating":
+            top = int(SCALE[1])
+            firsts: dict[float, str] = {}
+            for word, score in RATING_SCORES.items():
+                firsts.setdefault(score, word)
+            words = [*(f"{w} {s:g}" for w, s in spelling.rating_words)]
+            words += [f"{w} {s:g}" for s, w in firsts.items()]
+            return why(
+                "why.accepted_rating",
+                low=f"{SCALE[0]:g}", high=f"{top}",
+                scores=join((f"{top}", f"{top - 0.5:g}", f"{top}{SCORE_SUFFIX}")),
+                words=join(words), satisfied=f"{SATISFIED_FROM}",
+            )  # fmt: skip
+    own = why("why.accepted_formats", formats=join(spelling.formats)) if spelling.formats else ""
+    return why("why.accepted_date", examples=join(DATE_EXAMPLES), timed=TIMED_EXAMPLE, formats=own)
+
+
+def _words(spelling: Spelling, value: bool) -> list[str]:
+    table = YES_WORDS if value else NO_WORDS
+    own = spelling.true_values if value else spelling.false_values
+    shown = [*own, *table[:SHOWN_WORDS], *(w for w in table if w in ASCII_WORDS)]
+    return list(dict.fromkeys(shown))
+
+
 def fold(word: str) -> str:
     """How a yes/no or rating word is looked up: cleaned, lower case."""
     return clean(word).lower()
@@ -236,7 +285,7 @@ def read_yes_no(text: str, spelling: Spelling) -> bool:
     word = fold(text)
     if word in spelling.yes_no:
         return spelling.yes_no[word]
-    raise Unreadable(why("why.yes_no"))
+    raise Unreadable(accepted(spelling))
 
 
 def read_score(text: str, spelling: Spelling) -> float:

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from cskpi.errors import InputError, Problem
 from cskpi.evaluate.datasets import ROW, SOURCE, ColumnMatch
+from cskpi.language.spelling import accepted
 from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import UNCACHED
 from cskpi.read.records import example_column, example_rows, examples_note, repeated_records
@@ -262,6 +263,8 @@ def read_sheet(
                 else "input.cell_error"
             )
             reason = converted.why(i) if error is None else None
+            if error is None and reason is None:  # nothing more precise: what would be read
+                reason = accepted(col_spec.spelling)
             bad_cells.listed.append(
                 Problem(
                     key,
