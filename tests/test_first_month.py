@@ -350,3 +350,43 @@ def test_every_spelling_a_refusal_offers_is_read():
             assert not engine.bad[i], (spelling.kind, cell)
         offered += len(cells)
     assert offered > 40
+
+
+def test_evidence_shows_what_a_rating_cell_said_beside_its_reading(tmp_path):
+    import openpyxl
+
+    # the sample's accuracy failures: S1001 answered 2, S1004 不满意, S1007 2 (all read 否)
+    shown = invoke("evaluate", SAMPLE, "--evidence", "--lang", "en")
+    lines = shown.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Satisfaction: accurate answers (" in line)
+    rows = [line for line in lines[start : start + 8] if line.startswith("│")]
+    assert [r.split("│")[6].strip() for r in rows] == ["2 → no", "不满意 → no", "2 → no"]
+    assert rows[1].split("│")[5].strip() == "非常满意 → yes"
+    out = tmp_path / "card.xlsx"
+    assert invoke("evaluate", SAMPLE, "-o", out).exit_code == 1
+    ws = openpyxl.load_workbook(out)["满意度：准确回答明细"]
+    header = [c.value for c in ws[2]]
+    at = header.index("回答准确")
+    assert header[at + 1] == "回答准确(原文)"
+    assert [(r[at].value, r[at + 1].value) for r in ws.iter_rows(min_row=3, max_row=5)] == [
+        ("否", "2"),
+        ("否", "不满意"),
+        ("否", "2"),
+    ]
+    page = tmp_path / "card.html"
+    assert invoke("evaluate", SAMPLE, "-o", page).exit_code == 1
+    assert "不满意 → 否" in page.read_text(encoding="utf-8")
+
+
+def test_what_cells_said_is_kept_only_when_rows_are_shown(tmp_path):
+    from cskpi.evaluate.datasets import SAID
+    from cskpi.read.inputs import read_inputs
+    from cskpi.rulebook.load import load_rulebook
+
+    model = load_rulebook()
+    lean = read_inputs([SAMPLE], model, all_columns=False).frames["survey"]
+    shown = read_inputs([SAMPLE], model, all_columns=True).frames["survey"]
+    assert not any(c.startswith(SAID) for c in lean.columns)
+    assert {c for c in shown.columns if c.startswith(SAID)} == {
+        f"{SAID}{f}" for f in ("speed", "accuracy", "courtesy", "outcome")
+    }

@@ -14,6 +14,16 @@ from cskpi.errors import Problem
 
 ROW = "_row"  # Excel row number of each data row, kept for messages and evidence
 SOURCE = "_source"  # which file a row came from
+# what a rating or yes/no cell said (``2``, ``不满意``) beside its reading (否): kept, as
+# ``said(field)``, only when rows will be shown (evidence, the Excel and HTML exports)
+SAID = "_said:"
+
+
+def said(field: str) -> str:
+    """The column holding what ``field``'s cells said, as written."""
+    return SAID + field
+
+
 # A column with this header marks example rows (the template's): any mark there, and the row
 # is left out with a note. Written by the template, read by the sheet reader.
 EXAMPLE_HEADERS = ("示例", "example")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from cskpi.evaluate.datasets import ROW, SOURCE
+from cskpi.evaluate.datasets import ROW, SOURCE, said
 from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo
 from cskpi.evaluate.trend import Trend
 from cskpi.i18n import Lang, display_width, label, message
@@ -58,6 +58,9 @@ def _write_evidence(
     for fid, header in info.columns:
         if fid in evidence.columns:
             columns.append((header if lang == "zh" else fid, "auto", evidence[fid]))
+        if said(fid) in evidence.columns:  # what a rating or yes/no cell said, beside it
+            heading = message("label.said", lang, header=header if lang == "zh" else fid)
+            columns.append((heading, "text", evidence[said(fid)]))
     late = _days_late(evidence, info, card.as_of)
     if late is not None:
         columns.append((label("label.days_late", lang), "int", late))

@@ -29,6 +29,13 @@ def result_name(result: Result, lang: Lang) -> str:
     return name
 
 
+def with_said(reading: str, said: object) -> str:
+    """A rating or yes/no cell as read, after what it said when that differs: '2 → 否'."""
+    if not isinstance(said, str) or not said or said == reading:
+        return reading
+    return f"{said} → {reading}"
+
+
 def format_actual(result: Result) -> str:
     """The value; a share with its 95% interval ('92.5% (80-97)'); a running count limit
     with where the pace leads ('2 → 6.2')."""

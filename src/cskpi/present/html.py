@@ -37,6 +37,7 @@ from cskpi.present.formatting import (
     interval_text,
     provisional_mark,
     summary_lines,
+    with_said,
 )
 from cskpi.rulebook.metrics import is_share
 
@@ -254,7 +255,7 @@ def _value_text(value: object, lang: Lang) -> str:
 
 def _evidence(card: Scorecard, lang: Lang, limit: int) -> list[dict[str, Any]]:
     """The rows behind each failing or warning standard (overall), at most ``limit`` each."""
-    from cskpi.evaluate.datasets import ROW
+    from cskpi.evaluate.datasets import ROW, said
 
     sections = []
     for _std, period, results in card.rows():
@@ -269,7 +270,13 @@ def _evidence(card: Scorecard, lang: Lang, limit: int) -> list[dict[str, Any]]:
         columns = [(fid, title) for fid, title in columns if fid in frame.columns]
         head = frame.head(limit)
         rows = [
-            [str(row[ROW]), *(_value_text(row[fid], lang) for fid, _t in columns)]
+            [
+                str(row[ROW]),
+                *(
+                    with_said(_value_text(row[fid], lang), row.get(said(fid)))
+                    for fid, _t in columns
+                ),
+            ]
             for _i, row in head.iterrows()
         ]
         sections.append(

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cskpi.evaluate.datasets import ROW, ColumnMatch
+from cskpi.evaluate.datasets import ROW, ColumnMatch, said
 from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo
 from cskpi.evaluate.trend import GAP, Trend
 from cskpi.evaluate.trend import Row as HistoryRow
@@ -33,6 +33,7 @@ from cskpi.present.formatting import (
     provisional_mark,
     scorecard_title,
     summary_lines,
+    with_said,
 )
 from cskpi.present.layout import (
     DEFAULT_TOP,
@@ -317,7 +318,10 @@ def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
                 table.add_row(
                     str(row[ROW]),
                     *(
-                        safe.terminal(_cell(row[f], lang), width=EVIDENCE_WIDTH)
+                        safe.terminal(
+                            with_said(_cell(row[f], lang), row.get(said(f))),
+                            width=EVIDENCE_WIDTH,
+                        )
                         for f, _h in columns
                     ),
                 )

@@ -263,6 +263,7 @@ def _read_sheets(
             matches=result.matches,
             dataset_id=dataset_id,
             notes=result.warnings,
+            keep_said=all_columns,  # rows will be shown: keep what rating cells said
         )
         if lenient.skipped:
             result.skipped[dataset_id] = result.skipped.get(dataset_id, 0) + lenient.skipped

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cskpi.errors import InputError, Problem
-from cskpi.evaluate.datasets import ROW, SOURCE, ColumnMatch
+from cskpi.evaluate.datasets import ROW, SOURCE, ColumnMatch, said
 from cskpi.language.spelling import accepted
 from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import UNCACHED
@@ -171,8 +171,12 @@ def read_sheet(
     matches: list[ColumnMatch] | None = None,
     dataset_id: str = "",
     notes: list[Problem] | None = None,
+    keep_said: bool = False,
 ) -> pd.DataFrame:
     """Turn one raw sheet into a typed frame of the ``wanted`` fields that exist.
+
+    ``keep_said``: rows will be shown, so a rating or yes/no column (not personal) also keeps
+    what its cells said, as ``said(field)``, for the evidence to show beside the reading.
 
     Only those columns are converted; rows that are blank in every field the dataset knows
     are dropped (trailing formatting, spacer rows). Unreadable cells in the ``checked``
@@ -238,6 +242,8 @@ def read_sheet(
         converted = convert(source, col_spec.spelling)
         values, bad = converted.values, converted.bad
         frame[fid] = values.array
+        if keep_said and col_spec.type in ("rating", "yesno") and not col_spec.personal:
+            frame[said(fid)] = pd.array(pc.utf8_trim_whitespace(source), pd.StringDtype("pyarrow"))
         if fid not in checked:
             continue
         found: list[tuple[int, str | None]] = [(int(i), None) for i in np.flatnonzero(bad)]
