@@ -147,6 +147,15 @@ def test_a_score_says_what_it_covers_and_too_little_is_not_graded(tmp_path):
         "不评级",
     )
     assert (rows["覆盖"][3], rows["等级"][3]) == ("13/13", "合格")
+    ranking = openpyxl.load_workbook(out)["排名"]
+    assert [c.value for c in ranking[1]][5:] == ["得分", "等级", "覆盖"]
+    assert [c.value for c in ranking[2]][1:] == ["赵磊", 1, 0, 0, 50, "不评级", "2/13 (30%)"]
+    # many groups (here: more than --top): scores in the ranked list, and why no grade
+    ranked = invoke("evaluate", SAMPLE, "--by", "agent", "--top", "2", "--lang", "en")
+    lines = ranked.stdout.splitlines()
+    assert any(line.split() == ["赵磊", "✓", "✗", "1", "50.0", "(2/13)", "not", "graded"]
+               for line in lines)  # fmt: skip
+    assert "4 groups' scores cover less than 50% of the weight: not graded." in lines
     page = tmp_path / "card.html"
     assert invoke("evaluate", SAMPLE, "--by", "agent", "-o", page).exit_code == 1
     html = page.read_text(encoding="utf-8")
@@ -359,9 +368,12 @@ def test_evidence_shows_what_a_rating_cell_said_beside_its_reading(tmp_path):
     shown = invoke("evaluate", SAMPLE, "--evidence", "--lang", "en")
     lines = shown.stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if "Satisfaction: accurate answers (" in line)
-    rows = [line for line in lines[start : start + 8] if line.startswith("│")]
-    assert [r.split("│")[6].strip() for r in rows] == ["2 → no", "不满意 → no", "2 → no"]
-    assert rows[1].split("│")[5].strip() == "非常满意 → yes"
+    head = [c.strip() for c in lines[start + 2].split("┃")]
+    rows = [[c.strip() for c in line.split("│")] for line in lines[start : start + 8]]
+    rows = [r for r in rows if len(r) == len(head)]
+    accuracy, speed = head.index("accuracy"), head.index("speed")
+    assert [r[accuracy] for r in rows] == ["2 → no", "不满意 → no", "2 → no"]
+    assert rows[1][speed] == "非常满意 → yes"
     out = tmp_path / "card.xlsx"
     assert invoke("evaluate", SAMPLE, "-o", out).exit_code == 1
     ws = openpyxl.load_workbook(out)["满意度：准确回答明细"]

@@ -137,6 +137,19 @@ def grade_text(score: GroupScore, lang: Lang, *, short: bool = False) -> str:
     return message("appraisal.none", lang) if name is None else name
 
 
+def score_cell(score: GroupScore, lang: Lang) -> str:
+    """A score in a narrow cell: '90.0'; with what it covers when not everything, and
+    '不评级' when that is too little to grade: '100.0 (2/13) 不评级'."""
+    if score.score is None:
+        return "–"
+    text = f"{score.score:.1f}"
+    if score.coverage < 1 - 1e-9 and score.of:
+        text += f" ({score.covered}/{score.of})"
+    if score.ungraded:
+        text += " " + grade_text(score, lang, short=True)
+    return text
+
+
 def appraisal_line(score: GroupScore, lang: Lang) -> str:
     """'考核得分(一组):90.0 分,覆盖 13/13 项,等级 优秀。'"""
     group = score.group if score.group is not None else label("label.overall", lang)
@@ -176,6 +189,10 @@ def summary_lines(card: Scorecard, lang: Lang, *, per_group: bool = True) -> lis
     ]
     for score in card.appraisal if per_group else card.appraisal[:1]:
         lines.append(appraisal_line(score, lang))
+    ungraded = [a for a in card.appraisal[1:] if a.needed is not None]
+    if ungraded and not per_group:  # the listed scores say 不评级; here is why
+        needed = f"{ungraded[0].needed:.0%}"
+        lines.append(message("appraisal.ungraded_groups", lang, n=len(ungraded), needed=needed))
     overall = next((a for a in card.appraisal if a.group is None), None)
     if overall is not None and overall.left_out:
         names = {r.standard: r.name(lang) for r in card.results}

@@ -33,6 +33,7 @@ from cskpi.present.formatting import (
     format_target,
     provisional_mark,
     result_name,
+    score_cell,
     scorecard_title,
 )
 
@@ -177,7 +178,7 @@ def _matrix(
     names = [safe.terminal(s.group) for s in shown]
     name_w = max(_width(names), cell_len(label("label.group", lang)))
     number_w = max(len(str(n)) for n, _r in numbered)
-    score_of = {a.group: a.score for a in card.appraisal}
+    score_of = {a.group: score_cell(a, lang) for a in card.appraisal}
     fails = label("status.fail", lang)
     head = Text.assemble(
         _pad(Text(label("label.group", lang)), name_w),
@@ -207,7 +208,7 @@ def _matrix(
                     style="bold red" if standing.failed else "dim",
                 ),
                 "  ",
-                "–" if score is None else f"{score:.1f}",
+                "–" if score is None else score,
             )
         )
     return lines

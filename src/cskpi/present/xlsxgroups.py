@@ -14,7 +14,7 @@ import xlsxwriter
 
 from cskpi.evaluate.scorecard import Result, Scorecard
 from cskpi.i18n import Lang, label
-from cskpi.present.formatting import result_name
+from cskpi.present.formatting import coverage_text, grade_text, result_name
 from cskpi.present.xlsxcells import Formats, Widths, number_format, safe_text, sheet_name
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet
@@ -106,6 +106,7 @@ def write_ranking(
         label("status.no_data", lang),
         label("label.score", lang),
         label("label.grade", lang),
+        label("label.coverage", lang),
     ]
     widths = Widths(cap=40)
     for col, text in enumerate(heads):
@@ -124,9 +125,10 @@ def write_ranking(
         score = scores.get(standing.group)
         if score is not None and score.score is not None:
             ws.write_number(row, 5, score.score, score_fmt)
-        grade = None if score is None else score.grade_name(lang)
-        if grade:
-            ws.write_string(row, 6, safe_text(grade), plain)
+        if score is not None and (score.grade is not None or score.ungraded):
+            ws.write_string(row, 6, grade_text(score, lang, short=True), plain)
+        if score is not None and score.of:  # what the score rests on
+            ws.write_string(row, 7, coverage_text(score, lang, short=True), plain)
     widths.apply(ws)
     ws.autofilter(0, 0, len(card.groups), len(heads) - 1)
     ws.freeze_panes(1, 2)
