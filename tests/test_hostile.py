@@ -158,9 +158,11 @@ def test_bad_values_fail_with_every_cell_named_and_skip_mode_counts_them(tmp_pat
             f"error: {path}, sheet '客户满意度', row 2, column D ('到达速度'): unreadable rating "
             "'6分': a score outside 1-5.",
             f"error: {path}, sheet '客户满意度', row 3, column B ('调查日期'): unreadable date "
-            "'十月三日'.",
+            "'十月三日': expected a date such as 2026-11-02, 2026/11/2, 2026年11月2日, 20261102, "
+            "with or without a time (2026-11-02 14:30), or an Excel date cell.",
             f"error: {path}, sheet '客户满意度', row 3, column E ('回答准确'): unreadable rating "
-            "'N/A'.",
+            "'N/A': expected a score 1-5 (5, 4.5, 5分), a word (非常满意 5, 满意 4, 一般 3, "
+            "不太满意 2, 很不满意 1) or a yes/no; 4 and above is satisfied.",
         ]
     )
     rules = rules_for(tmp_path, "survey")

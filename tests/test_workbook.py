@@ -69,6 +69,13 @@ def test_missing_required_column_names_sheet_column_and_closest_header(make_book
     )
 
 
+# no more precise reason: what a rating column reads, from the spelling tables
+RATING = (
+    "expected a score 1-5 (5, 4.5, 5分), a word (非常满意 5, 满意 4, 一般 3, 不太满意 2, "
+    "很不满意 1) or a yes/no; 4 and above is satisfied."
+)
+
+
 def test_every_unreadable_cell_is_listed_by_row_and_column(make_book, rulebook):
     rows = [
         SURVEY_HEADERS,
@@ -81,10 +88,12 @@ def test_every_unreadable_cell_is_listed_by_row_and_column(make_book, rulebook):
         [
             f"{path}, sheet '客户满意度', row 2, column B ('调查日期'): "
             "unreadable date '2026-13-45': no such date or time.",
-            f"{path}, sheet '客户满意度', row 3, column E ('回答准确'): unreadable rating 'N/A'.",
+            f"{path}, sheet '客户满意度', row 3, column E ('回答准确'): unreadable rating 'N/A': "
+            + RATING,
             f"{path}, sheet '客户满意度', row 3, column G ('解决结果'): unreadable rating '7': "
             "a score outside 1-5.",
-            f"{path}, sheet '客户满意度', row 3, column D ('到达速度'): unreadable rating '0,95'.",
+            f"{path}, sheet '客户满意度', row 3, column D ('到达速度'): unreadable rating '0,95': "
+            + RATING,
         ]
     )
 
