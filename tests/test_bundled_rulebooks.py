@@ -137,7 +137,7 @@ def test_template_follows_the_rulebook_and_evaluates(
             "key_account_post_checked",
             "en",
             ["Key-account post checked (key_account_post_checked)", "(a default, monthly)",
-             "post == '大户管理员'", "Target: ≥ 1"],
+             "those where '被检查岗位' is '大户管理员';", "Target: ≥ 1"],
         ),
         (
             COMMITMENT,
@@ -150,8 +150,8 @@ def test_template_follows_the_rulebook_and_evaluates(
             COMMITMENT,
             "channels_open_as_promised",
             "en",
-            ["Service channels open as promised", "(a default)", "actual_hours >= promised_hours",
-             "Target: ≥ 98%"],
+            ["Service channels open as promised", "(a default)",
+             "where '实际服务小时' is at least '承诺服务小时',", "Target: ≥ 98%"],
         ),
     ],
 )  # fmt: skip

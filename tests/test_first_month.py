@@ -402,3 +402,146 @@ def test_what_cells_said_is_kept_only_when_rows_are_shown(tmp_path):
     assert {c for c in shown.columns if c.startswith(SAID)} == {
         f"{SAID}{f}" for f in ("speed", "accuracy", "courtesy", "outcome")
     }
+
+
+WORDS_RULES = """rulebook:
+  id: words
+  name: {zh: 文字, en: words}
+datasets:
+  log:
+    names: {zh: 记录, en: log}
+    sheets: [记录]
+    columns:
+      at: {header: 日期, type: date}
+      team: {header: 团队, type: text}
+      note: {header: 备注, type: text}
+      amount: {header: 金额, type: number}
+      ok: {header: 已处理, type: yesno}
+      score: {header: 评分, type: rating}
+standards:
+  - id: a
+    name: {zh: 甲, en: A}
+    description: {zh: 甲, en: A}
+    dataset: log
+    metric: count
+    filter: team in ('一组', '二组') and not (note contains '退款' or amount > 1000)
+    comparison: "<="
+    target: 5
+  - id: b
+    name: {zh: 乙, en: B}
+    description: {zh: 乙, en: B}
+    dataset: log
+    metric: share
+    filter: team not in ('三组') and at >= '2026-10-05' and at <= window_end
+    condition: ok == no or score
+    comparison: ">="
+    target: 0.9
+  - id: c
+    name: {zh: 丙, en: C}
+    description: {zh: 丙, en: C}
+    dataset: log
+    metric: mean
+    column: amount
+    filter: team != '三组' and amount >= 10 and at < as_of
+    comparison: "<="
+    target: 500
+"""
+
+
+def test_explain_says_filters_and_conditions_in_words_not_syntax(tmp_path):
+    rules = tmp_path / "words.yaml"
+    rules.write_text(WORDS_RULES, encoding="utf-8")
+
+    def lines(standard: str, lang: str) -> list[str]:
+        result = invoke("rules", "explain", standard, "-r", rules, "--lang", lang)
+        assert result.exit_code == 0, result.output
+        return result.stdout.splitlines()[4:6]
+
+    blank = {
+        "zh": ";无法判断(空白)的不计入。",
+        "en": "; rows where it cannot be told (blank) are not counted.",
+    }
+    assert lines("a", "zh")[0] == (
+        "计入的记录:「团队」是「一组」、「二组」之一,且并非(「备注」包含「退款」,或「金额」大于1000)"
+        "的记录" + blank["zh"]
+    )
+    assert lines("a", "en")[0] == (
+        "Rows counted: those where '团队' is one of '一组', '二组' and not ('备注' contains '退款' "
+        "or '金额' is more than 1000)" + blank["en"]
+    )
+    assert lines("b", "zh") == [
+        "计入的记录:「团队」不是「三组」中的任何一个,且「日期」不早于2026-10-05,且「日期」不晚于期间结束"
+        "的记录" + blank["zh"],
+        "指标:「已处理」为否,或「评分」为满意(4 分及以上,或满意类词语)的记录所占比例;"
+        "分母是作答的记录,空白答案不计入。",
+    ]
+    assert lines("b", "en")[1] == (
+        "Metric: the share of rows where '已处理' is no or '评分' is satisfied (a score of 4 or "
+        "more, or a satisfied word), among the rows that answered (blank answers are left out)."
+    )
+    assert lines("c", "zh") == [
+        "计入的记录:「团队」不为「三组」,且「金额」不少于10,且「日期」早于评估时间的记录"
+        + blank["zh"],
+        "指标:「金额」的平均值。",
+    ]
+    assert lines("c", "en")[0] == (
+        "Rows counted: those where '团队' is not '三组' and '金额' is at least 10 and '日期' is "
+        "before the as-of time" + blank["en"]
+    )
+
+
+def test_explain_finds_a_standard_by_its_name_or_a_close_match():
+    by_name = invoke("rules", "explain", "月度逾期未解决投诉")
+    assert by_name.exit_code == 0 and by_name.stderr == ""
+    assert by_name.stdout.splitlines()[0] == "月度逾期未解决投诉 (overdue_complaints_per_month)"
+    assert "计入的记录:「解决日期」为空,或「解决日期」晚于「承诺期限」的记录" in by_name.stdout
+    english = invoke("rules", "explain", "complaints not resolved by the promised DEADLINE")
+    assert english.stdout.splitlines()[0] == "月度逾期未解决投诉 (overdue_complaints_per_month)"
+    word = invoke("rules", "explain", "逾期", "--lang", "en")
+    assert word.exit_code == 0
+    assert word.stdout.startswith("Complaints not resolved by the promised deadline (")
+    assert word.stderr == (
+        "(No standard is called '逾期'; showing the closest, 'Complaints not resolved by the "
+        "promised deadline'.)\n"
+    )
+    several = invoke("rules", "explain", "满意度")
+    assert several.exit_code == 2
+    assert several.stderr.startswith(
+        "错误: 「满意度」可能是以下几项之一,请写出完整名称或编号:"
+        "满意度:迅速到达 (satisfaction_speed), "
+    )
+    none = invoke("rules", "explain", "xyzzy", "--lang", "en")
+    assert none.exit_code == 2
+    assert none.stderr.startswith(
+        "error: no standard 'xyzzy' in the rulebook; name one by id or name: Customer complaints "
+        "per month (complaints_per_month), "
+    )
+
+
+def test_rules_list_in_chinese_says_targets_periods_and_metrics_in_words():
+    lines = invoke("rules", "list").stdout.splitlines()
+    row = {line.split()[0]: line.split()[1:] for line in lines[4:]}
+    assert row["satisfaction_speed"] == [
+        "满意度:迅速到达",
+        "survey",
+        "月",
+        "比例",
+        "≥",
+        "95%",
+        "必达",
+    ]
+    assert row["info_complaints_per_quarter"][2:] == ["季度", "计数", "≤", "1", "必达"]
+    assert row["successor_ready"][2:] == ["快照", "计数", "≥", "1", "优秀"]
+    en = invoke("rules", "list", "--lang", "en").stdout
+    assert "month     share   ≥ 95%" in en
+    data = invoke("rules", "list", "-f", "json").stdout  # machines keep the rulebook's values
+    assert '"metric": "share"' in data and '"target": 0.95' in data
+
+
+def test_every_metric_has_its_name_in_both_languages():
+    from cskpi.i18n import catalog
+    from cskpi.rulebook.metrics import METRICS
+
+    for metric in METRICS.values():
+        names = catalog()[metric.label]
+        assert names["zh"] and names["en"] and names["zh"] != metric.name

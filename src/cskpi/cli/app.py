@@ -646,22 +646,14 @@ def rules_explain(
     """Explain in plain words how a standard is computed (说明标准的计算方法)."""
     with boundary(lang, debug):
         chosen = _lang(lang)
-        import difflib
-
-        from cskpi.errors import RulebookError
-        from cskpi.present.explain import explain_standard
+        from cskpi.present.explain import explain_standard, find_standard
 
         model = _loaded(rules)
-        known = [s.id for s in model.standards]
-        if standard not in known:
-            near = difflib.get_close_matches(standard, known, n=1)
-            from cskpi.errors import Problem
-
-            hint = Problem("expr.did_you_mean", {"near": near[0]}) if near else ""
-            raise RulebookError(
-                "rules.unknown_standard", standard=standard, hint=hint, known=", ".join(known)
-            )
-        for line in explain_standard(model, model.standard(standard), chosen):
+        found, exact = find_standard(model, standard, chosen)  # an id, a name, a close match
+        if not exact:
+            name = found.name.zh if chosen == "zh" else found.name.en
+            _stderr(message("explain.closest", chosen, standard=standard, name=name))
+        for line in explain_standard(model, found, chosen):
             _print(line)
     _finish(0)
 

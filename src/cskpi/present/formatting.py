@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from cskpi.evaluate.scorecard import GroupScore, Result, Scorecard
 from cskpi.i18n import Lang, label, message
+from cskpi.present.words import SYMBOL
 
-SYMBOL = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "="}
 # the status beside its colour, so it reads in black and white and for the colour-blind
 MARK = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–", "insufficient": "?"}
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from cskpi.i18n import Lang, display_width, label, message, pick
 from cskpi.present.safe import json_safe, visible
+from cskpi.present.words import metric_text, period_text, standard_target
 from cskpi.rulebook.compiled import Rulebook
 
 
@@ -64,17 +65,17 @@ def rules_table(model: Rulebook, lang: Lang) -> str:
             "label.level",
         )
     ]
-    rows = [
+    rows = [  # in words: ≥ 95%, 月, 比例 (the JSON keeps the rulebook's values)
         [
-            visible(r["id"]),
-            visible(r["name"]),
-            visible(r["dataset"]),
-            r["period"],
-            r["metric"],
-            f"{r['comparison']} {r['target']:g}",
-            label(f"level.{r['level']}", lang),
+            visible(s.id),
+            visible(pick(s.name.model_dump(), lang)),
+            visible(s.dataset),
+            period_text(s, lang),
+            metric_text(s.metric, lang),
+            standard_target(s),
+            label(f"level.{s.level}", lang),
         ]
-        for r in standard_rows(model, lang)
+        for s in model.standards
     ]
     title = visible(message("title.rules", lang, rulebook=pick(model.name.model_dump(), lang)))
     return "\n".join([title, "", *_aligned(heads, rows)])

@@ -59,8 +59,9 @@ class Metric:
     window ends, projects where the current pace leads (early warning); empty: the value
     when no row counts (None: no value, the result has no data); evidence: which rows are
     shown behind a result (``counted``, or for a share the rows ``not_met``); explain: the
-    message key of its plain-words explanation; sql: the aggregate a SQL backend runs per
-    window and group over the counted rows (``{column}``, ``{condition}`` filled in).
+    message key of its plain-words explanation (``label``: the key of its name, 计数); sql:
+    the aggregate a SQL backend runs per window and group over the counted rows
+    (``{column}``, ``{condition}`` filled in).
     """
 
     name: str
@@ -74,6 +75,11 @@ class Metric:
     evidence: Literal["counted", "not_met"] = "counted"
     explain: str = "explain.column_metric"
     sql: str = ""
+
+    @property
+    def label(self) -> str:
+        """The catalog key of its name in words (计数, 比例, 平均值...)."""
+        return f"metric.{self.name}"
 
     @property
     def interval(self) -> bool:
