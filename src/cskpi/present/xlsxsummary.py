@@ -231,7 +231,7 @@ def _write_scores(
                 ws.write_number(row, col, score.score, fmt.cell("0.0"))
             elif key == "label.coverage" and score.of:
                 text = coverage_text(score, lang, short=True)
-                ws.write_string(row, col, text, fmt.cell())
+                ws.write_string(row, col, text, fmt.cell(align="right"))  # under the score
                 widths.see(col, text)
             elif key == "label.grade" and (score.grade is not None or score.ungraded):
                 grade = safe_text(grade_text(score, lang, short=True))
