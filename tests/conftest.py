@@ -129,6 +129,39 @@ def settle(monkeypatch) -> list[float]:
 
 
 @pytest.fixture(scope="session")
+def pg_server():
+    """The PostgreSQL server of the test session (tests/databases.py), or a skip saying why."""
+    import os
+
+    from tests.databases import postgres_server
+
+    server = postgres_server()
+    url = next(server)
+    if url is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL tests: no server and no initdb/pg_ctl found")
+        pytest.skip("no PostgreSQL: set CSKPI_TEST_POSTGRES_URL or install postgresql")
+    yield url
+    next(server, None)
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database on the session's server."""
+    import uuid
+
+    import psycopg
+
+    name = f"cskpi_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _db = pg_server.rpartition("/")
+    yield f"{base}/{name}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
 def rulebook() -> Rulebook:
     return load_rulebook()
 

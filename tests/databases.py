@@ -7,7 +7,8 @@ numbers DOUBLE; anything mixed is TEXT holding the text a workbook cell would sh
 The PostgreSQL server: ``CSKPI_TEST_POSTGRES_URL`` if set; else one started for the test
 session from the machine's own binaries (``initdb``/``pg_ctl``, as the ``postgres`` user when
 run as root, on a socket and a free loopback port); else the tests skip, saying why, except
-under CI (``CI=true``), where a missing server is a failure.
+under CI (``CI=true``), where a missing server is a failure. The server it starts trusts
+every role but :data:`PASSWORD_ROLE`, which must give a password (scram-sha-256).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 Table = tuple[list[str], list[list[object]]]  # header, rows
+PASSWORD_ROLE = "cskpi_login"  # noqa: S105 - a role name: the session server asks it for a password
 
 
 def tables_from_workbook(path: Path) -> dict[str, Table]:
@@ -178,6 +180,16 @@ def postgres_server() -> Iterator[str | None]:
         check=True,
         capture_output=True,
     )
+    # trust for the tests' superuser; PASSWORD_ROLE must give a password (scram-sha-256)
+    hba = data / "pg_hba.conf"
+    hba.write_text(
+        "local all all trust\n"
+        f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n"
+        "host all all 127.0.0.1/32 trust\n",
+        encoding="utf-8",
+    )
+    if as_root:
+        shutil.chown(hba, user="postgres")
     options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
     subprocess.run(
         [

@@ -11,7 +11,6 @@ import json
 import os
 import random
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,6 @@ from cskpi.read.database import is_database_url, mask_url, open_database
 from cskpi.rulebook.sqlcheck import check_query
 from tests.conftest import COMPLAINT_HEADERS, SAMPLE, SURVEY_HEADERS, write_workbook
 from tests.databases import (
-    postgres_server,
     tables_from_workbook,
     to_duckdb,
     to_postgres,
@@ -47,32 +45,6 @@ def scorecard(*args: object) -> dict:
     data["inputs"] = len(data["inputs"])
     data["warnings"] = len(data["warnings"])
     return data
-
-
-@pytest.fixture(scope="session")
-def pg_server():
-    server = postgres_server()
-    url = next(server)
-    if url is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the PostgreSQL tests: no server and no initdb/pg_ctl found")
-        pytest.skip("no PostgreSQL: set CSKPI_TEST_POSTGRES_URL or install postgresql")
-    yield url
-    next(server, None)
-
-
-@pytest.fixture
-def pg_url(pg_server):
-    """A fresh, empty database on the session's server."""
-    import psycopg
-
-    name = f"cskpi_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, _db = pg_server.rpartition("/")
-    yield f"{base}/{name}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 # --- the differential test -------------------------------------------------------------

@@ -32,10 +32,25 @@ VERDICT_EXIT: dict[Verdict, ExitCode] = {
 
 @dataclass(frozen=True)
 class EvidenceRows:
-    """The rows behind a result: positions in its dataset's frame, copied only when shown."""
+    """The rows behind a result: positions in its dataset's frame, copied only when shown.
+
+    ``total``: how many rows are behind the result when only the first of them are here (a
+    database sends at most a capped number of rows back, README "Pushdown"); None: all are.
+    """
 
     source: pd.DataFrame = field(repr=False)
     positions: NDArray[np.int64]
+    total: int | None = None
+
+    @property
+    def count(self) -> int:
+        """Rows behind the result, listed here or not."""
+        return len(self.positions) if self.total is None else self.total
+
+    @property
+    def capped(self) -> bool:
+        """Only the first rows are listed (the outputs say how many of how many)."""
+        return self.count > len(self.positions)
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> EvidenceRows:
@@ -189,6 +204,16 @@ class Scorecard:
         for result in self.results:
             grouped.setdefault((result.standard, result.period), []).append(result)
         return [(std, period, results) for (std, period), results in grouped.items()]
+
+    def listed(self) -> list[Result]:
+        """The overall result of each (standard, window) any of whose results fails or
+        warns: the ones whose rows the outputs list (Excel sheets, the HTML page; the
+        terminal's --evidence the overall failures among them)."""
+        return [
+            results[0]
+            for _std, _period, results in self.rows()
+            if any(r.status in ("fail", "warn") for r in results)
+        ]
 
     def ranking(self) -> list[Standing]:
         """Groups worst first: the ones a manager should talk to this month at the top.

@@ -65,12 +65,15 @@ def _write_evidence(
     if late is not None:
         columns.append((label("label.days_late", lang), "int", late))
     widths = Widths(cap=50)
+    rows = result.evidence_rows
+    capped = rows is not None and rows.capped  # a database sent the first rows only
     title = message(
-        "label.evidence_title",
+        "label.evidence_capped" if capped else "label.evidence_title",
         lang,
         standard=result.name(lang),
         period=result.period,
-        n=len(evidence),
+        n=f"{rows.count:,}" if capped and rows is not None else len(evidence),
+        listed=f"{len(evidence):,}",
     )
     ws.write_string(0, 0, safe_text(title), fmt.title)
     header_row = 1
@@ -134,11 +137,7 @@ def _write_waivers(
 
 def _flagged(card: Scorecard) -> dict[tuple[str, str], Result]:
     """(standard, window) -> its overall result, where any result of it fails or warns."""
-    rows: dict[tuple[str, str], Result] = {}
-    for std, period, results in card.rows():
-        if any(r.status in ("fail", "warn") for r in results):
-            rows[(std, period)] = results[0]
-    return rows
+    return {(r.standard, r.period): r for r in card.listed()}
 
 
 def write_xlsx(

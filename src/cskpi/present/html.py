@@ -253,15 +253,22 @@ def _value_text(value: object, lang: Lang) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
+def _more_rows(total: int, shown: int, listed: int, lang: Lang) -> str:
+    """The rows not on the page: in the workbook, or (rows a database capped) beyond it."""
+    if total <= shown:
+        return ""
+    if listed < total:  # the workbook lists only the first ``listed`` rows too
+        return message("html.more_rows_capped", lang, n=f"{total - shown:,}", listed=f"{listed:,}")
+    return message("html.more_rows", lang, n=f"{total - shown:,}")
+
+
 def _evidence(card: Scorecard, lang: Lang, limit: int) -> list[dict[str, Any]]:
     """The rows behind each failing or warning standard (overall), at most ``limit`` each."""
     from cskpi.evaluate.datasets import ROW, said
 
     sections = []
-    for _std, period, results in card.rows():
-        overall = results[0]
-        if not any(r.status in ("fail", "warn") for r in results):
-            continue
+    for overall in card.listed():
+        period = overall.period
         info = card.info(overall.standard)
         frame = overall.evidence if overall.evidence_rows is not None else None
         if info is None or frame is None or frame.empty:
@@ -269,6 +276,8 @@ def _evidence(card: Scorecard, lang: Lang, limit: int) -> list[dict[str, Any]]:
         columns = [(fid, header if lang == "zh" else fid) for fid, header in info.columns]
         columns = [(fid, title) for fid, title in columns if fid in frame.columns]
         head = frame.head(limit)
+        rows_behind = overall.evidence_rows
+        total = len(frame) if rows_behind is None else rows_behind.count
         rows = [
             [
                 str(row[ROW]),
@@ -286,13 +295,11 @@ def _evidence(card: Scorecard, lang: Lang, limit: int) -> list[dict[str, Any]]:
                     lang,
                     standard=overall.name(lang),
                     period=period,
-                    n=len(frame),
+                    n=total,
                 ),
                 "headers": [label("label.row", lang), *(t for _f, t in columns)],
                 "rows": rows,
-                "more": message("html.more_rows", lang, n=f"{len(frame) - limit:,}")
-                if len(frame) > limit
-                else "",
+                "more": _more_rows(total, len(head), len(frame), lang),
             }
         )
     return sections

@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from cskpi.evaluate.scorecard import EvidenceRows, Scorecard
+from cskpi.evaluate.scorecard import Scorecard
 from cskpi.rulebook.compiled import Rulebook
 
 KEEP_DIGITS = 4  # at most the last four digits of a number are shown
@@ -117,9 +117,7 @@ def mask_scorecard(card: Scorecard, rulebook: Rulebook) -> Scorecard:
         if r.evidence_rows is None
         else replace(
             r,
-            evidence_rows=EvidenceRows(
-                masked[id(r.evidence_rows.source)], r.evidence_rows.positions
-            ),
+            evidence_rows=replace(r.evidence_rows, source=masked[id(r.evidence_rows.source)]),
         )
         for r in card.results
     )

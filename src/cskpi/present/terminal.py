@@ -298,12 +298,13 @@ def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
         if info is None or result.evidence is None or result.evidence.empty:
             continue
         frame = result.evidence
+        total = result.evidence_rows.count if result.evidence_rows is not None else len(frame)
         title = message(
             "label.evidence_title",
             lang,
             standard=result.name(lang),
             period=result.period,
-            n=len(frame),
+            n=total,
         )
         shown = frame.head(EVIDENCE_ROWS)
 
@@ -337,8 +338,8 @@ def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
                 left_out.append(column[1])
         table = build(columns)
         console.print(table)
-        if len(frame) > EVIDENCE_ROWS:
-            console.print(message("label.more_rows", lang, n=len(frame) - EVIDENCE_ROWS))
+        if total > len(shown):
+            console.print(message("label.more_rows", lang, n=total - len(shown)))
         if left_out:
             console.print(
                 message("label.columns_left_out", lang, columns=", ".join(left_out)),

@@ -282,6 +282,14 @@ def _read_sheets(
         result.warnings += lenient.problems()
 
 
+def read_rows(raw: RawSheet, dataset_id: str, rulebook: Rulebook, file: str) -> pd.DataFrame:
+    """Some rows of a table (a database's evidence rows) typed exactly as a read of the whole
+    table types them, every column kept; rows are numbered 1..n in the order given."""
+    into = Datasets()
+    _read_sheets([(dataset_id, raw)], file, rulebook, into, (), None, all_columns=True)
+    return into.frames[dataset_id]
+
+
 def _sheets_for(
     source: Source, rulebook: Rulebook, warnings: list[Problem], progress: Progress | None
 ) -> tuple[FileLayout, list[tuple[str, RawSheet]]]:
@@ -382,7 +390,7 @@ def read_inputs(
             data.frames[dataset_id] = (
                 order.drop_duplicates(last.key, keep="last").sort_index().reset_index(drop=True)
             )
-    in_database = database_options is not None and database_options.only is not None
+    in_database = 0 if database_options is None else database_options.counted
     if not in_database and not any(len(frame) for frame in data.frames.values()):
         examples = any(w.key == "input.example_rows" for w in data.warnings)
         raise InputError(

@@ -30,6 +30,7 @@ from cskpi.read.sources import RawSheet
 from cskpi.rulebook.compiled import Dataset, Rulebook
 
 FETCH_ROWS = 50_000
+SENT = {"render_postcompile": True}  # SQL as sent: each value of an IN list a parameter
 
 
 @dataclass
@@ -51,6 +52,7 @@ class DatabaseOptions:
     span: Mapping[str, object] | None = None  # {"start": ..., "end": ...} for queries
     explained: Explained | None = None
     only: frozenset[str] | None = None  # read only these datasets (the rest ran in the database)
+    counted: int = 0  # rows with data in the datasets that ran in the database
     label: str | None = None  # how the database is named in messages (files under --engine duckdb)
 
 
@@ -167,15 +169,15 @@ def _columns(conn: Any, relation: str, schema: str | None) -> list[str]:
 
 
 def _sql_text(stmt: Any, db: Database) -> str:
-    return str(stmt.compile(dialect=db.engine.dialect))
+    return str(stmt.compile(dialect=db.engine.dialect, compile_kwargs=SENT))
 
 
 def fetch_text(
     conn: Any, stmt: Any, db: Database, header: Sequence[str] | None = None
 ) -> tuple[list[str], list[pa.Array]]:
     """Run ``stmt``; its columns as Arrow text arrays (typed values as their cell text)."""
-    if db.dialect == "duckdb":
-        compiled = stmt.compile(dialect=db.engine.dialect)
+    if db.dialect == "duckdb":  # IN lists expanded: each value is a parameter of its own
+        compiled = stmt.compile(dialect=db.engine.dialect, compile_kwargs=SENT)
         order = compiled.positiontup or []
         values = bind_names(compiled.params)
         raw = conn.connection.dbapi_connection

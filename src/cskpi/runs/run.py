@@ -118,7 +118,7 @@ def run_evaluation(
         warnings = [*warnings, *views.warnings]
         options = replace(options, label=views.label)
     session = None
-    if request.engine != "pandas" and len(urls) == 1 and not paths and not request.evidence:
+    if request.engine != "pandas" and len(urls) == 1 and not paths:
         from cskpi.sql.session import Session  # the standards run inside the database
 
         session = Session(
@@ -130,7 +130,7 @@ def run_evaluation(
             request.explained,
             options.label,
         )
-        options = replace(options, only=session.read_only)
+        options = replace(options, only=session.read_only, counted=session.rows)
     try:
         data = read_inputs(
             paths,
@@ -153,22 +153,25 @@ def run_evaluation(
             data = session.push(data, period, as_of, request.waivers)
         if views is not None:
             data = replace(data, files=views.files)  # the files, not the views' database
+        card = evaluate(
+            model,
+            data,
+            period,
+            request.as_of,
+            request.group_by,
+            now=now,
+            strict=strict,
+            keep_evidence=request.evidence,
+            waivers=request.waivers,
+        )
+        if session is not None and request.evidence:  # the rows behind what is listed
+            card = session.evidence(card)
     finally:
         if session is not None:
             session.close()
         if views is not None:
             views.close()
-    return evaluate(
-        model,
-        data,
-        period,
-        request.as_of,
-        request.group_by,
-        now=now,
-        strict=strict,
-        keep_evidence=request.evidence,
-        waivers=request.waivers,
-    )
+    return card
 
 
 def run_span(model: Rulebook, period: Period, as_of: pd.Timestamp | None) -> dict[str, object]:

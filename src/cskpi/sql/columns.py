@@ -84,6 +84,7 @@ class Cells:
         names: Sequence[str],
         kinds: Kinds,
         untrimmed: Collection[str] = (),
+        carry: Sequence[str] = (),
     ) -> None:
         self.dialect, self.kinds = dialect, kinds
         self.index = {name: i for i, name in enumerate(names)}
@@ -107,6 +108,7 @@ class Cells:
             elif kinds.get(name) == "text":
                 plain = sa.func.nullif(col, "") if name in untrimmed else _trim(dialect, col)
                 columns.append(plain.label(f"t{i}"))
+        columns += [relation.c[name] for name in carry]  # passed through (a row number)
         query = sa.select(*columns).select_from(relation)
         # OFFSET: a subquery SQLite never flattens, so a cell trimmed with the Unicode set
         # is trimmed once per row; plain cells flatten into the query above (faster)

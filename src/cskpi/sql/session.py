@@ -1,8 +1,10 @@
 """A run against one database: plan which datasets run there, read the rest, push the rest down.
 
-Pushdown is used for SQLite, DuckDB and PostgreSQL inputs when the run shows no rows
-(no ``--evidence``, no Excel export) and ``--engine`` is not ``pandas``; other dialects and
-datasets the probe sends back are read through the file readers (only needed columns).
+Pushdown is used for SQLite, DuckDB and PostgreSQL inputs unless ``--engine pandas``; other
+dialects and datasets the probe sends back are read through the file readers (only needed
+columns, every column when rows are shown). When rows are shown (``--evidence``, an Excel
+or HTML output), the rows behind each listed result are fetched after the verdict, capped
+(:mod:`cskpi.sql.evidence`).
 """
 
 from __future__ import annotations
@@ -14,24 +16,23 @@ import pandas as pd
 
 from cskpi.errors import CskpiError, Problem
 from cskpi.evaluate.datasets import ColumnMatch, Pushed
+from cskpi.evaluate.periods import windows_for
+from cskpi.evaluate.scorecard import EvidenceRows, Scorecard
 from cskpi.read.database import Database, relations
 from cskpi.read.tables import Explained
 from cskpi.rulebook.compiled import Rulebook
 from cskpi.sql.columns import PUSHDOWN_DIALECTS
 from cskpi.sql.compile import Compiler, Unsupported
+from cskpi.sql.evidence import EVIDENCE_CAP, fetch_evidence
+from cskpi.sql.plan import Decision, Plan, columns_of, plan_dataset, relation_for
 from cskpi.sql.pushdown import (
-    Decision,
-    Plan,
     Run,
-    _aggregates,
-    _columns_of,
+    aggregates,
     breakdown,
     found_ids,
     group_values,
     latest_date,
     measure_standard,
-    plan_dataset,
-    relation_for,
 )
 
 
@@ -55,7 +56,7 @@ def plan_database(
                 if selectable is None:
                     decision.read[dataset_id] = "not found"
                     continue
-                relation = _columns_of(conn, selectable)
+                relation = columns_of(conn, selectable)
                 found = plan_dataset(db, conn, spec, relation, rulebook, group_field, explained)
                 if isinstance(found, str):
                     decision.read[dataset_id] = found
@@ -83,7 +84,7 @@ def _unsupported(db: Database, plan: Plan, rulebook: Rulebook, dataset_id: str) 
             for expr in (std.filter, std.condition):
                 if expr is not None:
                     comp.condition(expr)
-            _aggregates(db, plan, std, comp, None)
+            aggregates(db, plan, std, comp, None)
         except Unsupported as exc:
             return f"standard {std.id} needs {exc} in Python"
     return None
@@ -160,6 +161,7 @@ class Session:
         from cskpi.read.database import open_database
 
         self.rulebook, self.group_field, self.explained = rulebook, group_field, explained
+        self.run: Run | None = None  # what push() asked, for the evidence rows after it
         self.db = open_database(url, timeout=timeout, label=label)
         try:
             self.decision = plan_database(self.db, rulebook, group_field, span, explained)
@@ -180,11 +182,17 @@ class Session:
         except Exception as exc:
             raise self.db.error(exc) from None
 
+    @property
+    def rows(self) -> int:
+        """Rows with data in the datasets evaluated here (the probe counted them)."""
+        return sum(plan.rows for plan in self.decision.plans.values())
+
     def push(self, data: Any, period: Any, as_of: pd.Timestamp, waivers: Any) -> Any:
         """``data`` with the database's results for the planned datasets."""
         from dataclasses import replace
 
         run = Run(self.rulebook, period, as_of, self.group_field, waivers, self.explained)
+        self.run = run
         pushed = push_down(self.db, self.decision, run)
         if self.explained is not None:
             self.explained.notes.extend(notes(self.decision))
@@ -193,6 +201,49 @@ class Session:
             pushed=pushed,
             matches=[*data.matches, *matches(self.db, self.decision, self.rulebook)],
         )
+
+    def evidence(self, card: Scorecard) -> Scorecard:
+        """``card`` with the rows behind each listed result the database computed (capped)."""
+        from dataclasses import replace
+
+        plans = {std.id: self.decision.plans.get(std.dataset) for std in self.rulebook.standards}
+        wanted = [r for r in card.listed() if plans.get(r.standard) is not None]
+        if not wanted:
+            return card
+        by_id = {std.id: std for std in self.rulebook.standards}
+        run = self.run
+        assert run is not None, "push() first"
+        found: dict[tuple[str, str], EvidenceRows] = {}
+        try:
+            with self.db.connect() as conn:
+                for result in wanted:
+                    std = by_id[result.standard]
+                    windows = (
+                        windows_for(run.period, std.period, run.as_of)
+                        if std.date_field
+                        else [run.period]
+                    )
+                    window = next(w for w in windows if w.label == result.period)
+                    plan = plans[std.id]
+                    assert plan is not None
+                    found[(std.id, window.label)] = fetch_evidence(
+                        self.db, conn, plan, std, window, run, result.evidence_count
+                    )
+        except CskpiError:
+            raise
+        except Exception as exc:  # the driver's own errors
+            raise self.db.error(exc) from None
+        if self.explained is not None:
+            self.explained.notes.append(
+                Problem("sql.evidence", {"n": len(found), "cap": f"{EVIDENCE_CAP:,}"})
+            )
+        results = tuple(
+            replace(r, evidence_rows=found[(r.standard, r.period)])
+            if r.group is None and (r.standard, r.period) in found
+            else r
+            for r in card.results
+        )
+        return replace(card, results=results)
 
     def close(self) -> None:
         self.db.close()
