@@ -22,6 +22,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +190,7 @@ def open_database(
 
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             conn.execute("PRAGMA query_only = ON")
+            conn.create_function(CLEAN_FUNCTION, 1, _clean_cell, deterministic=True)
             return conn
 
         options["creator"] = creator
@@ -212,7 +214,39 @@ def open_database(
         ) from None
     if dialect in ("mysql", "mariadb"):
         event.listen(engine, "connect", _mysql_read_only)
+    if dialect == "duckdb":
+        event.listen(engine, "connect", _duckdb_clean)
     return Database(engine, label, dialect, timeout, tuple(_secrets(url)), path)
+
+
+CLEAN_FUNCTION = "cskpi_clean"  # SQLite and DuckDB: text cleaned as the readers compare it
+
+
+@lru_cache(maxsize=1 << 16)
+def _clean_cell(value: object) -> str | None:
+    """:func:`cskpi.language.spelling.clean` for SQLite (a team name repeats a million times)."""
+    from cskpi.language.spelling import clean
+
+    return None if value is None else clean(str(value))
+
+
+def _duckdb_clean(dbapi_connection: Any, _record: object) -> None:
+    """The same cleaning as a DuckDB function: each distinct value of a vector cleaned once."""
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def clean_vector(values: Any) -> Any:
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        encoded = values.cast(pa.string()).dictionary_encode()
+        cleaned = [_clean_cell(v) for v in encoded.dictionary.to_pylist()]
+        return pc.take(pa.array(cleaned, pa.string()), encoded.indices)
+
+    text = duckdb.string_type()
+    dbapi_connection.create_function(
+        CLEAN_FUNCTION, clean_vector, [text], text, type="arrow", side_effects=False
+    )
 
 
 def _mysql_read_only(dbapi_connection: Any, _record: object) -> None:

@@ -6,15 +6,16 @@ read exactly as :mod:`cskpi.read.values` reads them are typed in SQL:
 
 - text: trimmed of the same white space, blank -> NULL, the dataset's ``missing`` markers ->
   NULL; whole numbers as their digits (``5``);
-- dates: native timestamps and dates; in SQLite (which stores dates as text) ISO text
+- dates: native timestamps and dates; a timestamp with a time zone as the wall clock of the
+  rulebook's zone (``timezone()``); in SQLite (which stores dates as text) ISO text
   ``2026-10-05``, ``2026-10-05 14:30``, ``2026-10-05 14:30:00``, ``2026-10-05T14:30:00`` that
-  is a real date; a deadline at 00:00 is the end of that day;
+  is a real date; a deadline at 00:00 (in that zone) is the end of that day;
 - ratings and yes/no: native booleans, numbers (1-5; 1/0), and the words of the column's
   vocabulary (是/否, 满意, its true_values and rating_words...), compared lower-cased;
 - numbers: native numbers within ±10^15 (not NaN or infinite);
 - every date within the rulebook's ``date_range``.
 
-Anything else (``2026/10/05``, ``2026年10月5日``, ``1,234``, a zoned timestamp, a custom
+Anything else (``2026/10/05``, ``2026年10月5日``, ``1,234``, text with an offset, a custom
 ``formats:``) gives NULL where a value was: the probe (:func:`probe`) counts those cells, and
 a dataset that has any is read instead (only its needed columns), so text the engine cannot
 parse is parsed by the one set of rules in Python and a bad cell is still named by row.
@@ -29,8 +30,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from cskpi.language.patterns import LARGEST, WHITESPACE
+from cskpi.language.patterns import INVISIBLE, LARGEST, WHITESPACE, WHITESPACE_RUN
 from cskpi.language.spelling import SATISFIED_FROM, SCALE, Spelling
+from cskpi.read.database import CLEAN_FUNCTION
 from cskpi.rulebook.compiled import Column, Dataset
 
 WHITE_SPACE = WHITESPACE  # what the file readers trim, so SQL trims the same
@@ -217,15 +219,13 @@ class Typer:
             return None  # custom strptime formats: read in Python
         if column.spelling.decimal != "." and kind in ("number", "rating"):
             return None  # decimal commas: read in Python
+        zone = column.spelling.zone_name
         if kind in ("rating", "yesno"):
             value = self._boolean(name, column.spelling, scored=kind == "rating")
+        elif kind in ("date", "deadline"):
+            value = (self._as_date if kind == "date" else self._as_deadline)(name, zone)
         else:
-            value = {
-                "text": self._as_text,
-                "number": self._as_number,
-                "date": self._as_date,
-                "deadline": self._as_deadline,
-            }[kind](name)
+            value = (self._as_text if kind == "text" else self._as_number)(name)
         if value is None:
             return None
         if kind in ("date", "deadline"):
@@ -255,8 +255,12 @@ class Typer:
             return sa.case((plausible, sa.cast(col, sa.Float)), else_=sa.null())
         return None
 
-    def _as_date(self, name: str) -> Any:
+    def _as_date(self, name: str, zone: str | None = None) -> Any:
+        """The cell as a date; a zoned timestamp as the wall clock of the rulebook's ``zone``
+        (as the readers convert it; without a zone name, the machine's: read in Python)."""
         col, kind = self.cells.raw(name), self.kinds.get(name)
+        if kind == "zoned":
+            return None if zone is None else sa.func.timezone(sa.cast(zone, sa.Text), col)
         if self.dialect == "sqlite" and name in self.trusted:
             text = self._text(name)  # every value checked: already ISO, or normalised cheaply
             return text if self.trusted[name] == "as is" else sa.func.datetime(text)
@@ -276,8 +280,8 @@ class Typer:
             return sa.case((shaped, sa.try_cast(text, sa.DateTime)), else_=sa.null())
         return None
 
-    def _as_deadline(self, name: str) -> Any:
-        value = self._as_date(name)
+    def _as_deadline(self, name: str, zone: str | None = None) -> Any:
+        value = self._as_date(name, zone)
         if value is None:
             return None
         if self.dialect == "sqlite":
@@ -324,6 +328,31 @@ class Typer:
         if kind == "text":
             return self._words(name, words)
         return None
+
+
+def clean_text(dialect: str, expr: Any) -> Any:
+    """Text as the readers compare it (:func:`cskpi.language.spelling.clean`: NFKC, zero-width
+    marks dropped, runs of white space as one space, trimmed). SQLite and DuckDB call that
+    very function (registered on each connection); PostgreSQL spells it with ``normalize``
+    (its Unicode tables, 13 and later, in a UTF8 database: :func:`cleans_text`)."""
+    if dialect != "postgresql":
+        return getattr(sa.func, CLEAN_FUNCTION)(expr)
+    nfkc = sa.func.normalize(expr, sa.literal_column("NFKC"))
+    visible = sa.func.regexp_replace(nfkc, sa.literal(INVISIBLE), sa.literal(""), sa.literal("g"))
+    spaced = sa.func.regexp_replace(
+        visible, sa.literal(WHITESPACE_RUN), sa.literal(" "), sa.literal("g")
+    )
+    return sa.func.btrim(spaced, sa.literal(" ")).collate("C")  # ordered by code point
+
+
+def cleans_text(dialect: str, conn: Any) -> bool:
+    """Whether text can be cleaned in this database (PostgreSQL: normalize() needs version 13
+    and a UTF8 server encoding); where not, a text comparison is evaluated in Python."""
+    if dialect != "postgresql":
+        return dialect in ("sqlite", "duckdb")
+    version = conn.execute(sa.text("SHOW server_version_num")).scalar()
+    encoding = conn.execute(sa.text("SHOW server_encoding")).scalar()
+    return int(version) >= 130000 and str(encoding).upper() in ("UTF8", "UTF-8")
 
 
 def date_param(dialect: str, value: Any) -> Any:

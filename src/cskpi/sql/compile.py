@@ -6,9 +6,12 @@ unknown, ``and``/``or``/``not`` are Kleene's, and a row whose condition is unkno
 counted (WHERE) nor in a share's denominator (``cond IS NOT NULL``). The tree's literals are
 already values of their column's type; they are passed as bound parameters.
 
-Text is compared NFKC-normalised and trimmed on both sides (``team == 'Ａ组'`` finds ``A组``);
-no SQL engine here has NFKC, so a comparison of text (``==``, ``in``, ``contains``, ordering)
-is :class:`Unsupported` and its standard is evaluated in Python. ``is blank`` is not.
+Text is compared cleaned on both sides as the readers compare it (NFKC, zero-width marks
+dropped, white space runs as one space, trimmed: ``team == 'Ａ组'`` finds ``A组``): the tree's
+literals are cleaned already, the column through :func:`cskpi.sql.columns.clean_text`, and
+ordered by code point. Where the database cannot clean text (``cleans=False``), a comparison
+of text is :class:`Unsupported` and its dataset is evaluated in Python. ``is blank`` needs
+no cleaning.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from cskpi.language import tree as t
-from cskpi.sql.columns import date_param
+from cskpi.sql.columns import clean_text, date_param
 
 
 class Unsupported(Exception):
@@ -30,11 +33,17 @@ class Compiler:
     """Compiles trees over one dataset's typed fields (field id -> SQL expression)."""
 
     def __init__(
-        self, dialect: str, fields: Mapping[str, Any], context: Mapping[str, object]
+        self,
+        dialect: str,
+        fields: Mapping[str, Any],
+        context: Mapping[str, object],
+        *,
+        cleans: bool = True,
     ) -> None:
         self.dialect = dialect
         self.fields = fields
         self.context = context  # as_of, window_start, window_end
+        self.cleans = cleans  # the database can clean text (cskpi.sql.columns.cleans_text)
 
     def condition(self, predicate: t.Predicate) -> Any:
         return self.node(predicate.tree)
@@ -47,7 +56,7 @@ class Compiler:
     def _operand(self, node: t.Operand) -> Any:
         match node:
             case t.Field(type="text"):
-                raise Unsupported(f"{node.id} (text is compared NFKC-normalised)")
+                return self._text(node)
             case t.Field():
                 return self._field(node)
             case t.Moment(name=name):
@@ -55,6 +64,12 @@ class Compiler:
             case t.Value(value=value, type=typ):
                 return self._literal(value, typ)
         return self.node(node)
+
+    def _text(self, field: t.Field) -> Any:
+        """A text column cleaned as the readers compare it (the literals are already)."""
+        if not self.cleans:
+            raise Unsupported(f"{field.id} (text is compared NFKC-normalised)")
+        return clean_text(self.dialect, self._field(field))
 
     def _literal(self, value: object, typ: t.ValueType) -> Any:
         if typ == "date":
@@ -87,8 +102,11 @@ class Compiler:
                 else:
                     value = self._operand(operand)
                 return value.is_not(None) if negate else value.is_(None)
-            case t.Contains(operand=column):
-                raise Unsupported(f"{column.id} (text is compared NFKC-normalised)")
+            case t.Contains(operand=column, needle=needle):
+                text = self._text(column)
+                if self.dialect == "postgresql":
+                    return sa.func.strpos(text, sa.literal(needle, sa.Text)) > 0
+                return sa.func.instr(text, sa.literal(needle, sa.String)) > 0
             case t.Not(item=item):
                 return sa.not_(self.node(item))
             case t.And(items=items):

@@ -79,6 +79,7 @@ class Decision:
 
     plans: dict[str, Plan] = field(default_factory=dict)
     read: dict[str, str] = field(default_factory=dict)  # dataset -> reason (English)
+    cleans: bool = False  # the database can clean text as the readers compare it
 
 
 def _kinds(db: Database, conn: Any, relation: Any) -> Kinds:
@@ -137,6 +138,7 @@ def _pg_kind(name: str) -> str:
         "numeric": "decimal",
         "bool": "boolean",
         "timestamp": "timestamp",
+        "timestamptz": "zoned",
         "date": "date",
     }.get(name, "other")
 
@@ -198,11 +200,13 @@ def plan_dataset(
             return f"{fid} is derived where blank ({column.derive.source} + working days)"
         typed = typer.field(by_field[fid], column)
         if typed is None:
+            if kinds.get(by_field[fid]) == "zoned":  # the machine's zone has no name in SQL
+                return f"column {by_field[fid]} has time zones and the rulebook names none"
             return f"column {by_field[fid]} ({column.type}) has a type the engine cannot read here"
         dated = db.dialect == "sqlite" and column.type in ("date", "deadline")
         # a date is checked once per row, by its strict value (the deadline's end-of-day
         # step cannot make a value unreadable)
-        value = typer._as_date(by_field[fid]) if dated else typed.value
+        value = typer._as_date(by_field[fid], column.spelling.zone_name) if dated else typed.value
         parsed += [value.label(f"v_{fid}"), typed.present.label(f"p_{fid}")]
         if dated:
             parsed += [

@@ -96,6 +96,7 @@ class Run:
     group_field: str | None
     waivers: Sequence[Waiver]
     explained: Explained | None
+    cleans: bool = True  # text comparisons run in the database (Decision.cleans)
 
 
 def waiver_terms(fields: Mapping[str, Any], std: Standard, run: Run) -> tuple[Any, Any]:
@@ -115,9 +116,8 @@ def window_terms(
     """The conditions that select ``std``'s rows in ``window`` (its dates up to as-of, its
     filter), and the compiler of its trees there."""
     end = min(window.last_instant, run.as_of)
-    comp = Compiler(
-        db.dialect, fields, {"as_of": run.as_of, "window_start": window.start, "window_end": end}
-    )
+    moments = {"as_of": run.as_of, "window_start": window.start, "window_end": end}
+    comp = Compiler(db.dialect, fields, moments, cleans=run.cleans)
     where: list[Any] = []
     if std.date_field:
         date = fields[std.date_field]

@@ -21,7 +21,7 @@ from cskpi.evaluate.scorecard import EvidenceRows, Scorecard
 from cskpi.read.database import Database, relations
 from cskpi.read.tables import Explained
 from cskpi.rulebook.compiled import Rulebook
-from cskpi.sql.columns import PUSHDOWN_DIALECTS
+from cskpi.sql.columns import PUSHDOWN_DIALECTS, cleans_text
 from cskpi.sql.compile import Compiler, Unsupported
 from cskpi.sql.evidence import EVIDENCE_CAP, fetch_evidence
 from cskpi.sql.plan import Decision, Plan, columns_of, plan_dataset, relation_for
@@ -51,6 +51,7 @@ def plan_database(
     names = relations(db)
     try:
         with db.connect() as conn:
+            decision.cleans = cleans_text(db.dialect, conn)
             for dataset_id, spec in rulebook.datasets.items():
                 selectable = relation_for(db, spec, names, span)
                 if selectable is None:
@@ -61,7 +62,7 @@ def plan_database(
                 if isinstance(found, str):
                     decision.read[dataset_id] = found
                     continue
-                refused = _unsupported(db, found, rulebook, dataset_id)
+                refused = _unsupported(db, found, rulebook, dataset_id, decision.cleans)
                 if refused:
                     decision.read[dataset_id] = refused
                 else:
@@ -73,10 +74,13 @@ def plan_database(
     return decision
 
 
-def _unsupported(db: Database, plan: Plan, rulebook: Rulebook, dataset_id: str) -> str | None:
+def _unsupported(
+    db: Database, plan: Plan, rulebook: Rulebook, dataset_id: str, cleans: bool
+) -> str | None:
     """Why some standard of the dataset cannot run in this engine, or None."""
     now = pd.Timestamp("2000-01-01")
-    comp = Compiler(db.dialect, plan.fields, {"as_of": now, "window_start": now, "window_end": now})
+    moments = {"as_of": now, "window_start": now, "window_end": now}
+    comp = Compiler(db.dialect, plan.fields, moments, cleans=cleans)
     for std in rulebook.standards:
         if std.dataset != dataset_id:
             continue
@@ -191,7 +195,15 @@ class Session:
         """``data`` with the database's results for the planned datasets."""
         from dataclasses import replace
 
-        run = Run(self.rulebook, period, as_of, self.group_field, waivers, self.explained)
+        run = Run(
+            self.rulebook,
+            period,
+            as_of,
+            self.group_field,
+            waivers,
+            self.explained,
+            self.decision.cleans,
+        )
         self.run = run
         pushed = push_down(self.db, self.decision, run)
         if self.explained is not None:
