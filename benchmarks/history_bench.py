@@ -3,14 +3,17 @@
     python benchmarks/history_bench.py [--months 36] [--agents 2000] [--repeat 3]
 
 Records 36 monthly runs of the default rulebook by agent (2,000 agents x 14 standards, about
-a million stored results), then measures the SQLite file's size and `cskpi history --by
-agent` in a fresh process (median of --repeat), with the machine's load average.
+a million stored results), copies the file into the schema of version 1 (results as a rowid
+table, as before version 2), then measures each file's size and `cskpi history --by agent` in
+a fresh process, the two alternating (median of --repeat), with the machine's load average.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -69,6 +72,7 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--agents", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="copy the history (schema 2) here")
     args = parser.parse_args()
     rulebook = load_rulebook()
     agents = [f"客服{i:04d}" for i in range(args.agents)]
@@ -86,33 +90,52 @@ def main() -> None:
         recording = time.perf_counter() - began
         stored = conn.execute("SELECT COUNT(*) FROM results").fetchone()[0]
         conn.close()
-        size = path.stat().st_size / 1e6
+        old = Path(tmp) / "history-v1.sqlite"
+        as_version_1(path, old)
+        if args.keep:
+            shutil.copy(path, args.keep)
         print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-        command = [
-            sys.executable,
-            "-m",
-            "cskpi",
-            "history",
-            "--by",
-            "agent",
-            "--history",
-            str(path),
-        ]
-        times, cpu = [], []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-            _pid, status, usage = os.wait4(process.pid, 0)
-            assert os.waitstatus_to_exitcode(status) == 0
-            times.append(time.perf_counter() - start)
-            cpu.append(usage.ru_utime + usage.ru_stime)
         print(f"\n{args.months} months x {args.agents:,} agents: {stored:,} stored results")
-        print(f"  SQLite file                  {size:8.1f} MB")
-        print(f"  recording 36 runs            {recording:8.1f} s")
-        spread = ", ".join(f"{t:.2f}" for t in times)
-        print(f"  cskpi history --by agent     {statistics.median(times):8.2f} s   ({spread})")
-        print(f"    its CPU (user + system)    {statistics.median(cpu):8.2f} s")
+        print(f"  recording {args.months} runs            {recording:8.1f} s")
+        measured = {}
+        for _ in range(args.repeat):  # the two schemas alternate
+            for name, file in (("v1", old), ("v2", path)):
+                measured.setdefault(name, []).append(history_command(file))
+        for name, file in (("v1", old), ("v2", path)):
+            times = [t for t, _c in measured[name]]
+            cpu = statistics.median(c for _t, c in measured[name])
+            spread = ", ".join(f"{t:.2f}" for t in times)
+            print(f"  schema {name}: SQLite file {file.stat().st_size / 1e6:8.1f} MB")
+            print(f"    cskpi history --by agent   {statistics.median(times):8.2f} s   ({spread})")
+            print(f"    its CPU (user + system)    {cpu:8.2f} s")
         print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def as_version_1(path: Path, out: Path) -> None:
+    """A copy of the history in the schema of version 1 (results as a rowid table with an index
+    of the key), as cskpi 0.x kept it: the before of the before/after."""
+    shutil.copy(path, out)
+    with sqlite3.connect(out) as conn:
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'results'").fetchone()
+        conn.execute(
+            sql.replace("CREATE TABLE results", "CREATE TABLE old").replace("WITHOUT ROWID", "")
+        )
+        conn.execute("INSERT INTO old SELECT * FROM results")
+        conn.execute("DROP TABLE results")
+        conn.execute("ALTER TABLE old RENAME TO results")
+        conn.execute("PRAGMA user_version = 1")
+    conn.execute("VACUUM")
+    conn.close()
+
+
+def history_command(path: Path) -> tuple[float, float]:
+    """(seconds, CPU seconds) of `cskpi history --by agent` in a fresh process."""
+    command = [sys.executable, "-m", "cskpi", "history", "--by", "agent", "--history", str(path)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

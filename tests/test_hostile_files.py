@@ -331,7 +331,7 @@ def test_a_newer_history_is_refused_by_name(tmp_path):
         assert result.exit_code == 4
         assert (
             f"{db}: the history was written by a newer cskpi (schema version 99; this version "
-            "reads up to 1)" in result.stderr
+            "reads up to 2)" in result.stderr
         )
     assert db.read_bytes() == before and not (tmp_path / "s.json").exists()
 
@@ -345,7 +345,7 @@ def test_an_older_history_is_migrated_in_place(tmp_path):
     conn.close()
     assert invoke("evaluate", SAMPLE, "--history", db).exit_code == 1
     with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (2,)
         runs = conn.execute("SELECT period, verdict, partial FROM runs ORDER BY id").fetchall()
         count = conn.execute(
             "SELECT period, actual FROM results WHERE standard = 'complaints_per_month'"
