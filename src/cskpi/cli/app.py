@@ -457,7 +457,7 @@ def _print_card(
     if shown.text is not None:
         from cskpi.present.formats import BOM, RenderOptions
 
-        text = shown.text(card, lang, RenderOptions())
+        text = shown.text(card, lang, RenderOptions(top=top))
         sys.stdout.write((BOM if shown.bom and bom else "") + text)
         return
     from cskpi.present import terminal as report

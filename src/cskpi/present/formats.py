@@ -29,6 +29,7 @@ class RenderOptions:
 
     trend: Trend | None = None  # past periods from the history, when it is kept
     generated_at: dt.datetime | None = None  # None: now
+    top: int = 20  # groups listed by a text layout before one line for the rest (--top)
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,9 @@ def _csv(card: Scorecard, lang: Lang, options: RenderOptions) -> str:
 
 
 def _markdown(card: Scorecard, lang: Lang, options: RenderOptions) -> str:
-    from cskpi.present.terminal import render_markdown
+    from cskpi.present.markdown import render_markdown
 
-    return render_markdown(card, lang)
+    return render_markdown(card, lang, top=options.top)
 
 
 def _xlsx(card: Scorecard, path: Path, lang: Lang, options: RenderOptions) -> None:

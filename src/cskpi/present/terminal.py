@@ -51,7 +51,7 @@ def status_text(status: str, lang: Lang) -> str:
     return label(f"status.{status}", lang)
 
 
-def _row_cells(
+def row_cells(
     card: Scorecard, period: str, results: list[Result], lang: Lang
 ) -> list[tuple[str, str | None]]:
     """One scorecard row as (text, status for colouring) pairs, for the table and Markdown."""
@@ -95,6 +95,10 @@ def render_table(
     """
     if quiet and card.verdict == "pass":
         return
+    if len(card.groups) > top:  # never built: 9,000 columns of a table that cannot be shown
+        render_ranked(card, console, lang, quiet=quiet, top=top)
+        _print_summary(card, console, lang, quiet=quiet, per_group=False)
+        return
     title = safe.terminal(scorecard_title(card, lang))
     table = Table(title=None if quiet else title, show_lines=False, header_style="bold")
     table.add_column(label("label.standard", lang), no_wrap=True)
@@ -114,7 +118,7 @@ def render_table(
         table.add_row(
             *(
                 safe.terminal(text, STYLE[status] if status else None)
-                for text, status in _row_cells(card, period, results, lang)
+                for text, status in row_cells(card, period, results, lang)
             )
         )
         shown += 1
@@ -123,9 +127,15 @@ def render_table(
         render_ranked(card, console, lang, quiet=quiet, top=top)
     elif shown:
         console.print(table)
+    _print_summary(card, console, lang, quiet=quiet, per_group=wide)
+
+
+def _print_summary(
+    card: Scorecard, console: Console, lang: Lang, *, quiet: bool, per_group: bool
+) -> None:
     for line in [] if quiet else budget_lines(card, lang):
         console.print(safe.terminal(line), highlight=False)
-    for line in summary_lines(card, lang, per_group=wide):
+    for line in summary_lines(card, lang, per_group=per_group):
         console.print(safe.terminal(line), highlight=False)
 
 
@@ -243,25 +253,6 @@ def render_csv(card: Scorecard, lang: Lang) -> str:
         row = result_dict(result, lang)
         writer.writerow({k: safe.csv_cell(row[k]) for k in CSV_FIELDS})
     return buffer.getvalue()
-
-
-def render_markdown(card: Scorecard, lang: Lang) -> str:
-    head = [label("label.standard", lang), label("label.period", lang), label("label.target", lang)]
-    if card.group_by:
-        head += [label("label.overall", lang), *card.groups]
-    else:
-        head += [label("label.actual", lang), label("label.status", lang)]
-    lines = [
-        f"## {safe.markdown(scorecard_title(card, lang))}",
-        "",
-        "| " + " | ".join(map(safe.markdown, head)) + " |",
-        "|" + "---|" * len(head),
-    ]
-    for _std, period, results in card.rows():
-        cells = [text for text, _status in _row_cells(card, period, results, lang)]
-        lines.append("| " + " | ".join(map(safe.markdown, cells)) + " |")
-    lines += ["", *map(safe.markdown, summary_lines(card, lang)), ""]
-    return "\n".join(lines)
 
 
 EVIDENCE_ROWS = 10
