@@ -22,13 +22,16 @@ from cskpi.present.charts import write_chart, write_trend
 from cskpi.present.xlsxcells import (
     Formats,
     Widths,
+    evidence_column,
     safe_text,
     sheet_name,
     short_sheet_name,
-    write_column,
 )
 from cskpi.present.xlsxgroups import write_by_group, write_ranking
+from cskpi.present.xlsxrows import RowsSheet
 from cskpi.present.xlsxsummary import write_summary
+
+WINDOW_SHEETS = 3  # a standard failing in more windows (a year's months) gets one evidence sheet
 
 
 def _days_late(evidence: pd.DataFrame, info: StandardInfo, as_of: pd.Timestamp) -> pd.Series | None:
@@ -43,16 +46,22 @@ def _write_evidence(
     book: xlsxwriter.Workbook,
     fmt: Formats,
     card: Scorecard,
-    result: Result,
+    results: list[Result],
     name: str,
     lang: Lang,
 ) -> None:
-    info = card.info(result.standard)
-    evidence = result.evidence
-    if info is None or evidence is None:
+    """The rows behind one standard's failing windows: one window's, or several windows' on
+    one sheet with a column naming each row's window (a year of months: 12 sheets become one)."""
+    info = card.info(results[0].standard)
+    frames = [r.evidence for r in results]
+    if info is None or any(f is None for f in frames):
         return
-    ws = book.add_worksheet(name)
+    evidence = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    ws = book.add_worksheet(name, worksheet_class=RowsSheet)
     columns: list[tuple[str, str, pd.Series]] = [(label("label.row", lang), "int", evidence[ROW])]
+    if len(results) > 1:
+        windows = [r.period for r, f in zip(results, frames, strict=True) for _ in range(len(f))]
+        columns.insert(0, (label("label.period", lang), "text", pd.Series(windows, dtype="string")))
     if len(card.inputs) > 1:
         columns.append((label("label.input_file", lang), "text", evidence[SOURCE]))
     for fid, header in info.columns:
@@ -65,14 +74,14 @@ def _write_evidence(
     if late is not None:
         columns.append((label("label.days_late", lang), "int", late))
     widths = Widths(cap=50)
-    rows = result.evidence_rows
-    capped = rows is not None and rows.capped  # a database sent the first rows only
+    listed = [r.evidence_rows for r in results if r.evidence_rows is not None]
+    capped = any(rows.capped for rows in listed)  # a database sent the first rows only
     title = message(
         "label.evidence_capped" if capped else "label.evidence_title",
         lang,
-        standard=result.name(lang),
-        period=result.period,
-        n=f"{rows.count:,}" if capped and rows is not None else len(evidence),
+        standard=results[0].name(lang),
+        period=", ".join(r.period for r in results),
+        n=f"{sum(rows.count for rows in listed):,}" if capped else len(evidence),
         listed=f"{len(evidence):,}",
     )
     ws.write_string(0, 0, safe_text(title), fmt.title)
@@ -81,8 +90,13 @@ def _write_evidence(
         ws.write_string(header_row, col, safe_text(title), fmt.header)
         widths.see(col, title)
     n = len(evidence)
-    for col, (_title, kind, series) in enumerate(columns):
-        write_column(ws, fmt, header_row + 1, col, series, kind, lang, widths)
+    ws.write_body(
+        header_row + 1,
+        [
+            evidence_column(fmt, series.reset_index(drop=True), kind, lang, col, widths)
+            for col, (_title, kind, series) in enumerate(columns)
+        ],
+    )
     ws.autofilter(header_row, 0, header_row + max(n, 1), len(columns) - 1)
     ws.freeze_panes(header_row + 1, 0)
     widths.apply(ws)
@@ -163,19 +177,25 @@ def write_xlsx(
     used: set[str] = set()
     summary = sheet_name(label("sheet.summary", lang), used)
     flagged = _flagged(card)
+    sheets: dict[str, list[tuple[str, str]]] = {}  # standard -> its flagged windows
+    for key, result in flagged.items():
+        if result.evidence_rows is not None and card.info(result.standard) is not None:
+            sheets.setdefault(key[0], []).append(key)
     windows = Counter(std for std, _period, _results in card.rows())
     suffix = message("sheet.evidence", lang, name="")  # 明细 in Chinese, nothing in English
-    names = {
-        # a standard over several windows (a quarter's months) names the window: …明细 2026-08
-        key: short_sheet_name(
-            result.name(lang), used, suffix + (f" {key[1]}" if windows[key[0]] > 1 else "")
-        )
-        for key, result in flagged.items()
-        if result.evidence_rows is not None and card.info(result.standard) is not None
-    }
+    names: dict[tuple[str, str], str] = {}
+    evidence: list[tuple[str, list[tuple[str, str]]]] = []
+    for keys in sheets.values():
+        # a quarter's months each get a sheet (…明细 2026-08); more windows share one
+        parts = [keys] if len(keys) > WINDOW_SHEETS else [[key] for key in keys]
+        for part in parts:
+            window = f" {part[0][1]}" if windows[part[0][0]] > 1 and len(part) == 1 else ""
+            name = short_sheet_name(flagged[part[0]].name(lang), used, suffix + window)
+            names.update(dict.fromkeys(part, name))
+            evidence.append((name, part))
     write_summary(book, fmt, card, lang, summary, generated_at, names)
-    for key, name in names.items():
-        _write_evidence(book, fmt, card, flagged[key], name, lang)
+    for name, part in evidence:
+        _write_evidence(book, fmt, card, [flagged[key] for key in part], name, lang)
     write_chart(book, fmt, card, lang, used)
     if trend is not None:
         write_trend(book, fmt, card, trend, lang, used)

@@ -210,8 +210,9 @@ def summary_lines(card: Scorecard, lang: Lang, *, per_group: bool = True) -> lis
         lines.append(message("summary.provisional", lang, n=provisional))
     if s.excellent:
         lines.append(message("summary.excellent", lang))
-    reasons = {r.reason.render(lang): None for r in card.results if r.reason is not None}
-    lines += list(reasons)
+    # one Problem per absent dataset, shared by its results: rendered once each
+    problems = {id(r.reason): r.reason for r in card.results if r.reason is not None}
+    lines += list(dict.fromkeys(p.render(lang) for p in problems.values()))
     if card.verdict == "fail" and any(a.grade is not None for a in card.appraisal):
         lines.append(message("appraisal.why_both", lang))  # a grade beside 未达标 needs a reason
     lines.append(message(f"summary.verdict_{card.verdict}", lang, n=s.required_missing))

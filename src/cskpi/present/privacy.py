@@ -112,16 +112,21 @@ def mask_scorecard(card: Scorecard, rulebook: Rulebook) -> Scorecard:
         key: _mask_rows(source, fields, np.unique(np.concatenate(positions)))
         for key, (source, fields, positions) in sources.items()
     }
-    results = tuple(
-        r
-        if r.evidence_rows is None
-        else replace(
-            r,
-            evidence_rows=replace(r.evidence_rows, source=masked[id(r.evidence_rows.source)]),
+    changed = {key for key, frame in masked.items() if frame is not sources[key][0]}
+    if changed:  # a dataset with no personal column keeps its results as they are
+        card = replace(
+            card,
+            results=tuple(
+                r
+                if r.evidence_rows is None or id(r.evidence_rows.source) not in changed
+                else r.evolve(
+                    evidence_rows=replace(
+                        r.evidence_rows, source=masked[id(r.evidence_rows.source)]
+                    )
+                )
+                for r in card.results
+            ),
         )
-        for r in card.results
-    )
-    card = replace(card, results=results)
     if card.group_by is not None and is_personal(rulebook, card.group_by):
         card = _mask_groups(card)
     breakdowns = tuple(
@@ -164,6 +169,6 @@ def _mask_groups(card: Scorecard) -> Scorecard:
     return replace(
         card,
         groups=tuple(str(name(g)) for g in card.groups),
-        results=tuple(replace(r, group=name(r.group)) for r in card.results),
+        results=tuple(r.evolve(group=name(r.group)) for r in card.results),
         appraisal=tuple(replace(a, group=name(a.group)) for a in card.appraisal),
     )

@@ -15,6 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from cskpi.i18n import Lang, display_width, label
 from cskpi.present import safe
+from cskpi.present.xlsxrows import Column
 
 MAX_CELL = safe.EXCEL_MAX
 END_OF_DAY = pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
@@ -148,50 +149,40 @@ def safe_texts(series: pd.Series) -> pd.Series:
     return safe.excel_column(series)
 
 
-def write_column(
-    ws: Worksheet,
-    fmt: Formats,
-    first_row: int,
-    col: int,
-    series: pd.Series,
-    kind: str,
-    lang: Lang,
-    widths: Widths,
-) -> None:
+def evidence_column(
+    fmt: Formats, series: pd.Series, kind: str, lang: Lang, col: int, widths: Widths
+) -> Column:
     """One column of evidence, typed: dates as dates, numbers as numbers, text as text.
 
-    Values are prepared for the whole column first (serial numbers, cleaned text), so the
-    per-cell loop only writes: it is what a 50,000-row export spends its time on.
+    Values are prepared for the whole column at once (serial numbers, cleaned text); the
+    sheet writes them as rows (:class:`cskpi.present.xlsxrows.RowsSheet`). A blank value is
+    a blank cell with the column's borders.
     """
     dtype = series.dtype
     present = series.notna().to_numpy(dtype=bool)
-    rows = [first_row + i for i in range(len(series))]
-    write_number, write_string = ws.write_number, ws.write_string
     plain = fmt.cell()  # thin borders: a row number never runs into the id beside it
+    values: list[str | float | int | None]
     if pd.api.types.is_datetime64_any_dtype(dtype):
         widths.see(col, "2026-10-31 23:59")
         day = series.dt.normalize()
         whole_day = ((series == day) | (series == day + END_OF_DAY)).to_numpy(dtype=bool)
         # a date, or a deadline's end of day (which Excel would round up to the next day)
         serials = excel_serials(series.where(~whole_day, day)).tolist()
-        for row, value, ok, is_day in zip(rows, serials, present, whole_day, strict=True):
-            if ok:
-                write_number(row, col, value, fmt.day if is_day else fmt.date)
-        return
+        values = [v if ok else None for v, ok in zip(serials, present, strict=True)]
+        formats = [fmt.day if is_day else fmt.date for is_day in whole_day.tolist()]
+        return Column(values, [f if ok else plain for f, ok in zip(formats, present, strict=True)])
     if pd.api.types.is_bool_dtype(dtype):
         yes, no = label("value.yes", lang), label("value.no", lang)
-        for row, value, ok in zip(rows, series.tolist(), present, strict=True):
-            if ok:
-                write_string(row, col, yes if value else no, plain)
-        return
+        values = [
+            (yes if v else no) if ok else None
+            for v, ok in zip(series.tolist(), present, strict=True)
+        ]
+        return Column(values, plain)
     if kind == "int" or pd.api.types.is_numeric_dtype(dtype):
-        for row, value, ok in zip(rows, series.astype("float64").tolist(), present, strict=True):
-            if ok:
-                write_number(row, col, value, plain)
-        return
+        numbers = series.astype("float64").tolist()
+        return Column([v if ok else None for v, ok in zip(numbers, present, strict=True)], plain)
     texts = safe_texts(series)
     for text in texts.head(200).dropna():
         widths.see(col, text)
-    for row, text, ok in zip(rows, texts.tolist(), present, strict=True):
-        if ok:
-            write_string(row, col, text, plain)
+    values = [t if ok else None for t, ok in zip(texts.tolist(), present, strict=True)]
+    return Column(values, plain)

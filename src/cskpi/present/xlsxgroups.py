@@ -16,6 +16,7 @@ from cskpi.evaluate.scorecard import Result, Scorecard
 from cskpi.i18n import Lang, label
 from cskpi.present.formatting import coverage_text, grade_text, result_name
 from cskpi.present.xlsxcells import Formats, Widths, number_format, safe_text, sheet_name
+from cskpi.present.xlsxrows import Column, RowsSheet
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet
 MATRIX_GROUPS = 30  # groups as column pairs on the summary sheet: a readable width at most
@@ -54,37 +55,42 @@ def write_by_group(
     value_fmt = {(s, k): fmt.cell(number_format(k), s) for s in statuses for k in kinds}
     plain, count = fmt.cell(), fmt.cell("0")
     shown_name: dict[str, str] = {}
+    shown_group: dict[str, str] = {}
     per_sheet = MAX_ROWS - 1
     names: list[str] = []
     for start in range(0, len(results), per_sheet):
         part = results[start : start + per_sheet]
         base = label("sheet.by_group", lang)
-        ws = book.add_worksheet(sheet_name(base if not start else f"{base} {len(names) + 1}", used))
+        ws = book.add_worksheet(
+            sheet_name(base if not start else f"{base} {len(names) + 1}", used),
+            worksheet_class=RowsSheet,
+        )
         names.append(ws.name)
         widths = Widths(cap=40)
         for col, text in enumerate(heads):
             ws.write_string(0, col, text, fmt.header)
             widths.see(col, text)
-        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
-        shown_group: dict[str, str] = {}
-        for row, r in enumerate(part, start=1):
-            group = shown_group.get(r.group or "")
-            if group is None:
-                group = shown_group[r.group or ""] = safe_text(r.group or "")
+        for r in part:  # each distinct text made safe (and measured) once
+            if r.group not in shown_group:
+                shown_group[r.group or ""] = group = safe_text(r.group or "")
                 widths.see(0, group)
-            name = shown_name.get(r.standard)
-            if name is None:
-                name = shown_name[r.standard] = safe_text(result_name(r, lang))
+            if r.standard not in shown_name:
+                shown_name[r.standard] = name = safe_text(result_name(r, lang))
                 widths.see(1, name)
-            write_string(row, 0, group, plain)
-            write_string(row, 1, name, plain)
-            write_string(row, 2, r.period, plain)
-            if r.actual is None:
-                write_blank(row, 3, None, value_fmt[(r.status, "int")])
-            else:
-                write_number(row, 3, r.actual, value_fmt[(r.status, _kind(r, r.actual))])
-            write_string(row, 4, status_text[r.status], status_fmt[r.status])
-            write_number(row, 5, r.sample_size, count)
+        ws.write_body(
+            1,
+            [
+                Column([shown_group[r.group or ""] for r in part], plain),
+                Column([shown_name[r.standard] for r in part], plain),
+                Column([r.period for r in part], plain),
+                Column(
+                    [r.actual for r in part],
+                    [value_fmt[(r.status, _kind(r, r.actual))] for r in part],
+                ),
+                Column([status_text[r.status] for r in part], [status_fmt[r.status] for r in part]),
+                Column([r.sample_size for r in part], count),
+            ],
+        )
         widths.apply(ws)
         ws.autofilter(0, 0, len(part), len(heads) - 1)
         ws.freeze_panes(1, 1)
