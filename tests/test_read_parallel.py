@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
+from cskpi.read import sources
+from cskpi.read.archive import sheet_cells
 from cskpi.read.sources import ExcelSource
 from tests.conftest import COMPLAINT_HEADERS, SURVEY_HEADERS, D, complaint, write_workbook
 
@@ -30,3 +34,30 @@ def test_parallel_sheets_equal_sequential_ones(tmp_path):
         assert (a.rows, a.columns, a.errors) == (b.rows, b.columns, b.errors)
         assert a.head(20) == b.head(20)
     assert together[1].head(2)[1][0] == "C0"
+
+
+def _threads_used(source: ExcelSource, names: list[str]) -> set[str]:
+    seen: set[str] = set()
+    real = source.sheet
+
+    def spy(name, reader=None):
+        seen.add(threading.current_thread().name.split("_")[0])
+        return real(name, reader)
+
+    source.sheet = spy  # type: ignore[method-assign]
+    source.sheets(names)
+    return seen
+
+
+def test_a_workbook_too_big_to_parse_two_sheets_at_once_is_parsed_in_turn(tmp_path, monkeypatch):
+    rows = [COMPLAINT_HEADERS, *(complaint(f"C{i}", D(2026, 10, 1 + i)) for i in range(9))]
+    path = write_workbook(tmp_path / "m.xlsx", {"投诉记录": rows, "备份": rows})
+    names = ["投诉记录", "备份"]
+    assert sheet_cells(path, names) == 2 * 10 * len(COMPLAINT_HEADERS)  # rows x columns, twice
+    source = ExcelSource(path)
+    try:
+        assert _threads_used(source, names) == {"cskpi-sheet"}  # small: two at a time
+        monkeypatch.setattr(sources, "PARALLEL_CELLS", 2 * 10 * len(COMPLAINT_HEADERS) - 1)
+        assert _threads_used(source, names) == {"MainThread"}  # one cell too many: in turn
+    finally:
+        source.close()

@@ -111,8 +111,10 @@ class Result:
         if unknown:
             raise TypeError(f"Result has no field {sorted(unknown)}")
         new = object.__new__(Result)
-        state = {k: v for k, v in self.__dict__.items() if k != "evidence"}  # a cached frame
-        new.__dict__.update(state, **changes)
+        state = self.__dict__.copy()
+        state.pop("evidence", None)  # a cached frame of the old rows
+        state.update(changes)
+        object.__setattr__(new, "__dict__", state)
         return new
 
 

@@ -67,7 +67,7 @@ class RowsSheet(Worksheet):
     def _cell(self, value: str | float | int | None, uses: int) -> str:
         """The XML of a cell holding ``value`` after its reference and style."""
         if value is None or value == "":
-            return "/>"  # as write_string("") with a format: a blank cell
+            return "/>"  # a blank cell, not an empty string: it filters with the blanks
         if isinstance(value, str):
             index = self.str_table._get_shared_string_index(value)
             self.str_table.count += uses - 1  # each use counted, as write_string does
@@ -105,11 +105,5 @@ def _styles(formats: Format | Sequence[Format], count: int) -> list[str]:
     """Each cell's style attribute (the format's index is known only at close)."""
     if isinstance(formats, Format):
         return [f' s="{formats._get_xf_index()}"'] * count
-    made: dict[int, str] = {}
-    out = []
-    for f in formats:
-        style = made.get(id(f))
-        if style is None:
-            style = made[id(f)] = f' s="{f._get_xf_index()}"'
-        out.append(style)
-    return out
+    made = {f: f' s="{f._get_xf_index()}"' for f in set(formats)}
+    return list(map(made.__getitem__, formats))

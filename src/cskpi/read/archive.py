@@ -121,3 +121,31 @@ def uncached_formulas(path: Path, sheet: str) -> set[tuple[int, int]]:
             return found
     except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         return set()  # a damaged part: the reader reports the workbook itself
+
+
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+XML_BYTES_PER_CELL = 30  # a sheet with no <dimension>: shared-string cells take about this
+
+
+def sheet_cells(path: Path, sheets: list[str]) -> int | None:
+    """About how many cells ``sheets`` of an xlsx hold: rows x columns of each sheet's
+    ``<dimension>`` (read from the first bytes of its XML), else its XML size over
+    :data:`XML_BYTES_PER_CELL`; None when the parts cannot be read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = sheet_parts(archive)
+            total = 0
+            for sheet in sheets:
+                info = archive.getinfo(parts[sheet])
+                with archive.open(info) as handle:
+                    head = handle.read(XML_HEAD)
+                found = _DIMENSION.search(head)
+                if found is None or found.group(3) is None:
+                    total += info.file_size // XML_BYTES_PER_CELL
+                    continue
+                rows = int(found.group(4)) - int(found.group(2)) + 1
+                columns = _column_index(found.group(3)) - _column_index(found.group(1)) + 1
+                total += max(rows, 0) * max(columns, 0)
+            return total
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        return None
