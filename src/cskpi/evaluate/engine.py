@@ -211,6 +211,7 @@ def _result(
     slot: _Slot,
     running: Pace | None,
     absent: Problem | None = None,
+    like: Result | None = None,
 ) -> Result:
     value, sample = slot.value, slot.sample
     status = judge(value, std.comparison, std.target, std.warn_target)
@@ -228,30 +229,35 @@ def _result(
             and judge(budget.projected, std.comparison, std.target) == "fail"
         ):
             status = "warn"  # within the limit so far, but the pace breaks it
+    varying = {
+        "group": group,
+        "status": status,
+        "actual": value,
+        "sample_size": sample,
+        "evidence_count": slot.evidence_count,
+        "evidence_rows": slot.evidence,
+        "projected": None if budget is None else budget.projected,
+        "days_left": None if budget is None else budget.days_left,
+        "ci_low": None if interval is None else interval[0],
+        "ci_high": None if interval is None else interval[1],
+        "waived": slot.waived,
+        "provisional": slot.provisional,
+    }
+    if like is not None:  # the same standard and window: only these differ (9,000 agents)
+        return like.evolve(**varying)
     return Result(
         standard=std.id,
         name_zh=std.name.zh,
         name_en=std.name.en,
-        group=group,
         period=window.label,
-        status=status,
-        actual=value,
         comparison=std.comparison,
         target=std.target,
         warn_target=std.warn_target,
         level=std.level,
         metric=std.metric,
-        sample_size=sample,
-        evidence_count=slot.evidence_count,
-        evidence_rows=slot.evidence,
-        projected=None if budget is None else budget.projected,
-        days_left=None if budget is None else budget.days_left,
         weight=std.weight,
-        ci_low=None if interval is None else interval[0],
-        ci_high=None if interval is None else interval[1],
-        waived=slot.waived,
         reason=absent,
-        provisional=slot.provisional,
+        **varying,  # type: ignore[arg-type]
     )
 
 
@@ -308,6 +314,7 @@ def evaluate_standard(
         counts = measured.evidence_counts.tolist()
         excused = measured.waived.tolist()
         flagged = measured.flagged.tolist()
+        like = None
         for i, group in enumerate(names):
             rows = measured.evidence(i)
             slot = _Slot(
@@ -318,7 +325,8 @@ def evaluate_standard(
                 excused[i],
                 flagged[i] > 0,
             )
-            results.append(_result(std, metric, window, group, slot, running))
+            results.append(_result(std, metric, window, group, slot, running, like=like))
+            like = like or results[-1]
     return results
 
 

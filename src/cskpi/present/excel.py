@@ -53,8 +53,8 @@ def _write_evidence(
     """The rows behind one standard's failing windows: one window's, or several windows' on
     one sheet with a column naming each row's window (a year of months: 12 sheets become one)."""
     info = card.info(results[0].standard)
-    frames = [r.evidence for r in results]
-    if info is None or any(f is None for f in frames):
+    frames = [r.evidence for r in results if r.evidence is not None]
+    if info is None or len(frames) < len(results):
         return
     evidence = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     ws = book.add_worksheet(name, worksheet_class=RowsSheet)

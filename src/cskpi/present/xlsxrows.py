@@ -80,9 +80,9 @@ class RowsSheet(Worksheet):
         if not self._count:
             super()._write_rows()
             return
-        last = self.dim_rowmax
+        last: int = self.dim_rowmax  # type: ignore[has-type]
         self.dim_rowmax = self._first - 1  # the rows written through the API, as usual
-        if self.dim_rowmax >= self.dim_rowmin:
+        if self._first > self.dim_rowmin:
             super()._write_rows()
         self.dim_rowmax = last
         styles = [_styles(formats, self._count) for formats in self._styles]
