@@ -18,7 +18,7 @@ from cskpi.sql.session import Session
 from tests.conftest import COMPLAINT_HEADERS, SAMPLE, SURVEY_HEADERS
 from tests.databases import PASSWORD_ROLE, tables_from_workbook, to_duckdb, to_postgres, to_sqlite
 from tests.months import rules_for
-from tests.test_database import generated_month, workbook_of
+from tests.sql.test_database import generated_month, workbook_of
 
 runner = CliRunner()
 
@@ -258,7 +258,7 @@ def test_a_password_from_a_pgpass_file_works_and_is_never_shown(tmp_path, pg_url
     file, log or history. Without the file the server refuses: the password was needed."""
     import psycopg
 
-    from tests.test_database import edge_tables
+    from tests.sql.test_database import edge_tables
 
     match = re.match(r"postgresql://postgres@([^:/]+):(\d+)/(\w+)$", pg_url)
     if match is None:

@@ -1,5 +1,5 @@
 """The one safe-text module: each writer's function, case by case (the hostile catalogue and
-the property test in test_hostile.py drive the same functions through the CLI)."""
+the property test in tests/cli/test_hostile.py drive the same functions through the CLI)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from cskpi.cli import app as cli
 from cskpi.runs import doctor, schedule
 from cskpi.runs.project import load_project
-from tests.test_project import settings
+from tests.runs.test_project import settings
 
 runner = CliRunner()
 

@@ -9,7 +9,7 @@ import pytest
 
 from cskpi.present import xlsxgroups
 from cskpi.present.excel import write_xlsx
-from tests.test_layout import card_for
+from tests.present.test_layout import card_for
 
 
 def sheet_rows(path, name):

@@ -18,7 +18,7 @@ from cskpi.cli import app as cli
 from cskpi.evaluate.scorecard import Result, Scorecard
 from cskpi.runs.notify import compose, send, wanted
 from tests.months import month_book
-from tests.test_project import history_rows, settings
+from tests.runs.test_project import history_rows, settings
 
 runner = CliRunner()
 

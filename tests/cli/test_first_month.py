@@ -72,7 +72,7 @@ def test_quick_start_says_the_sample_fails_on_purpose_and_why():
 
 
 def test_skipped_real_data_tests_say_why_and_that_nothing_is_wrong():
-    from tests.test_realdata import needs_shared
+    from tests.read.test_realdata import needs_shared
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "5 skipped" in readme and "../shared/realdata" in readme
