@@ -13,7 +13,7 @@ from cskpi.cli import app as cli
 from cskpi.present.formats import RenderOptions, by_name
 from cskpi.present.markdown import render_markdown
 from tests.conftest import SAMPLE
-from tests.test_layout import card_for
+from tests.present.test_layout import card_for
 
 
 def table_rows(text: str, first_cell: str) -> list[list[str]]:
