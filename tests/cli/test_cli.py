@@ -82,6 +82,7 @@ def test_sample_json_matches_the_hand_worked_scorecard():
         "pass": 9,
         "warn": 1,
         "fail": 4,
+        "unmet": 0,
         "no_data": 0,
         "insufficient": 0,
         "required_failed": 4,

@@ -225,7 +225,7 @@ def test_successor_is_excellent_level_and_never_fails_the_run(score):
     roster = [["员工", "团队", "可接替经理"], ["甲", "一组", "否"]]
     card = score({"员工名册": roster, "投诉记录": [COMPLAINT_HEADERS]})
     result = pick(card, "successor_ready")
-    assert (result.level, result.status) == ("excellent", "fail")
+    assert (result.level, result.status) == ("excellent", "unmet")
     assert card.summary().required_failed == 0 and card.verdict != "fail"
     assert card.summary().excellent is False
     # met, but the required standards have no data: not earned (nothing known to be met)

@@ -152,6 +152,8 @@ def oracle(rulebook, frames, period, as_of, group_field, waivers=()):
                 rows = base & in_group
                 value, sample, evidence = old_metric(std, frame, rows, met, known)
                 status = judge(value, std.comparison, std.target, std.warn_target)
+                if status == "fail" and std.level == "excellent":
+                    status = "unmet"  # an excellent level missed is not achieved, not failed
                 few = std.min_answers is not None and sample < std.min_answers
                 if std.metric == "share" and value is not None and sample and few:
                     status = "insufficient"

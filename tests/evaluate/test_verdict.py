@@ -133,14 +133,25 @@ def test_a_future_period_is_refused_with_exit_2(lang, text, tmp_path):
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
-        ("zh", "错误: --as-of 2026-12-01 23:59:59.999999 晚于现在(今天是 2026-11-29)。"),
-        ("en", "error: --as-of 2026-12-01 23:59:59.999999 is in the future (today is 2026-11-29)."),
+        ("zh", "错误: --as-of 2026-12-01 晚于现在(今天是 2026-11-29)。"),
+        ("en", "error: --as-of 2026-12-01 is in the future (today is 2026-11-29)."),
     ],
 )
 def test_an_as_of_after_today_is_refused_with_exit_2(lang, text):
+    """The as-of is shown as typed: a date, not the end-of-day instant it stands for."""
     result = invoke("evaluate", SAMPLE, "--as-of", "2026-12-01", "--lang", lang)
     assert result.exit_code == 2
     assert result.stderr.strip() == text
+
+
+def test_an_as_of_before_the_period_is_shown_as_typed():
+    """A date, or a date and time to the minute, as the user typed it; never microseconds."""
+    for typed, shown in (("2026-09-20", "2026-09-20"), ("2026-09-20 14:30", "2026-09-20 14:30")):
+        result = invoke("evaluate", SAMPLE, "--period", "2026-10", "--as-of", typed, "--lang", "en")
+        assert result.exit_code == 2
+        assert result.stderr.strip() == (
+            f"error: --as-of {shown} is before the start of period 2026-10."
+        )
 
 
 def test_as_of_today_means_up_to_now(tmp_path):

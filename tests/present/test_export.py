@@ -19,11 +19,18 @@ from tests.conftest import COMPLAINT_HEADERS, SAMPLE, D, complaint, sheet_cells,
 from tests.months import rules_for
 
 runner = CliRunner()
-MARKS = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–"}
+MARKS = {"pass": "✓", "warn": "!", "fail": "✗", "unmet": "◦", "no_data": "–"}
 STATUS_BY_LABEL = {
-    f"{MARKS[s]} {label(f'status.{s}', 'en')}": s for s in ("pass", "warn", "fail", "no_data")
+    f"{MARKS[s]} {label(f'status.{s}', 'en')}": s
+    for s in ("pass", "warn", "fail", "unmet", "no_data")
 }
-FILL_OF = {"pass": "FFC6EFCE", "warn": "FFFFEB9C", "fail": "FFFFC7CE", "no_data": "FFD9D9D9"}
+FILL_OF = {
+    "pass": "FFC6EFCE",
+    "warn": "FFFFEB9C",
+    "fail": "FFFFC7CE",
+    "unmet": "FFF2F2F2",  # neutral grey, lighter than no data: not achieved is no failure
+    "no_data": "FFD9D9D9",
+}
 
 
 def invoke(*args):

@@ -67,7 +67,8 @@ def test_a_renamed_sheet_is_found_by_its_headers_with_a_warning(tmp_path, name):
             "错误: 数据表「complaints」不在任何输入中:查找了名为 投诉记录 / complaints / 投诉 / "
             "complaint log 的工作表,以及表头含 投诉日期, 承诺期限, 解决日期 的工作表;现有工作表:"
             "{path}: 客户满意度, 信息反馈, 建议反馈, 工作任务, 员工调查, 员工名册, Export"
-            ";最接近的是 {path} 的工作表「Export」,但它缺少表头:承诺期限。",
+            ";最接近的是 {path} 的工作表「Export」,但它缺少表头:「承诺期限」(可用表头:承诺期限, "
+            "promised_by, deadline, 承诺解决日期)。",
         ),
         (
             "en",
@@ -75,7 +76,8 @@ def test_a_renamed_sheet_is_found_by_its_headers_with_a_warning(tmp_path, name):
             "投诉记录 / complaints / 投诉 / complaint log, or one whose headers include 投诉日期, "
             "承诺期限, 解决日期; sheets present: {path}: 客户满意度, 信息反馈, 建议反馈, 工作任务, "
             "员工调查, 员工名册, Export; the closest is sheet 'Export' of {path}, which lacks the "
-            "headers: 承诺期限.",
+            "headers: '承诺期限' (accepted headers: 承诺期限, promised_by, deadline, "
+            "承诺解决日期).",
         ),
     ],
 )

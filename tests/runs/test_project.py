@@ -104,7 +104,10 @@ def test_first_run_on_the_sample_writes_the_scorecard_history_and_log(project):
     (line,) = (project / "cskpi.log").read_text(encoding="utf-8").splitlines()
     logged = json.loads(line)
     assert (logged["period"], logged["exit_code"]) == ("2026-10", 1)
-    assert logged["summary"].startswith("56 results: 36 pass · 2 warn · 18 fail")
+    # two teams without a successor: not achieved (excellent level), not failed
+    assert logged["summary"].startswith(
+        "56 results: 36 pass · 2 warn · 16 fail · 0 no data · 2 excellent-level not achieved."
+    )
 
 
 def test_a_passing_run_prints_nothing_and_exits_0(project):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 import traceback
 from collections.abc import Iterator
@@ -318,6 +319,8 @@ def evaluate(
         prefix = label("warning.prefix", chosen)
         for warning in card.warnings:  # always, even when quiet: a warning is news
             _stderr(f"{prefix}: {problem_line(warning, chosen)}")
+        for note in () if quiet else card.notes:  # not news: only when not quiet
+            _stderr(f"{label('note.prefix', chosen)}: {problem_line(note, chosen)}")
         if explain_sql:
             from cskpi.present.sqltext import render_sql
 
@@ -630,7 +633,7 @@ def template(
             raise UsageError("usage.exists", file=str(path))
         check_writable(path)
         model = _loaded(rules)
-        names = [t.strip() for t in teams.replace("，", ",").split(",") if t.strip()]
+        names = [t.strip() for t in re.split("[,，、;；]", teams) if t.strip()]
         write_atomic(path, lambda tmp: write_template(model, tmp, teams=names or ["一组"]))
         _print(message("template.written", _lang(lang), file=str(path)))
     _finish(0)

@@ -95,6 +95,9 @@ class Datasets:
 
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    # facts worth recording but not news (a snapshot's older copy not used): shown in the
+    # exports and with --verbose, never a reason to print on a quiet run
+    notes: list[Problem] = field(default_factory=list)
     files: list[InputFile] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # dataset -> rows left out
     matches: list[ColumnMatch] = field(default_factory=list)  # header -> field, per sheet

@@ -30,7 +30,14 @@ from cskpi.evaluate.metrics import (
     prepare_column,
     wilson,
 )
-from cskpi.evaluate.periods import Period, check_not_future, period_of, windows_for
+from cskpi.evaluate.periods import (
+    Period,
+    check_not_future,
+    moment_text,
+    period_of,
+    windows_for,
+)
+from cskpi.evaluate.placement import future_rows
 from cskpi.evaluate.scorecard import EvidenceRows, Result, Scorecard, StandardInfo, Status
 from cskpi.evaluate.workdays import derive_columns
 from cskpi.language.syntax import normalize_name
@@ -215,6 +222,8 @@ def _result(
 ) -> Result:
     value, sample = slot.value, slot.sample
     status = judge(value, std.comparison, std.target, std.warn_target)
+    if status == "fail" and std.level == "excellent":
+        status = "unmet"  # an excellent-level standard fails nothing: not (yet) achieved
     interval = None
     if metric.interval and value is not None and sample:
         interval = wilson(round(value * sample), sample)
@@ -506,7 +515,8 @@ def evaluate(
     over at as-of is marked ``partial``. ``group_by`` adds one result per value of that
     column beside the overall result; ``keep_evidence=False`` skips copying the rows behind
     each result (their count is always kept); ``strict`` makes a required standard with no
-    result a failure.
+    result a failure. Rows dated after ``now`` (when known) are warned about: they count
+    in no window.
     """
     if not isinstance(data, Datasets):
         data = Datasets(frames=dict(data))
@@ -516,9 +526,11 @@ def evaluate(
     if as_of is None:
         as_of = period.last_instant if now is None else min(period.last_instant, now)
     if as_of < period.start:
-        raise UsageError("usage.as_of_before_period", as_of=str(as_of), period=period.label)
+        raise UsageError("usage.as_of_before_period", as_of=moment_text(as_of), period=period.label)
     derived = derive_columns(rulebook, frames)
     frames = derived.frames
+    # rows dated after now: counted nowhere, and said so
+    placed = future_rows(rulebook, frames, data.matches, now) if now is not None else []
     group_field = resolve_group_field(rulebook, group_by) if group_by else None
     groups = collect_groups(frames, group_field) if group_field else ()
     odd = odd_groups(frames, group_field, rulebook) if group_field else []  # a date as a team
@@ -563,11 +575,13 @@ def evaluate(
         results=tuple(results),
         warnings=(
             *data.warnings,
+            *placed,
             *derived.warnings,
             *odd,
             *unknown_waivers(rulebook, frames, waivers, pushed.found_ids if pushed else ()),
         ),
         inputs=tuple((f.path, f.sha256) for f in data.files),
+        notes=tuple(data.notes),
         standards=tuple(describe_standard(rulebook, std) for std in rulebook.standards),
         breakdowns=category_breakdowns(
             rulebook, frames, period, as_of, pushed.breakdowns if pushed else {}

@@ -140,6 +140,17 @@ def parse_as_of(text: str, moments: Spelling | None = None) -> pd.Timestamp:
     return stamp
 
 
+def moment_text(stamp: pd.Timestamp) -> str:
+    """An as-of as it was typed: a date alone for the end of a day (``2026-12-05``, not
+    ``2026-12-05 23:59:59.999999``), else the date and time to the minute or second."""
+    end_of_day = stamp.normalize() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    if stamp == end_of_day:
+        return f"{stamp:%Y-%m-%d}"
+    if stamp.second == 0 and stamp.microsecond == 0:
+        return f"{stamp:%Y-%m-%d %H:%M}"
+    return f"{stamp:%Y-%m-%d %H:%M:%S}"
+
+
 def check_not_future(
     period: Period, as_of: pd.Timestamp | None, now: pd.Timestamp
 ) -> pd.Timestamp | None:
@@ -152,7 +163,9 @@ def check_not_future(
         raise UsageError("usage.future_period", period=period.label, today=now.date().isoformat())
     if as_of is not None and as_of > now:
         if as_of.normalize() != now.normalize():
-            raise UsageError("usage.future_as_of", as_of=str(as_of), today=now.date().isoformat())
+            raise UsageError(
+                "usage.future_as_of", as_of=moment_text(as_of), today=now.date().isoformat()
+            )
         return now
     return as_of
 

@@ -19,8 +19,9 @@ from cskpi.errors import ExitCode, Problem
 from cskpi.evaluate.datasets import ColumnMatch, Waiver
 from cskpi.rulebook.metrics import is_share
 
-Status = Literal["pass", "warn", "fail", "no_data", "insufficient"]
-STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "no_data", "insufficient")
+# unmet: an excellent-level standard not achieved; it fails nothing (未达成, not 未达标)
+Status = Literal["pass", "warn", "fail", "unmet", "no_data", "insufficient"]
+STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "unmet", "no_data", "insufficient")
 UNKNOWN: frozenset[str] = frozenset({"no_data", "insufficient"})  # no result to judge by
 Verdict = Literal["pass", "fail", "incomplete"]
 VERDICT_EXIT: dict[Verdict, ExitCode] = {
@@ -204,6 +205,7 @@ class Scorecard:
     results: tuple[Result, ...]
     warnings: tuple[Problem, ...] = ()
     inputs: tuple[tuple[str, str], ...] = ()  # (path, sha256)
+    notes: tuple[Problem, ...] = ()  # worth recording, not news (see Datasets.notes)
     standards: tuple[StandardInfo, ...] = ()
     # per dataset with a category column: (category, count), largest first
     breakdowns: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
@@ -228,7 +230,8 @@ class Scorecard:
     def listed(self) -> list[Result]:
         """The overall result of each (standard, window) any of whose results fails or
         warns: the ones whose rows the outputs list (Excel sheets, the HTML page; the
-        terminal's --evidence the overall failures among them)."""
+        terminal's --evidence the overall failures among them). An excellent level not
+        achieved (``unmet``) is no failure: nothing to list."""
         return [
             results[0]
             for _std, _period, results in self.rows()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import PurePath
+
+from cskpi.evaluate.engine import judge
 from cskpi.evaluate.scorecard import GroupScore, Result, Scorecard
 from cskpi.i18n import Lang, label, message
 from cskpi.present.words import SYMBOL
 
 # the status beside its colour, so it reads in black and white and for the colour-blind
-MARK = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–", "insufficient": "?"}
+MARK = {"pass": "✓", "warn": "!", "fail": "✗", "unmet": "◦", "no_data": "–", "insufficient": "?"}
 
 
 def format_value(value: float | None, *, share: bool) -> str:
@@ -19,6 +23,17 @@ def format_value(value: float | None, *, share: bool) -> str:
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.2f}"
+
+
+def short_sources(card: Scorecard) -> dict[str, str]:
+    """Each input's name without its folder, for the evidence rows of a run over several
+    inputs (empty for one: the row number is enough); a name two inputs share stays whole."""
+    paths = [path for path, _digest in card.inputs]
+    if len(paths) < 2:
+        return {}
+    names = {path: PurePath(path).name or path for path in paths}
+    shared = Counter(names.values())
+    return {path: name if shared[name] == 1 else path for path, name in names.items()}
 
 
 def result_name(result: Result, lang: Lang) -> str:
@@ -43,8 +58,39 @@ def format_actual(result: Result) -> str:
     if result.ci_low is not None and result.ci_high is not None:
         text += f" ({result.ci_low * 100:.0f}–{result.ci_high * 100:.0f})"
     if result.projected is not None:
-        text += f" → {result.projected:.1f}"
+        text += f" → {projection_text(result)}"
     return text
+
+
+BROKEN = {"<=": ">", "<": "≥"}  # how a projection past a count limit reads when digits cannot
+
+
+def projection_text(result: Result) -> str:
+    """Where the pace leads, with the digits it takes for a projection that breaks the limit
+    to read as breaking it: 1.03 against ≤ 1 (1.0 would not); past 3 decimals, '> 1'."""
+    projected = result.projected
+    assert projected is not None
+    comparison, target = result.comparison, result.target
+    breaks = judge(projected, comparison, target) == "fail"
+    for digits in (1, 2, 3):
+        text = f"{projected:.{digits}f}"
+        if not breaks or judge(float(text), comparison, target) == "fail":
+            return text
+    return f"{BROKEN.get(comparison, SYMBOL[comparison])} {format_value(target, share=False)}"
+
+
+def _budget_words(result: Result, key: str) -> tuple[str, dict[str, str]]:
+    """The budget's words: '3 of 5 used', or once past the limit '7 used (limit 5, 2 over)'."""
+    actual, target = result.actual, result.target
+    numbers = {
+        "used": format_value(actual, share=False),
+        "limit": format_value(target, share=False),
+        "days": f"{result.days_left:.1f}",
+        "projected": projection_text(result),
+    }
+    if actual is not None and judge(actual, result.comparison, target) == "fail":
+        return f"{key}_over", {**numbers, "over": format_value(actual - target, share=False)}
+    return key, numbers
 
 
 def provisional_mark(result: Result) -> str:
@@ -57,18 +103,8 @@ def budget_lines(card: Scorecard, lang: Lang) -> list[str]:
     lines = []
     for r in card.results:
         if r.group is None and r.projected is not None and r.days_left is not None:
-            lines.append(
-                message(
-                    "budget.line",
-                    lang,
-                    name=r.name(lang),
-                    period=r.period,
-                    used=format_value(r.actual, share=False),
-                    limit=format_value(r.target, share=False),
-                    days=f"{r.days_left:.1f}",
-                    projected=f"{r.projected:.1f}",
-                )
-            )
+            key, numbers = _budget_words(r, "budget.line")
+            lines.append(message(key, lang, name=r.name(lang), period=r.period, **numbers))
     return lines
 
 
@@ -76,14 +112,8 @@ def budget_text(result: Result, lang: Lang) -> str:
     """A running count limit in a few words (used/limit, days left, projection); else ''."""
     if result.projected is None or result.days_left is None:
         return ""
-    return message(
-        "budget.cell",
-        lang,
-        used=format_value(result.actual, share=False),
-        limit=format_value(result.target, share=False),
-        days=f"{result.days_left:.1f}",
-        projected=f"{result.projected:.1f}",
-    )
+    key, numbers = _budget_words(result, "budget.cell")
+    return message(key, lang, **numbers)
 
 
 def interval_text(result: Result) -> str:
@@ -182,9 +212,14 @@ def summary_lines(card: Scorecard, lang: Lang, *, per_group: bool = True) -> lis
             fail=s.counts["fail"],
             no_data=s.counts["no_data"],
             required_failed=s.required_failed,
-            insufficient=message("summary.insufficient", lang, n=s.counts["insufficient"])
-            if s.counts["insufficient"]
-            else "",
+            insufficient=(
+                message("summary.unmet", lang, n=s.counts["unmet"]) if s.counts["unmet"] else ""
+            )
+            + (
+                message("summary.insufficient", lang, n=s.counts["insufficient"])
+                if s.counts["insufficient"]
+                else ""
+            ),
         )
     ]
     for score in card.appraisal if per_group else card.appraisal[:1]:

@@ -36,6 +36,7 @@ from cskpi.present.formatting import (
     grade_text,
     interval_text,
     provisional_mark,
+    short_sources,
     summary_lines,
     with_said,
 )
@@ -46,7 +47,7 @@ MAX_ROWS = 20  # evidence rows shown per standard
 MAX_TEXT = 120  # characters of one evidence cell
 UNKNOWN = ("no_data", "insufficient")
 # worst first: a group's rank in the matrix and the word for the groups left out
-SEVERITY = {"fail": 0, "warn": 1, "no_data": 2, "insufficient": 2, "pass": 3}
+SEVERITY = {"fail": 0, "warn": 1, "no_data": 2, "insufficient": 2, "pass": 3, "unmet": 4}
 
 
 def _shown(value: object) -> object:
@@ -157,7 +158,7 @@ def _status_counts(results: list[Result], lang: Lang) -> str:
         counts[r.status] = counts.get(r.status, 0) + 1
     parts = [
         f"{counts[s]:,} {label(f'status.{s}', lang)}"
-        for s in ("fail", "warn", "no_data", "insufficient", "pass")
+        for s in ("fail", "warn", "no_data", "insufficient", "pass", "unmet")
         if counts.get(s)
     ]
     return message("html.groups_line", lang, n=f"{len(results):,}", detail=" · ".join(parts))
@@ -219,7 +220,7 @@ def _matrix(card: Scorecard, lang: Lang, limit: int) -> dict[str, Any] | None:
     if hidden:
         detail = " · ".join(
             f"{worst[k]:,} {label(f'html.worst.{k}', lang)}"
-            for k in ("fail", "warn", "no_data", "insufficient", "pass")
+            for k in ("fail", "warn", "no_data", "insufficient", "pass", "unmet")
             if worst.get(k)
         )
         more = message("html.matrix_more", lang, n=f"{len(hidden):,}", detail=detail)
@@ -264,8 +265,9 @@ def _more_rows(total: int, shown: int, listed: int, lang: Lang) -> str:
 
 def _evidence(card: Scorecard, lang: Lang, limit: int) -> list[dict[str, Any]]:
     """The rows behind each failing or warning standard (overall), at most ``limit`` each."""
-    from cskpi.evaluate.datasets import ROW, said
+    from cskpi.evaluate.datasets import ROW, SOURCE, said
 
+    files = short_sources(card)  # several inputs: each row names its file
     sections = []
     for overall in card.listed():
         period = overall.period
@@ -280,6 +282,7 @@ def _evidence(card: Scorecard, lang: Lang, limit: int) -> list[dict[str, Any]]:
         total = len(frame) if rows_behind is None else rows_behind.count
         rows = [
             [
+                *([files.get(str(row[SOURCE]), str(row[SOURCE]))] if files else []),
                 str(row[ROW]),
                 *(
                     with_said(_value_text(row[fid], lang), row.get(said(fid)))
@@ -297,7 +300,11 @@ def _evidence(card: Scorecard, lang: Lang, limit: int) -> list[dict[str, Any]]:
                     period=period,
                     n=total,
                 ),
-                "headers": [label("label.row", lang), *(t for _f, t in columns)],
+                "headers": [
+                    *([label("label.input_file", lang)] if files else []),
+                    label("label.row", lang),
+                    *(t for _f, t in columns),
+                ],
                 "rows": rows,
                 "more": _more_rows(total, len(head), len(frame), lang),
             }
@@ -333,7 +340,7 @@ def render_html(
         ),
         "counts": [
             (s, f"{MARK[s]} {label(f'status.{s}', lang)}", summary.counts[s])
-            for s in ("pass", "warn", "fail", "no_data", "insufficient")
+            for s in ("pass", "warn", "fail", "unmet", "no_data", "insufficient")
             if summary.counts.get(s)
         ],
         "score": None
@@ -348,6 +355,7 @@ def render_html(
         "evidence": _evidence(card, lang, max_rows),
         "lines": summary_lines(card, lang)[:-1],  # the verdict is the banner
         "warnings": [w.render(lang) for w in card.warnings],
+        "notes": [f"{label('note.prefix', lang)}: {n.render(lang)}" for n in card.notes],
         "inputs": [(path, digest[:12]) for path, digest in card.inputs],
         "footer": message(
             "html.footer",

@@ -41,6 +41,7 @@ STYLE = {
     "pass": "green",
     "warn": "yellow",
     "fail": "bold red",
+    "unmet": "",  # neutral: an excellent-level standard not achieved fails nothing
     "no_data": "dim",
     "insufficient": "dim",
 }
@@ -260,7 +261,7 @@ def wrap_items(head: Text, items: Sequence[Text], width: int) -> list[Text]:
 def _legend(lang: Lang) -> Text:
     return Text("  ").join(
         Text(f"{MARK[s]} {label(f'status.{s}', lang)}", style=STYLE[s])
-        for s in ("pass", "warn", "fail", "no_data", "insufficient")
+        for s in ("pass", "warn", "fail", "unmet", "no_data", "insufficient")
     )
 
 

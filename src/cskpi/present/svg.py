@@ -16,6 +16,7 @@ INK = {
     "pass": "#1E7B34",
     "warn": "#B7791F",
     "fail": "#C0392B",
+    "unmet": "#404040",
     "no_data": "#7F7F7F",
     "insufficient": "#7F7F7F",
 }

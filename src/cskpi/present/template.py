@@ -133,7 +133,7 @@ def write_template(
                 if fid == "team"
                 else RATINGS
                 if column.type == "rating"
-                else YESNO
+                else [*YESNO, *column.spelling.true_values, *column.spelling.false_values]
                 if column.type == "yesno"
                 else None
             )

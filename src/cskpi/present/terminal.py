@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cskpi.evaluate.datasets import ROW, ColumnMatch, said
+from cskpi.evaluate.datasets import ROW, SOURCE, ColumnMatch, said
 from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo
 from cskpi.evaluate.trend import GAP, Trend
 from cskpi.evaluate.trend import Row as HistoryRow
@@ -32,6 +32,7 @@ from cskpi.present.formatting import (
     format_value,
     provisional_mark,
     scorecard_title,
+    short_sources,
     summary_lines,
     with_said,
 )
@@ -188,6 +189,7 @@ def scorecard_dict(card: Scorecard, lang: Lang) -> dict[str, Any]:
         "group_by": card.group_by,
         "inputs": [{"path": path, "sha256": digest} for path, digest in card.inputs],
         "warnings": [w.render(lang) for w in card.warnings],
+        "notes": [n.render(lang) for n in card.notes],
         "skipped_rows": dict(card.skipped),
         "provisional": card.provisional,
         "results": [result_dict(r, lang) for r in card.results],
@@ -281,7 +283,9 @@ def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
 
     Personal columns arrive already masked unless the user asked for them. Each cell is one
     line cut to EVIDENCE_WIDTH columns: a 30,000-character complaint cannot flood the screen.
+    With several inputs each row names its file (short name) before its row number.
     """
+    files = short_sources(card)
     for result in card.results:
         if result.group is not None or result.status not in ("fail", "warn"):
             continue
@@ -303,11 +307,15 @@ def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
             columns: list[tuple[str, str]], title: str = title, rows: pd.DataFrame = shown
         ) -> Table:
             table = Table(title=safe.terminal(title), title_justify="left", header_style="bold")
+            if files:  # several inputs: which one a row number is in
+                table.add_column(label("label.input_file", lang), no_wrap=True)
             table.add_column(label("label.row", lang), justify="right", no_wrap=True)
             for _fid, heading in columns:
                 table.add_column(safe.terminal(heading), no_wrap=True, max_width=EVIDENCE_WIDTH)
             for _, row in rows.iterrows():
+                where = [safe.terminal(files.get(str(row[SOURCE]), str(row[SOURCE])))]
                 table.add_row(
+                    *(where if files else []),
                     str(row[ROW]),
                     *(
                         safe.terminal(

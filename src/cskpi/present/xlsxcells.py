@@ -30,6 +30,7 @@ FILLS = {
     "pass": ("#C6EFCE", "#006100"),
     "warn": ("#FFEB9C", "#9C5700"),
     "fail": ("#FFC7CE", "#9C0006"),
+    "unmet": ("#F2F2F2", "#404040"),
     "no_data": ("#D9D9D9", "#404040"),
     "insufficient": ("#D9D9D9", "#404040"),
 }

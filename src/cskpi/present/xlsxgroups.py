@@ -48,7 +48,7 @@ def write_by_group(
         label("label.status", lang),
         label("label.sample_size", lang),
     ]
-    statuses = ("pass", "warn", "fail", "no_data", "insufficient")
+    statuses = ("pass", "warn", "fail", "unmet", "no_data", "insufficient")
     kinds = ("share", "int", "float")
     status_text = {s: label(f"status.{s}", lang) for s in statuses}
     status_fmt = {s: fmt.cell(status=s, bold=True) for s in statuses}

@@ -129,6 +129,9 @@ def write_summary(
     for warning in card.warnings:
         ws.write_string(row, 0, safe_text(f"{prefix}: {warning.render(lang)}"))
         row += 1
+    for note in card.notes:
+        ws.write_string(row, 0, safe_text(f"{label('note.prefix', lang)}: {note.render(lang)}"))
+        row += 1
     for path, digest in card.inputs:
         ws.write_string(row, 0, label("label.input_file", lang), fmt.bold)
         ws.write_string(row, 1, safe_text(f"{path} · SHA-256 {digest}"))

@@ -3,7 +3,8 @@
 Workbooks are sniffed before they are parsed (a CSV renamed .xlsx, an encrypted workbook),
 a file really being written (a fresh Excel owner file, a size that changes while we watch)
 is told apart from a broken one (exit 75 vs 3), path templates name a month without shell
-arithmetic, the same file given twice is read once, and rows read twice count once.
+arithmetic, the same file given twice is read once, and a record read from two files counts
+once (read/combine.py).
 """
 
 from __future__ import annotations
@@ -13,20 +14,22 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cskpi.errors import InputError, Problem
-from cskpi.evaluate.datasets import SOURCE, ColumnMatch, Datasets, InputFile
+from cskpi.evaluate.datasets import ColumnMatch, Datasets, InputFile
 from cskpi.evaluate.periods import Granularity, Period
 from cskpi.i18n import printable
 from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import check_zip
+from cskpi.read.combine import combine_inputs
 from cskpi.read.lookup import FileLayout, check_presence, locate_datasets
 from cskpi.read.ready import STALE_OWNER_HOURS, check_ready
+from cskpi.read.records import merge_notes
 from cskpi.read.sheets import HEADER_SEARCH_ROWS, BadCells, fields_to_load, read_sheet
 from cskpi.read.sources import SUFFIXES, TABLE_SUFFIXES, ExcelSource, RawSheet, Source, TableSource
 from cskpi.read.tables import DatabaseOptions
@@ -163,6 +166,7 @@ def _read_file(
     progress: Progress | None,
     all_columns: bool,
     seen: dict[str, str] | None = None,
+    fingerprint: bool = False,
 ) -> FileLayout | None:
     """Read one file into ``result``; None when its content was already read (``seen``)."""
     file = printable(str(path))  # a name that is not UTF-8 is shown with \x escapes
@@ -179,7 +183,9 @@ def _read_file(
     result.files.append(InputFile(file, digest))
     try:
         layout, sheets = _sheets_for(source, rulebook, result.warnings, progress)
-        _read_sheets(sheets, file, rulebook, result, group_fields, progress, all_columns)
+        _read_sheets(
+            sheets, file, rulebook, result, group_fields, progress, all_columns, fingerprint
+        )
     finally:
         source.close()
     return layout
@@ -195,6 +201,7 @@ def read_database(
     progress: Progress | None = None,
     all_columns: bool = True,
     layouts: list[FileLayout] | None = None,
+    fingerprint: bool = False,
 ) -> Datasets:
     """Read every dataset of ``rulebook`` from the tables of a database (read-only)."""
     from cskpi.read.database import open_database
@@ -206,7 +213,9 @@ def read_database(
         source = DatabaseSource(db, rulebook, params=options.span, explained=options.explained)
         result.files.append(InputFile(db.label, ""))  # a database has no file digest
         layout, sheets = _tables_for(source, rulebook, progress, options.only)
-        _read_sheets(sheets, db.label, rulebook, result, group_fields, progress, all_columns)
+        _read_sheets(
+            sheets, db.label, rulebook, result, group_fields, progress, all_columns, fingerprint
+        )
         if layouts is not None:
             layouts.append(layout)
     finally:
@@ -246,8 +255,10 @@ def _read_sheets(
     group_fields: Iterable[str],
     progress: Progress | None,
     all_columns: bool,
+    fingerprint: bool = False,
 ) -> None:
-    """Type each (dataset, raw sheet) and append it to ``result`` (rows read twice once)."""
+    """Type each (dataset, raw sheet) and append it to ``result`` (other files' copies of a
+    record are sorted out once every input is read: read/combine.py)."""
     bad_cells = BadCells()  # unreadable cells that fail the run
     lenient = BadCells()  # those of datasets that skip such rows: warnings only
     for dataset_id, raw in sheets:
@@ -264,6 +275,7 @@ def _read_sheets(
             dataset_id=dataset_id,
             notes=result.warnings,
             keep_said=all_columns,  # rows will be shown: keep what rating cells said
+            fingerprint=fingerprint and not rulebook.is_snapshot(dataset_id),
         )
         if lenient.skipped:
             result.skipped[dataset_id] = result.skipped.get(dataset_id, 0) + lenient.skipped
@@ -274,7 +286,6 @@ def _read_sheets(
         if previous is None:
             result.frames[dataset_id] = frame
         else:
-            frame = _dedupe(previous, frame, spec.id_column, dataset_id, result.warnings)
             result.frames[dataset_id] = pd.concat([previous, frame], ignore_index=True)
     if bad_cells.total:
         raise InputError.of(bad_cells.problems())
@@ -312,37 +323,6 @@ def _sheets_for(
     return locate_datasets(source, rulebook, warnings, announce)
 
 
-def _dedupe(
-    previous: pd.DataFrame,
-    frame: pd.DataFrame,
-    id_field: str | None,
-    dataset_id: str,
-    warnings: list[Problem],
-) -> pd.DataFrame:
-    """Drop rows of ``frame`` whose id was already read from another file, and say so."""
-    if id_field is None or id_field not in frame.columns or id_field not in previous.columns:
-        return frame
-    seen = previous.dropna(subset=[id_field]).drop_duplicates(id_field).set_index(id_field)
-    dup = frame[id_field].isin(seen.index).fillna(False).to_numpy(dtype=bool)
-    if not dup.any():
-        return frame
-    dropped = frame[dup]
-    for first, rows in dropped.groupby(dropped[id_field].map(seen[SOURCE]), sort=True):
-        warnings.append(
-            Problem(
-                "input.duplicate_ids",
-                {
-                    "dataset": dataset_id,
-                    "file": rows[SOURCE].iloc[0],
-                    "first": first,
-                    "n": len(rows),
-                    "example": rows[id_field].iloc[0],
-                },
-            )
-        )
-    return frame[~dup]
-
-
 def read_inputs(
     paths: Sequence[Path],
     rulebook: Rulebook,
@@ -355,6 +335,8 @@ def read_inputs(
     database_options: DatabaseOptions | None = None,
     stale_owner_hours: float = STALE_OWNER_HOURS,
     matches: list[ColumnMatch] | None = None,
+    now: pd.Timestamp | None = None,
+    context: Collection[str] = (),
 ) -> Datasets:
     """Read several files (and database URLs) as one data set.
 
@@ -362,10 +344,12 @@ def read_inputs(
     none of the inputs stops the run (exit 3); so do inputs that hold no record at all (an
     untouched template: its example rows are not data). ``matches`` collects the header
     matches as sheets are read, so they can be shown when reading stops (a missing column).
+    ``now`` and ``context`` (files read only for longer standards): see read/combine.py.
     """
     data = Datasets(warnings=list(warnings), matches=[] if matches is None else matches)
     check_ready(paths, data.warnings, stale_owner_hours=stale_owner_hours)
     layouts: list[FileLayout] = []
+    several = len(paths) + len(databases) > 1  # rows are compared across inputs
     for url in databases:
         read_database(
             url,
@@ -376,13 +360,18 @@ def read_inputs(
             progress=progress,
             all_columns=all_columns,
             layouts=layouts,
+            fingerprint=several,
         )
     seen: dict[str, str] = {}
     for path in paths:
-        layout = _read_file(path, rulebook, data, group_fields, progress, all_columns, seen)
+        layout = _read_file(
+            path, rulebook, data, group_fields, progress, all_columns, seen, several
+        )
         if layout is not None:
             layouts.append(layout)
     check_presence(rulebook, layouts, data.warnings)
+    combine_inputs(data, rulebook, now, context)
+    data.warnings = merge_notes(data.warnings)
     for dataset_id, frame in list(data.frames.items()):
         last = rulebook.datasets[dataset_id].keep_last
         if last is not None and {last.key, last.by} <= set(frame.columns):
@@ -392,7 +381,7 @@ def read_inputs(
             )
     in_database = 0 if database_options is None else database_options.counted
     if not in_database and not any(len(frame) for frame in data.frames.values()):
-        examples = any(w.key == "input.example_rows" for w in data.warnings)
+        examples = any(w.key.startswith("input.example_rows") for w in data.warnings)
         raise InputError(
             "input.no_rows",
             files=", ".join(f.path for f in data.files),
@@ -420,11 +409,12 @@ def fill_template(template: str, month: Period) -> Path:
 
 def expand_inputs(
     args: Sequence[str], period: Period, rulebook: Rulebook
-) -> tuple[list[Path], list[Problem]]:
+) -> tuple[list[Path], list[Problem], frozenset[Path]]:
     """Turn file arguments into paths, expanding templates for every month a standard needs.
 
     The evaluated period's own months must exist (exit 3 naming the expected path); earlier
-    months that only a quarterly or yearly standard reaches are warned about when missing.
+    months that only a quarterly or yearly standard reaches are warned about when missing,
+    and returned last: the files read only for those standards.
     """
     widest: Granularity = max(
         (s.period for s in rulebook.standards if s.date_field),
@@ -437,6 +427,7 @@ def expand_inputs(
         months.append(Period(months[-1].end, "month"))
     paths: list[Path] = []
     warnings: list[Problem] = []
+    earlier: set[Path] = set()
     for arg in args:
         if not is_template(arg):
             paths.append(Path(arg))
@@ -445,6 +436,8 @@ def expand_inputs(
             path = fill_template(arg, month)
             if path.exists():
                 paths.append(path)
+                if month.start < period.start:
+                    earlier.add(path)
             elif month.start >= period.start:
                 raise InputError(
                     "input.template_missing", file=str(path), period=month.label, template=arg
@@ -455,7 +448,7 @@ def expand_inputs(
                         "input.template_month_missing", {"file": str(path), "period": month.label}
                     )
                 )
-    return list(dict.fromkeys(paths)), warnings
+    return list(dict.fromkeys(paths)), warnings, frozenset(earlier)
 
 
 GLOB_CHARS = set("*?[")

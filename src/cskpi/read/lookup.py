@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from cskpi.errors import InputError, Problem
 from cskpi.language.syntax import normalize_name
-from cskpi.read.sheets import HEADER_SEARCH_ROWS
+from cskpi.read.sheets import HEADER_SEARCH_ROWS, closest_header, find_columns
 from cskpi.read.sources import RawSheet, Source, load_sheets
 from cskpi.read.waivers import SHEET_NAMES
 from cskpi.rulebook.compiled import Dataset, Rulebook
@@ -36,6 +36,7 @@ class FileLayout:
     datasets: dict[str, str] = field(default_factory=dict)  # dataset -> sheet
     # sheets not claimed by name: the dataset fields their best header row names
     fields: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    heads: dict[str, list[list[str | None]]] = field(default_factory=dict)  # their first rows
 
 
 def header_fields(head: list[list[str | None]], spec: Dataset) -> frozenset[str]:
@@ -118,6 +119,7 @@ def locate_datasets(
             head = loaded[name].head(HEADER_SEARCH_ROWS)
             fields = {d: header_fields(head, spec) for d, spec in rulebook.datasets.items()}
             layout.fields[name] = fields
+            layout.heads[name] = head
             best = _best_dataset(fields, rulebook)
             if best in missing:
                 candidates.setdefault(best, []).append(name)
@@ -150,17 +152,22 @@ def _closest(dataset_id: str, rulebook: Rulebook, layouts: Iterable[FileLayout])
     """The sheet nearest to being ``dataset_id``: most of its headers, else the nearest name."""
     spec = rulebook.datasets[dataset_id]
     required = rulebook.sheet_required(dataset_id)
-    best: tuple[int, str, str, frozenset[str]] | None = None
+    best: tuple[int, FileLayout, str, frozenset[str]] | None = None
     for layout in layouts:
         for sheet, fields in layout.fields.items():
             got = fields[dataset_id]
             if got and (best is None or len(got) > best[0]):
-                best = (len(got), layout.file, sheet, got)
+                best = (len(got), layout, sheet, got)
     if best is not None:
-        lacks = [c.header for f, c in spec.columns.items() if f in required - best[3]]
+        _n, layout, sheet, got = best
+        lacks = [f for f in spec.columns if f in required - got]
         return Problem(
             "input.closest_sheet",
-            {"file": best[1], "sheet": best[2], "lacks": ", ".join(lacks) or "-"},
+            {
+                "file": layout.file,
+                "sheet": sheet,
+                "lacks": _lacking(spec, lacks, layout.heads.get(sheet, [])),
+            },
         )
     sheets = {
         s: layout.file for layout in layouts if not layout.single_table for s in layout.sheets
@@ -169,6 +176,34 @@ def _closest(dataset_id: str, rulebook: Rulebook, layouts: Iterable[FileLayout])
     if near:
         return Problem("input.closest_name", {"file": sheets[near[0]], "sheet": near[0]})
     return Problem("punct.end")
+
+
+def _lacking(spec: Dataset, fields: list[str], head: list[list[str | None]]) -> Problem | str:
+    """Each missing field with its accepted headers and the sheet's closest header."""
+    if not fields:
+        return "-"
+    try:
+        index, positions = find_columns(head, spec, file="", sheet="")
+    except InputError:  # no header row, or one naming a field twice: no closest header
+        index, positions = None, {}
+    said = []
+    for fid in fields:
+        column = spec.columns[fid]
+        near = None if index is None else closest_header(fid, spec, head[index], positions.values())
+        said.append(
+            Problem(
+                "input.lacking_header",
+                {
+                    "column": column.header,
+                    "aliases": ", ".join([column.header, fid, *column.aliases]),
+                    "near": Problem("input.lacking_near", {"near": near}) if near else "",
+                },
+            )
+        )
+    joined: Problem = said[-1]
+    for item in reversed(said[:-1]):
+        joined = Problem("input.lacking_more", {"first": item, "rest": joined})
+    return joined
 
 
 def _required_headers(rulebook: Rulebook, dataset_id: str) -> str:

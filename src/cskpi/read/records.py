@@ -22,9 +22,10 @@ from cskpi.read.sources import RawSheet
 from cskpi.rulebook.compiled import Dataset
 
 LISTED = 10  # rows named in one message; the rest are counted
+CONTENT = "_content"  # a row's content_digest, kept while several inputs are combined
 
 
-def _row_list(rows: Sequence[int | str]) -> str:
+def row_list(rows: Sequence[int | str]) -> str:
     shown = ", ".join(str(r) for r in rows[:LISTED])
     return shown + (f", … (+{len(rows) - LISTED})" if len(rows) > LISTED else "")
 
@@ -50,8 +51,55 @@ def example_rows(raw: RawSheet, column: int, start: int) -> np.ndarray:
 def examples_note(file: str, sheet: str, rows: Sequence[int]) -> Problem:
     return Problem(
         "input.example_rows",
-        {"file": file, "sheet": sheet, "n": len(rows), "rows": _row_list(rows)},
+        {"file": file, "sheet": sheet, "n": len(rows), "rows": row_list(rows)},
     )
+
+
+def merge_notes(warnings: list[Problem]) -> list[Problem]:
+    """Each warning once, and one line per file for the example rows of its sheets: a
+    template's example row on each of its 7 sheets is one line, not 7 alike."""
+    examples: dict[object, list[Problem]] = {}
+    for w in warnings:
+        if w.key == "input.example_rows":
+            examples.setdefault(w.params["file"], []).append(w)
+    out: list[Problem] = []
+    for w in warnings:
+        if w.key == "input.example_rows" and len(mine := examples[w.params["file"]]) > 1:
+            if w is not mine[0]:
+                continue
+            sheets = ", ".join(f"{m.params['sheet']} ({m.params['rows']})" for m in mine)
+            n = sum(int(str(m.params["n"])) for m in mine)
+            w = Problem(
+                "input.example_rows_sheets", {"file": w.params["file"], "n": n, "sheets": sheets}
+            )
+        if w not in out:
+            out.append(w)
+    return out
+
+
+def content_digest(
+    raw: RawSheet, positions: dict[str, int], spec: Dataset, start: int, keep: np.ndarray
+) -> np.ndarray:
+    """One 64-bit hash per kept row of the trimmed text of every column of the dataset.
+
+    What another file's copy of a row is compared by (read/combine.py): the text as typed,
+    whichever columns this run converts; a column a sheet lacks reads as blank.
+    """
+    mask = pa.array(keep)
+    texts = []
+    for fid in sorted(spec.columns):
+        if fid not in positions:
+            texts.append(pa.scalar(None, pa.string()))
+            continue
+        cells = raw.arrow(positions[fid], start=start)
+        texts.append(pc.utf8_trim_whitespace(pc.filter(cells, mask)))
+    if all(isinstance(t, pa.Scalar) for t in texts):
+        return np.zeros(int(keep.sum()), dtype=np.uint64)
+    joined = pc.binary_join_element_wise(
+        *texts, "\x1f", null_handling="replace", null_replacement=""
+    )
+    series = pd.Series(pd.arrays.ArrowStringArray(joined))
+    return pd.util.hash_pandas_object(series, index=False).to_numpy(dtype=np.uint64)
 
 
 def _texts(raw: RawSheet, columns: Sequence[int], rows: np.ndarray) -> list[tuple[str | None, ...]]:
@@ -123,6 +171,6 @@ def repeated_records(
         raise InputError.of(conflicts)
     note = Problem(
         "input.repeated_rows",
-        {"file": file, "sheet": sheet, "n": len(pairs), "rows": _row_list(pairs)},
+        {"file": file, "sheet": sheet, "n": len(pairs), "rows": row_list(pairs)},
     )
     return frame[~drop].reset_index(drop=True), [note]

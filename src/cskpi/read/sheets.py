@@ -9,7 +9,7 @@ sheet, row and column. Input files are opened read-only and never modified.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,7 +22,14 @@ from cskpi.evaluate.datasets import ROW, SOURCE, ColumnMatch, said
 from cskpi.language.spelling import accepted
 from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import UNCACHED
-from cskpi.read.records import example_column, example_rows, examples_note, repeated_records
+from cskpi.read.records import (
+    CONTENT,
+    content_digest,
+    example_column,
+    example_rows,
+    examples_note,
+    repeated_records,
+)
 from cskpi.read.sources import NOT_UTF8, RawSheet
 from cskpi.read.values import cell_text, convert
 from cskpi.rulebook.compiled import Dataset, Rulebook
@@ -113,6 +120,27 @@ def find_columns(
     return header_index, positions
 
 
+NEAR_CUTOFF = 0.4  # how alike a header must be to a field's names to be offered as its near miss
+
+
+def closest_header(
+    fid: str, spec: Dataset, header: Sequence[str | None], taken: Collection[int]
+) -> str | None:
+    """The header a missing field most likely is: among the headers no other field took,
+    the one most like any of the field's names (header, aliases, id); ties: the first."""
+    column = spec.columns[fid]
+    names = [normalize_name(n) for n in (column.header, *column.aliases, fid)]
+    best, score = None, NEAR_CUTOFF
+    for col, cell in enumerate(header):
+        if col in taken or not isinstance(cell, str) or not cell.strip():
+            continue
+        text = normalize_name(cell)
+        ratio = max(difflib.SequenceMatcher(None, name, text).ratio() for name in names)
+        if ratio > score or (best is None and ratio == score):
+            best, score = cell.strip(), ratio
+    return best
+
+
 def require_columns(
     header: list[str | None],
     spec: Dataset,
@@ -125,12 +153,9 @@ def require_columns(
     """A required field with no column is an error naming the nearest header."""
     for fid in sorted(required - positions.keys()):
         wanted = spec.columns[fid]
-        present = [str(c).strip() for c in header if isinstance(c, str) and c.strip()]
-        near = difflib.get_close_matches(wanted.header, present, n=1, cutoff=0.4)
+        near = closest_header(fid, spec, header, positions.values())
         hint = (
-            Problem("input.missing_column_hint", {"near": near[0]})
-            if near
-            else Problem("punct.end")
+            Problem("input.missing_column_hint", {"near": near}) if near else Problem("punct.end")
         )
         raise InputError(
             "input.missing_column",
@@ -172,6 +197,7 @@ def read_sheet(
     dataset_id: str = "",
     notes: list[Problem] | None = None,
     keep_said: bool = False,
+    fingerprint: bool = False,
 ) -> pd.DataFrame:
     """Turn one raw sheet into a typed frame of the ``wanted`` fields that exist.
 
@@ -183,7 +209,8 @@ def read_sheet(
     fields (the ones standards evaluate) are errors, or, when the dataset says
     ``bad_values: skip``, their rows are left out and counted; other fields are shown
     as they are, never judged. Example rows (marked in a 示例 column) and exact repeats
-    of a record are left out with a note in ``notes``.
+    of a record are left out with a note in ``notes``. ``fingerprint``: other inputs are
+    read too, so each row keeps a digest of its text (``CONTENT``) to compare copies by.
     """
 
     sheet = raw.name
@@ -194,8 +221,7 @@ def read_sheet(
     letter = column_letter if raw.labels is None else raw.labels.__getitem__
     if matches is not None:
         head_row = head[header_index]
-        present = [c.strip() for c in head_row if c and c.strip()]
-        for fid, column in spec.columns.items():
+        for fid in spec.columns:
             if fid in positions:
                 matches.append(
                     ColumnMatch(
@@ -208,10 +234,8 @@ def read_sheet(
                     )
                 )
             else:
-                near = difflib.get_close_matches(column.header, present, n=1, cutoff=0.4)
-                matches.append(
-                    ColumnMatch(file, sheet, dataset_id, fid, None, None, near[0] if near else None)
-                )
+                near = closest_header(fid, spec, head_row, positions.values())
+                matches.append(ColumnMatch(file, sheet, dataset_id, fid, None, None, near))
     # after the matches are recorded: --explain-columns shows them when a column is missing
     require_columns(head[header_index], spec, positions, required, file=file, sheet=sheet)
     start = header_index + 1
@@ -288,6 +312,8 @@ def read_sheet(
             )
     frame[ROW] = rows.astype("int64")
     frame[SOURCE] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), [file])
+    if fingerprint:
+        frame[CONTENT] = content_digest(raw, positions, spec, start, keep)
     if spec.bad_values == "skip" and unreadable.any():
         bad_cells.skipped += int(unreadable.sum())
         frame = frame[~unreadable].reset_index(drop=True)

@@ -122,6 +122,23 @@ class Rulebook:
                 out.add(rule.source)
         return out
 
+    def placed_by(self, dataset_id: str) -> tuple[str, ...]:
+        """The dates that place a dataset's rows in time: its ``date_column``, else the
+        dates its standards take windows by (a task's due date); none for a snapshot."""
+        spec = self.datasets[dataset_id]
+        if spec.date_column:
+            return (spec.date_column,)
+        return tuple(
+            sorted(
+                {s.date_field for s in self.standards if s.dataset == dataset_id and s.date_field}
+            )
+        )
+
+    def is_snapshot(self, dataset_id: str) -> bool:
+        """Nothing places the dataset in time (the staff roster): each input's copy is the
+        whole of it as that file was saved, so only one copy may count."""
+        return not self.placed_by(dataset_id)
+
     def sheet_required(self, dataset_id: str) -> set[str]:
         """Required fields the sheet itself must have: derived ones may be missing."""
         columns = self.datasets[dataset_id].columns

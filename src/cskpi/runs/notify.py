@@ -22,7 +22,7 @@ from cskpi.present.formatting import format_actual, format_target, summary_lines
 from cskpi.present.safe import visible
 
 MAIL_SCHEMES = ("mailto", "mailtos")
-MARK = {"pass": "✓", "warn": "!", "fail": "✗", "no_data": "–", "insufficient": "?"}
+MARK = {"pass": "✓", "warn": "!", "fail": "✗", "unmet": "◦", "no_data": "–", "insufficient": "?"}
 
 
 def wanted(on: str, verdict: Verdict, card: Scorecard | None) -> bool:

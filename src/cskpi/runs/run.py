@@ -17,7 +17,7 @@ from cskpi.evaluate.engine import evaluate, latest_period, resolve_group_field
 from cskpi.evaluate.periods import Granularity, Period, check_not_future
 from cskpi.evaluate.scorecard import Scorecard
 from cskpi.evaluate.trend import Trend, build_trend
-from cskpi.i18n import Lang
+from cskpi.i18n import Lang, printable
 from cskpi.present.outputs import check_apart, check_output, stage_output
 from cskpi.present.privacy import is_personal, mask_scorecard
 from cskpi.read.database import DEFAULT_TIMEOUT, is_database_url
@@ -64,6 +64,8 @@ class Inputs:
     warnings: list[Problem]
     period: Period | None  # the period a template was expanded for
     urls: list[str]
+    # files a template gave for months before the period: read only for longer standards
+    context: frozenset[Path] = frozenset()
 
 
 def find_inputs(request: RunRequest) -> Inputs:
@@ -77,8 +79,8 @@ def find_inputs(request: RunRequest) -> Inputs:
     files = [f for f in request.files if not is_database_url(f)]
     if any(is_template(f) for f in files):
         period = period or periods.previous_month(now.date())
-        paths, warnings = expand_inputs(files, period, request.rulebook)
-        return Inputs(paths, warnings, period, urls)
+        paths, warnings, context = expand_inputs(files, period, request.rulebook)
+        return Inputs(paths, warnings, period, urls, context)
     return Inputs(expand_paths(files), [], period, urls)
 
 
@@ -104,6 +106,7 @@ def run_evaluation(
         raise UsageError("usage.by_personal", value=request.group_by)
     found = found or find_inputs(request)
     paths, warnings, period, urls = found.paths, found.warnings, found.period, found.urls
+    context = {printable(str(p)) for p in found.context}  # read only for longer standards
     options = DatabaseOptions(
         timeout=request.statement_timeout,
         span=None if period is None else run_span(model, period, request.as_of),
@@ -143,6 +146,8 @@ def run_evaluation(
             database_options=options,
             stale_owner_hours=request.stale_owner_hours,
             matches=request.columns,
+            now=now,
+            context=context,
         )
         remote = {} if session is None else session.latest()
         period = period or latest_period(model, {**data.frames, **remote}, now)
