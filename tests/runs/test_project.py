@@ -95,7 +95,10 @@ def test_first_run_on_the_sample_writes_the_scorecard_history_and_log(project):
     result = invoke("run", "--period", "2026-10", cwd=project / "inputs")  # found from below
     assert result.exit_code == 1, result.output
     card = project / "scorecards" / "2026-10.xlsx"
-    assert f"Scorecard: {card}" in result.stdout
+    lines = result.stdout.splitlines()
+    # a cron mail says which month of which rulebook, and where every scorecard is
+    assert lines[0].startswith("Scorecard 2026-10 (as of 2026-10-31 23:59:59)")
+    assert lines[-2:] == [f"Scorecard: {card}", f"Scorecard: {card.with_suffix('.html')}"]
     assert "✗" in result.stdout and "Verdict: standards not met." in result.stdout
     assert openpyxl.load_workbook(card).sheetnames[0] == "Summary"
     page = (project / "scorecards" / "2026-10.html").read_text(encoding="utf-8")  # beside it
@@ -108,6 +111,15 @@ def test_first_run_on_the_sample_writes_the_scorecard_history_and_log(project):
     assert logged["summary"].startswith(
         "56 results: 36 pass · 2 warn · 16 fail · 0 no data · 2 excellent-level not achieved."
     )
+
+
+def test_the_log_speaks_the_projects_language(tmp_path):
+    """A Chinese project's log line reads like its error lines and its terminal: in Chinese."""
+    folder = tmp_path / "cs"
+    assert invoke("init", folder).exit_code == 0  # zh, the default
+    assert invoke("run", "--period", "2026-10", cwd=folder).exit_code == 1
+    (line,) = (folder / "cskpi.log").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["summary"].startswith("共 56 项:达标 36 · 预警 2 · 未达标 18")
 
 
 def test_a_passing_run_prints_nothing_and_exits_0(project):

@@ -92,8 +92,8 @@ def run(
 
 def _report(done, lang: Lang) -> None:
     """As ``evaluate --quiet``: nothing when the verdict is a pass and nothing was warned;
-    else the warnings (stderr), the rows that did not pass with the summary, and where the
-    scorecard is."""
+    else the warnings (stderr), the title (a cron mail says which rulebook and month), the
+    rows that did not pass with the summary, and every scorecard file written."""
     card = done.card
     if card.verdict == "pass" and not card.warnings:
         return
@@ -101,12 +101,14 @@ def _report(done, lang: Lang) -> None:
     for warning in card.warnings:
         show(warning)
     from cskpi.cli.app import _console, _print, stdout_guard
+    from cskpi.present.formatting import scorecard_title
     from cskpi.present.terminal import render_table
 
     with stdout_guard():  # `| head` or a closed stdout: quiet, the run's own exit code
+        _print(scorecard_title(card, lang))
         render_table(card, _console(), lang, quiet=True)
-    if done.outputs:
-        _print(message("notify.scorecard", lang, file=str(done.outputs[0])))
+    for output in done.outputs:
+        _print(message("notify.scorecard", lang, file=str(output)))
 
 
 @app.command(help=h("schedule"))

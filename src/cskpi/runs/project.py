@@ -309,7 +309,7 @@ def run_project(
     notices = _alert(project, card, outputs, shown)
     for notice in notices:
         warn(notice)
-    _log(project, window.label, code, card=card, notices=notices)
+    _log(project, window.label, code, shown, card=card, notices=notices)
     return ProjectRun(card, tuple(outputs), code, tuple(notices))
 
 
@@ -352,18 +352,20 @@ def _after_failure(
     )
     for notice in notices:
         warn(notice)
-    _log(project, period, code, error=error, notices=notices)
+    _log(project, period, code, lang, error=error, notices=notices)
 
 
 def _log(
     project: Project,
     period: str,
     code: int,
+    lang: Lang,
     *,
     card: Any = None,
     error: str | None = None,
     notices: Sequence[Problem] = (),
 ) -> None:
+    """One line in the project's log, in the project's language like its error text."""
     from cskpi.runs.runlog import append_log, log_line
 
     if project.log is None:
@@ -372,7 +374,7 @@ def _log(
     if card is not None:
         from cskpi.present.formatting import summary_lines
 
-        summary = summary_lines(card, "en")[0]
+        summary = summary_lines(card, lang)[0]
     from cskpi.read.database import mask_url
 
     inputs = [p for p, _h in card.inputs] if card is not None else project.inputs()
@@ -385,7 +387,7 @@ def _log(
             exit_code=code,
             summary=summary,
             error=error,
-            notices=[n.render("en") for n in notices],
+            notices=[n.render(lang) for n in notices],
         ),
     )
 
