@@ -273,7 +273,8 @@ def run_project(
     from cskpi.errors import CskpiError
     from cskpi.evaluate.periods import parse_period
     from cskpi.present.formats import wants_rows
-    from cskpi.runs.run import RunOptions, RunRequest, execute
+    from cskpi.runs.run import RunOptions, RunRequest, execute, find_inputs
+    from cskpi.runs.setup import is_bundled_sample
 
     settings = project.settings
     shown: Lang = lang or settings.lang  # type: ignore[assignment]
@@ -289,11 +290,16 @@ def run_project(
             group_by=settings.by,
             evidence=any(wants_rows(p) for p in outputs),
         )
+        # the README's trial on the bundled sample must not become October in the trend
+        found = find_inputs(request)
+        trial = not found.urls and is_bundled_sample(found.paths)
+        if trial:
+            warn(Problem("project.trial", {"history": str(project.history)}))
         options = RunOptions(
             more_outputs=tuple(outputs),
             lang=shown,
             strict=settings.strict,
-            history=project.history,
+            history=None if trial else project.history,
             lock_timeout=settings.lock_timeout,
         )
         card = execute(request, options)
