@@ -126,3 +126,41 @@ def test_no_command_shows_a_python_type(lang, capsys):
         out = capsys.readouterr().out
         assert out.count("\n") > 3, args
         assert "<" not in out and "{" not in out.splitlines()[0], (args, out)
+
+
+def test_clicks_own_errors_speak_chinese_under_lang_zh():
+    """A mistyped option is the first error a new user meets: in the language they chose."""
+    zh = cskpi("evaluate", "--lang", "zh", "--bogus", "x.xlsx", LANG="C.UTF-8")
+    assert zh.returncode == 2 and zh.stdout == ""
+    assert zh.stderr.startswith("用法: cskpi evaluate [选项] FILES...\n")
+    assert "运行 cskpi evaluate --help 查看帮助。" in zh.stderr
+    assert zh.stderr.splitlines()[-1] == "错误: 没有这个选项:--bogus(是否想用:--verbose)"
+    missing = cskpi("evaluate", LANG="zh_CN.UTF-8")
+    assert (missing.returncode, missing.stderr.splitlines()[-1]) == (2, "错误: 缺少参数 FILES...。")
+    assert "Error" not in zh.stderr + missing.stderr and "Try" not in zh.stderr
+    en = cskpi("evaluate", "--bogus", "x.xlsx", LANG="C.UTF-8")
+    assert en.returncode == 2 and "Error: No such option: --bogus" in en.stderr
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("No such option: --verbos (Possible options: --period, --verbose)",
+         "没有这个选项:--verbos(是否想用:--period, --verbose)"),
+        ("No such option: --lng Did you mean --lang?", "没有这个选项:--lng(是否想用:--lang)"),
+        ("No such command 'evalute'.", "没有这个命令:evalute。"),
+        ("Missing argument 'FILES...'.", "缺少参数 FILES...。"),
+        ("Missing option '--rules'.", "缺少选项 --rules。"),
+        ("Option '-p' requires an argument.", "选项 -p 后面需要一个值。"),
+        ("Got unexpected extra argument(s) (b c)", "多余的参数:b c"),
+        ("Got unexpected extra argument (b)", "多余的参数:b"),
+        ("Invalid value for '--top': 'x' is not a valid integer.",
+         "'--top' 的值无效:'x' is not a valid integer."),
+        ("Something click says one day", "Something click says one day"),  # kept as it is
+    ],
+)  # fmt: skip
+def test_click_messages_by_their_shape(english, chinese):
+    from cskpi.cli.clickerrors import translate
+
+    assert translate(english, "zh") == chinese
+    assert translate(english, "en") == english

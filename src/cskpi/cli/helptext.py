@@ -109,6 +109,11 @@ def localize(command: Any, lang: Lang = HELP_LANG) -> Any:
     _name_values(command, lang)
     if lang == "en":
         return command
+    from typer._click.exceptions import UsageError
+
+    from cskpi.cli.clickerrors import install
+
+    install(UsageError, lang)  # click's own errors (unknown option, ...) in the same language
     base = command.context_class
     formatter = type("Formatter", (_Words, base.formatter_class), {"lang": lang})
     context = type("Context", (base,), {"formatter_class": formatter})
