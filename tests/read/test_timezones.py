@@ -206,3 +206,29 @@ def test_the_runs_clock_is_read_in_the_rulebooks_zone():
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.strip() == "0 days 08:00:00"
+
+
+def test_the_time_a_scorecard_was_made_is_in_the_zone_of_its_as_of(tmp_path, monkeypatch):
+    """On a machine in UTC, 01:26 on 30 November in Shanghai is 17:26 on the 29th: the page
+    and the workbook say the Shanghai time, as the as-of beside it does."""
+    import openpyxl
+    import pandas as pd
+
+    from cskpi.evaluate import periods
+
+    shanghai = pd.Timestamp(2026, 11, 30, 1, 26)  # the rulebook zone's wall clock
+
+    def clock(zone=None):
+        assert zone is not None and str(zone) == "Asia/Shanghai"
+        return shanghai
+
+    monkeypatch.setattr(periods, "now", clock)
+    sample = ROOT / "samples" / "2026-10.xlsx"
+    for name in ("card.xlsx", "card.html"):
+        args = ["evaluate", str(sample), "-p", "2026-10", "-q", "-o", str(tmp_path / name)]
+        assert runner.invoke(cli.app, args).exit_code == 1
+    page = (tmp_path / "card.html").read_text(encoding="utf-8")
+    assert "生成于 2026-11-30 01:26" in page
+    rows = openpyxl.load_workbook(tmp_path / "card.xlsx").worksheets[0].iter_rows(values_only=True)
+    meta = {row[0]: row[1] for row in rows if row[0] in ("截至", "生成时间")}
+    assert meta == {"截至": "2026-10-31 23:59:59", "生成时间": "2026-11-30 01:26:00"}

@@ -3,6 +3,7 @@ and the checks that keep every file a run writes apart from every file it reads.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -71,6 +72,7 @@ def stage_output(
     private: bool = False,
     trend: Trend | None = None,
     csv_bom: bool = True,
+    generated_at: dt.datetime | None = None,
 ) -> Staged:
     """Write ``card`` beside ``output`` in the format its suffix names, not yet in place.
 
@@ -78,7 +80,7 @@ def stage_output(
     Excel on a Chinese Windows reads the file as GBK and shows mojibake.
     """
     fmt = by_suffix(output)
-    options = RenderOptions(trend=trend)
+    options = RenderOptions(trend=trend, generated_at=generated_at)
     if fmt.write is not None:
         # These list the rows behind failures (agents, complaint text): owner-only.
         write = fmt.write

@@ -297,6 +297,8 @@ def _stage(
 ) -> list[Staged]:
     """Every output written beside its target; if one fails, those written are removed."""
     staged: list[Staged] = []
+    # the run's clock in the rulebook's zone, as the as-of beside it (not the machine's zone)
+    clock = request.now if request.now is not None else periods.now(request.rulebook.moments.zone)
     try:
         for output in outputs:
             staged.append(
@@ -307,6 +309,7 @@ def _stage(
                     private=request.show_personal,
                     trend=trend,
                     csv_bom=options.csv_bom,
+                    generated_at=clock.to_pydatetime(),
                 )
             )
     except BaseException:
