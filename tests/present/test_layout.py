@@ -198,3 +198,14 @@ def test_evidence_at_80_columns_keeps_ids_whole_and_names_what_it_leaves_out():
     assert "2026-10-02" in row  # with the deadline the standard reads
     text = " ".join(" ".join(lines).split())
     assert "(终端宽度不够,未显示的列:" in text and "客户名称" in text
+
+
+def test_a_group_with_no_data_shows_one_dash_not_two():
+    """September has no suggestions: each group's cell is the no-data mark alone."""
+    runner = CliRunner()
+    args = ["evaluate", str(SAMPLE), "-p", "2026-09", "--by", "team"]
+    md = runner.invoke(cli.app, [*args, "-f", "markdown"]).stdout
+    assert "| 解决建议满意度 | 2026-09 | ≥ 90% | – | – | – | – |" in md
+    assert "| 月度客户投诉次数 | 2026-09 | ≤ 5 | 2 ✓ | 1 ✓ | 0 ✓ | 1 ✓ |" in md  # values kept
+    table = runner.invoke(cli.app, args).stdout
+    assert "– –" not in md + table

@@ -69,11 +69,7 @@ def row_cells(
         by_group = {r.group: r for r in results}
         for group in (None, *card.groups):
             r = by_group.get(group)
-            cells.append(
-                ("", None)
-                if r is None
-                else (f"{format_actual(r)} {MARK[r.status]}{provisional_mark(r)}", r.status)
-            )
+            cells.append(("", None) if r is None else (_group_cell(r), r.status))
     else:
         cells += [
             (format_actual(first), None),
@@ -255,6 +251,12 @@ def render_csv(card: Scorecard, lang: Lang) -> str:
         row = result_dict(result, lang)
         writer.writerow({k: safe.csv_cell(row[k]) for k in CSV_FIELDS})
     return buffer.getvalue()
+
+
+def _group_cell(r: Result) -> str:
+    """'92.5% (80–97) ✗'; a result with no value is its mark alone ('–', never '– –')."""
+    mark = f"{MARK[r.status]}{provisional_mark(r)}"
+    return mark if r.actual is None else f"{format_actual(r)} {mark}"
 
 
 EVIDENCE_ROWS = 10
