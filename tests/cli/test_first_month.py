@@ -523,7 +523,7 @@ def test_rules_list_in_chinese_says_targets_periods_and_metrics_in_words():
     row = {line.split()[0]: line.split()[1:] for line in lines[4:]}
     assert row["satisfaction_speed"] == [
         "满意度:迅速到达",
-        "survey",
+        "客户满意度",  # the sheet's name, not the dataset id (survey)
         "月",
         "比例",
         "≥",

@@ -310,7 +310,7 @@ def evaluate(
         )
         with (
             _progress(files, chosen, quiet) as progress,
-            _columns_shown_on_error(columns, chosen, explain_columns),
+            _columns_shown_on_error(columns, chosen, explain_columns, loaded),
         ):
             card = execute(request, options, progress)
         code = int(card.exit_code)
@@ -337,7 +337,7 @@ def evaluate(
             _stderr(visible(message("output.written", chosen, file=str(output))))
         with stdout_guard():
             if explain_columns:
-                report.render_columns(card.columns, _console(), chosen)
+                report.render_columns(card.columns, _console(), chosen, loaded)
             _print_card(
                 card, shown_format, chosen, quiet=quiet, evidence=evidence, bom=csv_bom, top=top
             )
@@ -359,7 +359,9 @@ def evaluate(
 
 
 @contextmanager
-def _columns_shown_on_error(columns: list[ColumnMatch], lang: Lang, shown: bool) -> Iterator[None]:
+def _columns_shown_on_error(
+    columns: list[ColumnMatch], lang: Lang, shown: bool, rulebook: Rulebook
+) -> Iterator[None]:
     """--explain-columns: the header mapping read so far, before an input error is reported
     (a missing column is exactly when the mapping is needed)."""
     try:
@@ -369,7 +371,7 @@ def _columns_shown_on_error(columns: list[ColumnMatch], lang: Lang, shown: bool)
             from cskpi.present.terminal import render_columns
 
             with stdout_guard():
-                render_columns(columns, _console(), lang)
+                render_columns(columns, _console(), lang, rulebook)
         raise
 
 

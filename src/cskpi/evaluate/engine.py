@@ -73,15 +73,18 @@ def judge(
 def resolve_group_field(rulebook: Rulebook, name: str) -> str:
     """Map ``--by team`` / ``--by 团队`` to a field id known to some dataset."""
     wanted = normalize_name(name)
-    known: set[str] = set()
+    known: dict[str, str] = {}  # field id -> its canonical header, in the rulebook's order
     for spec in rulebook.datasets.values():
         lookup = spec.lookup
         if wanted in lookup:
             return lookup[wanted]
-        known |= set(spec.columns)
-    near = difflib.get_close_matches(wanted, sorted(known), n=1)
+        for field_id, column in spec.columns.items():
+            known.setdefault(field_id, column.header)
+    near = difflib.get_close_matches(wanted, [*known.values(), *known], n=1)
     hint = Problem("expr.did_you_mean", {"near": near[0]}) if near else ""
-    raise UsageError("usage.unknown_group", value=name, hint=hint, known=", ".join(sorted(known)))
+    # both spellings --by accepts: the sheet's header (团队) and the field id (team)
+    shown = [f"{header} ({fid})" if header != fid else fid for fid, header in known.items()]
+    raise UsageError("usage.unknown_group", value=name, hint=hint, known=", ".join(shown))
 
 
 def latest_period(

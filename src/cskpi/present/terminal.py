@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from rich.console import Console
@@ -46,6 +46,9 @@ from cskpi.present.layout import (
     trend_lines,
 )
 from cskpi.rulebook.metrics import is_share
+
+if TYPE_CHECKING:
+    from cskpi.rulebook.compiled import Rulebook
 
 
 def status_text(status: str, lang: Lang) -> str:
@@ -548,8 +551,14 @@ class ReadProgress:
             self.progress.update(self.tasks[key], description=text, completed=1, total=1)
 
 
-def render_columns(matches: Sequence[ColumnMatch], console: Console, lang: Lang) -> None:
-    """Which header of each sheet matched which field; fields not found, with the nearest."""
+def render_columns(
+    matches: Sequence[ColumnMatch], console: Console, lang: Lang, rulebook: Rulebook | None = None
+) -> None:
+    """Which header of each sheet matched which field; fields not found, with the nearest.
+
+    With the ``rulebook``, a dataset is shown by its name in ``lang`` and, in Chinese, a field
+    by its canonical header (投诉编号, not complaint_id): the words the user's sheets use.
+    """
     table = Table(title=message("title.columns", lang), header_style="bold")
     for key in (
         "label.input_file",
@@ -568,8 +577,14 @@ def render_columns(matches: Sequence[ColumnMatch], console: Console, lang: Lang)
                 message("columns.missing", lang, closest=match.closest or "–"), "yellow"
             )
         )
+        dataset, field = match.dataset, match.field
+        spec = rulebook.datasets.get(dataset) if rulebook is not None else None
+        if spec is not None:
+            dataset = getattr(spec.names, lang, "") or dataset
+            column = spec.columns.get(field)
+            field = column.header if column is not None and lang == "zh" else field
         table.add_row(
-            *map(safe.terminal, (match.file, match.sheet, match.dataset, match.field)),
+            *map(safe.terminal, (match.file, match.sheet, dataset, field)),
             header,
             safe.terminal(match.column or ""),
         )
