@@ -144,10 +144,12 @@ def test_email_attaches_the_workbook(project, smtp):
     mail = email.message_from_bytes(raw, policy=policy.default)
     assert mail["To"] == "boss@example.com"
     assert "2026-08: standards not met" in mail["Subject"]
-    (attached,) = list(mail.iter_attachments())
-    assert attached.get_filename() == "2026-08.xlsx"
-    workbook = (project / "scorecards" / "2026-08.xlsx").read_bytes()
-    assert attached.get_content() == workbook
+    # the workbook to forward and the page that opens anywhere, both as written
+    workbook, page = list(mail.iter_attachments())
+    assert (workbook.get_filename(), page.get_filename()) == ("2026-08.xlsx", "2026-08.html")
+    assert workbook.get_content() == (project / "scorecards" / "2026-08.xlsx").read_bytes()
+    written = (project / "scorecards" / "2026-08.html").read_bytes()
+    assert page.get_payload(decode=True) == written  # byte for byte; it says charset=utf-8
     assert "Customer complaints per month 2026-08: actual 6" in mail.get_body().get_content()
 
 

@@ -119,8 +119,9 @@ def shown_url(url: str) -> str:
     return url.split("://")[0] + "://…"
 
 
-def send(urls: Sequence[str], note: Message, attachment: Path | None = None) -> list[Problem]:
-    """Send ``note`` to each target; the failures, as warnings (never raised)."""
+def send(urls: Sequence[str], note: Message, attachments: Sequence[Path] = ()) -> list[Problem]:
+    """Send ``note`` to each target; the failures, as warnings (never raised). E-mail carries
+    the ``attachments`` that exist (the workbook, the HTML page); chat targets take text only."""
     if not urls:
         return []
     import apprise
@@ -134,8 +135,8 @@ def send(urls: Sequence[str], note: Message, attachment: Path | None = None) -> 
         service = client[0]
         scheme = url.split("://")[0].lower()
         attach = None
-        if attachment is not None and scheme in MAIL_SCHEMES and attachment.is_file():
-            attach = str(attachment)
+        if scheme in MAIL_SCHEMES:
+            attach = [str(p) for p in attachments if p.is_file()] or None
         with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
             try:
                 ok = bool(

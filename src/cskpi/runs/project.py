@@ -339,7 +339,8 @@ def _alert(project: Project, card: Any, outputs: list[Path], lang: Lang) -> list
         return []
     workbook = next((p for p in outputs if p.suffix.lower() == ".xlsx"), None)
     note = notify.compose(card, verdict, lang, workbook or (outputs[0] if outputs else None))
-    return notify.send(rules.urls, note, attachment=workbook)
+    pages = [p for p in outputs if p.suffix.lower() in (".xlsx", ".html", ".htm")]
+    return notify.send(rules.urls, note, attachments=pages)  # the workbook and the page
 
 
 def _after_failure(
