@@ -34,6 +34,8 @@ CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
+    "--disable-crash-reporter",  # no crash upload, ever: tests never reach out
+    "--disable-breakpad",
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",

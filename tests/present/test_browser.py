@@ -32,6 +32,8 @@ def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
+        "--disable-crash-reporter",  # no crash upload, ever: tests never reach out
+        "--disable-breakpad",
         "--disable-quic",
         "--no-first-run",
         "--disable-background-networking",
