@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -31,6 +32,15 @@ def catalog() -> Mapping[str, Mapping[str, str]]:
     return data
 
 
+@dataclass(frozen=True)
+class Named:
+    """A message parameter said differently per language: a dataset is 投诉记录 in Chinese
+    and keeps its id (complaints) in English, where ids are the names users type."""
+
+    zh: str
+    en: str
+
+
 def message(key: str, lang: Lang, /, **params: object) -> str:
     """Render catalog entry ``key`` in ``lang``; nested problems render in the same language."""
     entry = catalog()[key]
@@ -43,6 +53,8 @@ def _render(value: object, lang: Lang) -> object:
     key, params = getattr(value, "key", None), getattr(value, "params", None)
     if isinstance(key, str) and isinstance(params, Mapping):
         return message(key, lang, **params)
+    if isinstance(value, Named):
+        return printable(getattr(value, lang))
     return printable(value) if isinstance(value, str) else value
 
 

@@ -54,7 +54,7 @@ def test_a_renamed_sheet_is_found_by_its_headers_with_a_warning(tmp_path, name):
     zh = invoke("evaluate", path, "--no-history", "--quiet")
     assert (zh.exit_code, zh.stdout) == (0, "")
     assert zh.stderr.strip() == (
-        f"注意: {path}:数据表「complaints」读取自工作表「{name}」(按表头识别;名称不是 投诉记录 / "
+        f"注意: {path}:数据表「投诉记录」读取自工作表「{name}」(按表头识别;名称不是 投诉记录 / "
         "complaints / 投诉 / complaint log 之一)。"
     )
 
@@ -64,7 +64,7 @@ def test_a_renamed_sheet_is_found_by_its_headers_with_a_warning(tmp_path, name):
     [
         (
             "zh",
-            "错误: 数据表「complaints」不在任何输入中:查找了名为 投诉记录 / complaints / 投诉 / "
+            "错误: 数据表「投诉记录」不在任何输入中:查找了名为 投诉记录 / complaints / 投诉 / "
             "complaint log 的工作表,以及表头含 投诉日期, 承诺期限, 解决日期 的工作表;现有工作表:"
             "{path}: 客户满意度, 信息反馈, 建议反馈, 工作任务, 员工调查, 员工名册, Export"
             ";最接近的是 {path} 的工作表「Export」,但它缺少表头:「承诺期限」(可用表头:承诺期限, "

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from cskpi.errors import InputError, Problem
+from cskpi.i18n import Named
 from cskpi.language.syntax import normalize_name
 from cskpi.read.sheets import HEADER_SEARCH_ROWS, closest_header, find_columns
 from cskpi.read.sources import RawSheet, Source, load_sheets
@@ -51,6 +52,11 @@ def header_fields(head: list[list[str | None]], spec: Dataset) -> frozenset[str]
         if len(found) > len(best):
             best = found
     return best
+
+
+def dataset_name(rulebook: Rulebook, dataset_id: str) -> Named:
+    """How messages name a dataset: its Chinese name in Chinese, its id in English."""
+    return Named(zh=rulebook.datasets[dataset_id].names.zh or dataset_id, en=dataset_id)
 
 
 def _ambiguous(file: str, dataset: str, sheets: list[str]) -> Problem:
@@ -133,7 +139,7 @@ def locate_datasets(
                     "input.sheet_by_headers",
                     {
                         "file": file,
-                        "dataset": dataset_id,
+                        "dataset": dataset_name(rulebook, dataset_id),
                         "sheet": sheet,
                         "names": " / ".join(rulebook.datasets[dataset_id].sheets),
                     },
@@ -234,7 +240,7 @@ def check_presence(rulebook: Rulebook, layouts: list[FileLayout], warnings: list
                 Problem(
                     "input.dataset_missing",
                     {
-                        "dataset": dataset_id,
+                        "dataset": dataset_name(rulebook, dataset_id),
                         "names": " / ".join(spec.sheets),
                         "headers": _required_headers(rulebook, dataset_id),
                         "present": present or "-",
@@ -251,7 +257,7 @@ def check_presence(rulebook: Rulebook, layouts: list[FileLayout], warnings: list
                         "input.dataset_missing_in_file",
                         {
                             "file": layout.file,
-                            "dataset": dataset_id,
+                            "dataset": dataset_name(rulebook, dataset_id),
                             "names": " / ".join(spec.sheets),
                         },
                     )
