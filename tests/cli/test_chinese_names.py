@@ -29,3 +29,11 @@ def test_an_unknown_by_column_lists_the_headers_it_would_accept():
     assert result.exit_code == 2
     assert "(可用:投诉编号 (complaint_id), 投诉日期 (received_at), 团队 (team), " in result.stderr
     assert invoke("evaluate", SAMPLE, "--by", "客服人员", "-q").exit_code == 1  # as listed
+
+
+def test_verbose_names_a_field_not_found_by_its_header():
+    """The sample's survey has no agent column (optional): -v says so in the sheet's words."""
+    zh = invoke("evaluate", SAMPLE, "-v", "-q").stderr
+    assert f"{SAMPLE} › 客户满意度:匹配 7/8 个字段;未找到:客服人员" in zh.splitlines()
+    en = invoke("evaluate", SAMPLE, "-v", "-q", "--lang", "en").stderr
+    assert f"{SAMPLE} › 客户满意度: 7 of 8 fields matched; not found: agent" in en.splitlines()

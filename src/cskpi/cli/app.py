@@ -329,7 +329,7 @@ def evaluate(
             for note in explained.notes:
                 _stderr(note.render(chosen))
         if verbose:
-            for line in report.column_lines(card, chosen):
+            for line in report.column_lines(card, chosen, loaded):
                 _stderr(line)
         if output is not None and not quiet:
             from cskpi.present.safe import visible

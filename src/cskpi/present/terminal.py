@@ -577,12 +577,11 @@ def render_columns(
                 message("columns.missing", lang, closest=match.closest or "–"), "yellow"
             )
         )
-        dataset, field = match.dataset, match.field
+        dataset = match.dataset
         spec = rulebook.datasets.get(dataset) if rulebook is not None else None
         if spec is not None:
             dataset = getattr(spec.names, lang, "") or dataset
-            column = spec.columns.get(field)
-            field = column.header if column is not None and lang == "zh" else field
+        field = _field_name(match, lang, rulebook)
         table.add_row(
             *map(safe.terminal, (match.file, match.sheet, dataset, field)),
             header,
@@ -591,17 +590,26 @@ def render_columns(
     console.print(table)
 
 
-def column_lines(card: Scorecard, lang: Lang) -> list[str]:
-    """One line per sheet: how many fields matched, and the missing ones (verbose output)."""
+def _field_name(match: ColumnMatch, lang: Lang, rulebook: Rulebook | None) -> str:
+    """A field as a Chinese user knows it (its canonical header); the id in English."""
+    spec = rulebook.datasets.get(match.dataset) if rulebook is not None else None
+    column = spec.columns.get(match.field) if spec is not None else None
+    return column.header if column is not None and lang == "zh" else match.field
+
+
+def column_lines(card: Scorecard, lang: Lang, rulebook: Rulebook | None = None) -> list[str]:
+    """One line per sheet: how many fields matched, and the missing ones (verbose output),
+    named as --explain-columns names them."""
     sheets: dict[tuple[str, str], list] = {}
     for match in card.columns:
         sheets.setdefault((match.file, match.sheet), []).append(match)
     lines = []
     for (file, sheet), matches in sheets.items():
         missing = [
-            f"{m.field} ({message('columns.closest', lang, closest=m.closest)})"
+            f"{_field_name(m, lang, rulebook)} "
+            f"({message('columns.closest', lang, closest=m.closest)})"
             if m.closest
-            else m.field
+            else _field_name(m, lang, rulebook)
             for m in matches
             if m.header is None
         ]
