@@ -123,7 +123,7 @@ def test_the_log_speaks_the_projects_language(tmp_path):
     assert invoke("init", folder).exit_code == 0  # zh, the default
     assert invoke("run", "--period", "2026-10", cwd=folder).exit_code == 1
     (line,) = (folder / "cskpi.log").read_text(encoding="utf-8").splitlines()
-    assert json.loads(line)["summary"].startswith("共 56 项:达标 36 · 预警 2 · 未达标 18")
+    assert json.loads(line)["summary"].startswith("共 56 项:达标 36 · 预警 2 · 未达标 16")
 
 
 def test_a_passing_run_prints_nothing_and_exits_0(project):
