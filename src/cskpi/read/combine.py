@@ -145,28 +145,35 @@ def _same_records(
     keyed = np.zeros(len(frame), dtype=bool)
     drop = np.zeros(len(frame), dtype=bool)
     repeats: dict[tuple[int, int], list[int]] = {}  # (later file, first file) -> positions
+
+    def repeated(later: np.ndarray, earlier: np.ndarray) -> None:
+        drop[later] = True
+        pairs = part[later].astype(np.int64) * (part.max() + 1) + part[earlier]
+        for pair in np.unique(pairs):
+            rows = later[pairs == pair]
+            key = (int(part[rows[0]]), int(part[earlier[pairs == pair][0]]))
+            repeats[key] = sorted([*repeats.get(key, []), *rows.tolist()])
+
     if spec.id_column is not None and spec.id_column in frame.columns:
         keyed = frame[spec.id_column].notna().to_numpy(dtype=bool)
         keys = _key_frame(frame, rulebook, dataset_id)[keyed]
-        first = _first_of(keys)
         positions = np.flatnonzero(keyed)
-        for pos, earlier in zip(positions, positions[first], strict=True):
-            if part[pos] == part[earlier]:
-                continue  # one sheet's ids were checked as it was read
-            if content is not None and content[pos] == content[earlier]:
-                drop[pos] = True
-                repeats.setdefault((part[pos], part[earlier]), []).append(int(pos))
-            else:
-                conflicts.append(
-                    _conflict(frame, rulebook, dataset_id, where, int(earlier), int(pos))
-                )
+        first = positions[_first_of(keys)]
+        other = part[positions] != part[first]  # one sheet's ids were checked as it was read
+        later, earlier = positions[other], first[other]
+        same = (
+            content[later] == content[earlier]
+            if content is not None
+            else np.zeros(len(later), dtype=bool)
+        )
+        repeated(later[same], earlier[same])
+        for pos, earl in zip(later[~same][:LISTED], earlier[~same][:LISTED], strict=True):
+            conflicts.append(_conflict(frame, rulebook, dataset_id, where, int(earl), int(pos)))
     if content is not None and not keyed.all():
         positions = np.flatnonzero(~keyed)  # no id to tell records apart: whole rows
-        first = _first_of(pd.DataFrame({"c": content[positions]}))
-        for pos, earlier in zip(positions, positions[first], strict=True):
-            if part[pos] != part[earlier]:
-                drop[pos] = True
-                repeats.setdefault((part[pos], part[earlier]), []).append(int(pos))
+        first = positions[_first_of(pd.DataFrame({"c": content[positions]}))]
+        other = part[positions] != part[first]
+        repeated(positions[other], first[other])
     files = pd.unique(frame[SOURCE].astype(str))
     for (later, earlier), rows in sorted(repeats.items()):
         ids = [] if spec.id_column is None else frame[spec.id_column].iloc[rows].dropna()
