@@ -385,3 +385,22 @@ def test_an_earlier_month_read_for_the_quarter_is_not_warned_about(tmp_path):
     assert result_of(data, "info_complaints_per_quarter")["actual"] == 1
     assert result_of(data, "complaints_per_month")["actual"] == 1
     assert data["warnings"] == []
+
+
+def test_a_re_export_telling_every_record_differently_lists_ten_and_counts_the_rest(tmp_path):
+    """October's file: 12 complaints X1..X12 of 5 October, unresolved. A re-export resolves
+    them all on the 6th: 12 conflicts; the first 10 are named, the other 2 counted."""
+    rows = [complaint(f"X{i}", D(2026, 10, 5), promised=D(2026, 10, 8)) for i in range(1, 13)]
+    fixed = [
+        complaint(f"X{i}", D(2026, 10, 5), promised=D(2026, 10, 8), resolved=D(2026, 10, 6))
+        for i in range(1, 13)
+    ]
+    a = complaints_book(tmp_path / "a.xlsx", *rows)
+    b = complaints_book(tmp_path / "b.xlsx", *fixed)
+    rules = rules_for(tmp_path, "complaints")
+    result = invoke("evaluate", a, b, "-r", rules, "--no-history", "--lang", "en")
+    assert result.exit_code == 3
+    lines = result.stderr.strip().splitlines()
+    assert len([line for line in lines if "is one record in" in line]) == 10
+    assert "'X10'" in result.stderr and "'X11'" not in result.stderr
+    assert lines[-1].endswith("... and 2 more records that two files tell differently.")

@@ -60,7 +60,7 @@ def combine_inputs(
             frame = frame.drop(columns=CONTENT)
         data.frames[dataset_id] = frame
     if conflicts:
-        raise InputError.of(conflicts[:LISTED])
+        raise InputError.of(conflicts)
 
 
 def _files(frame: pd.DataFrame) -> list[str]:
@@ -169,6 +169,9 @@ def _same_records(
         repeated(later[same], earlier[same])
         for pos, earl in zip(later[~same][:LISTED], earlier[~same][:LISTED], strict=True):
             conflicts.append(_conflict(frame, rulebook, dataset_id, where, int(earl), int(pos)))
+        if (~same).sum() > LISTED:  # a whole re-export: its count, not a screenful
+            n = int((~same).sum()) - LISTED
+            conflicts.append(Problem("input.conflicting_records_more", {"n": n}))
     if content is not None and not keyed.all():
         positions = np.flatnonzero(~keyed)  # no id to tell records apart: whole rows
         first = positions[_first_of(pd.DataFrame({"c": content[positions]}))]
