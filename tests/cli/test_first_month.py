@@ -268,6 +268,8 @@ def test_a_date_or_a_stray_number_in_the_group_column_is_a_warning(tmp_path):
         complaint("C3", D(2026, 10, 5), team=5, agent="1003"),  # row 4
         complaint("C4", D(2026, 10, 6), team=D(2026, 11, 3), agent="1001"),  # row 5
     ]
+    for row in rows[1:]:  # deadlines met: blank ones would make the month incomplete
+        row[4], row[5] = D(2026, 10, 9), D(2026, 10, 8)
     book = make_old(write_workbook(tmp_path / "m.xlsx", {"投诉记录": rows}))
     rules = rules_for(tmp_path, "complaints")
     result = invoke("evaluate", book, "-r", rules, "--by", "team", "--lang", "en", "-f", "json")

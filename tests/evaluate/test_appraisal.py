@@ -201,7 +201,8 @@ def test_a_waived_overdue_complaint_turns_a_fail_into_a_pass(tmp_path):
         "    reason: 配件厂家停产,非团队原因\n    approver: 周经理\n    approved_on: 2026-10-28\n"
         "  - record_id: C202609-014\n    standard: all\n"
         "    reason: 客户提供了错误的开票信息\n    approver: 周经理\n    approved_on: 2026-10-28\n"
-        "  - record_id: NO-SUCH-ID\n    reason: 录入错误\n    approver: 周经理\n",
+        "  - record_id: NO-SUCH-ID\n    reason: 录入错误\n    approver: 周经理\n"
+        "    approved_on: 2026-10-29\n",
         encoding="utf-8",
     )
     db = tmp_path / "h.sqlite3"

@@ -3,8 +3,9 @@
 The oracle below is the old algorithm, kept here on purpose: a boolean mask per group and a
 plain pandas reduction of each metric on the masked rows. Every metric, filters with blanks
 (three-valued logic), waivers, a quarter run (three monthly windows and one quarterly),
-``min_answers`` and a mid-quarter as-of (early warnings) are compared on generated data, and
-the bundled sample by team and by agent.
+``min_answers``, a mid-quarter as-of (early warnings), rows with a blank date that could
+break a count limit and data none of which is in the period are compared on generated data,
+and the bundled sample by team and by agent.
 """
 
 from __future__ import annotations
@@ -132,11 +133,19 @@ def oracle(rulebook, frames, period, as_of, group_field, waivers=()):
             end = min(window.last_instant, as_of)
             context = {"as_of": as_of, "window_start": window.start, "window_end": end}
             base = np.ones(len(frame), dtype=bool)
+            blank = np.zeros(len(frame), dtype=bool)  # rows whose date ('at', owed) is blank
+            empty = False  # dated rows, none in the window or the period: no result
             if std.date_field:
                 dates = frame[std.date_field]
                 base &= _bool((dates >= window.start) & (dates <= end))
+                blank = dates.isna().to_numpy(dtype=bool).copy()
+                start = min(window.start, period.start)
+                last = min(max(window.last_instant, period.last_instant), as_of)
+                empty = dates.notna().any() and not ((dates >= start) & (dates <= last)).any()
             if std.filter is not None:
-                base &= _bool(evaluate_expression(std.filter, frame, context))
+                passes = evaluate_expression(std.filter, frame, context)
+                base &= _bool(passes)
+                blank &= passes.fillna(True).to_numpy(dtype=bool)
             met = known = None
             if std.condition is not None:
                 cond = evaluate_expression(std.condition, frame, context)
@@ -152,6 +161,15 @@ def oracle(rulebook, frames, period, as_of, group_field, waivers=()):
                 rows = base & in_group
                 value, sample, evidence = old_metric(std, frame, rows, met, known)
                 status = judge(value, std.comparison, std.target, std.warn_target)
+                missing = int((blank & in_group).sum())
+                if (
+                    status in ("pass", "warn")
+                    and std.metric == "count"
+                    and std.comparison in ("<=", "<")
+                    and missing
+                    and judge(value + missing, std.comparison, std.target) == "fail"
+                ):
+                    status = "no_data"  # the blank dates could break the limit
                 if status == "fail" and std.level == "excellent":
                     status = "unmet"  # an excellent level missed is not achieved, not failed
                 few = std.min_answers is not None and sample < std.min_answers
@@ -166,6 +184,8 @@ def oracle(rulebook, frames, period, as_of, group_field, waivers=()):
                             "fail"
                         ):
                             status = "warn"
+                if empty and status != "fail":
+                    status = "no_data"
                 out[(std.id, window.label, group)] = (
                     value,
                     sample,
@@ -249,7 +269,7 @@ def test_every_metric_agrees_with_the_per_group_oracle(tmp_path, data, as_of_day
     as_of = min(
         evaluated.last_instant, pd.Timestamp("2026-07-01 12:00") + pd.Timedelta(days=as_of_day)
     )
-    as_of = max(as_of, evaluated.start)
+    as_of = max(as_of, evaluated.start + pd.Timedelta(hours=1))  # at the start is refused
     waivers = [Waiver(f"R{i}", sid, "r", "a", "2026-10-01") for i, sid in waived]
     for by in (None, "team"):
         card = evaluate(rulebook, frames, evaluated, as_of, by, waivers=waivers)

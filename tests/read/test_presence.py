@@ -172,7 +172,8 @@ def test_a_workbook_of_several_missing_a_dataset_is_named_in_a_warning(tmp_path)
             "信息反馈": [INFO_HEADERS, [f"F{m}", D(2026, m, 4), "一组", "甲", "提供延迟"]]
         }
         if complaints:
-            sheets["投诉记录"] = [COMPLAINT_HEADERS, complaint(f"C{m}", D(2026, m, 3))]
+            resolved = {"promised": D(2026, m, 6), "resolved": D(2026, m, 5)}
+            sheets["投诉记录"] = [COMPLAINT_HEADERS, complaint(f"C{m}", D(2026, m, 3), **resolved)]
         return write_workbook(tmp_path / f"2026-{m:02d}.xlsx", sheets)
 
     files = [month_book(7, complaints=True), month_book(8, complaints=True)]

@@ -72,7 +72,8 @@ def counts(path, rules, *extra: str) -> dict[str, float]:
             cli.app,
             ["evaluate", str(path), "-r", str(rules), "-p", period, "-f", "json", "--no-history"],
         )
-        assert result.exit_code in (0, 1), result.output
+        # 5: the log has no promised deadlines, so the overdue standard cannot be decided
+        assert result.exit_code in (0, 1, 5), result.output
         data = json.loads(result.stdout)
         out[period] = next(
             r["actual"] for r in data["results"] if r["standard"] == "complaints_per_month"
@@ -120,7 +121,7 @@ def test_as_of_with_an_offset_is_converted_to_the_rulebooks_zone(tmp_path):
                 "--no-history",
             ],
         )
-        assert result.exit_code in (0, 1), result.output
+        assert result.exit_code in (0, 1, 5), result.output  # 5: no deadlines (see above)
         data = json.loads(result.stdout)
         assert data["as_of"] == shown, as_of
         counted = next(

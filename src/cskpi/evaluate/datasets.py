@@ -84,6 +84,8 @@ class Pushed:
     grouped: set[str] = field(default_factory=set)  # standards whose dataset has the group field
     slots: dict[tuple[str, str, str | None], Slot] = field(default_factory=dict)
     groups: set[str] = field(default_factory=set)
+    # group -> the raw spellings the database holds of it (cleaned as the readers clean)
+    spellings: dict[str, set[str]] = field(default_factory=dict)
     breakdowns: dict[str, dict[str, int]] = field(default_factory=dict)
     found_ids: set[str] = field(default_factory=set)
     datasets: set[str] = field(default_factory=set)  # datasets whose rows stayed there

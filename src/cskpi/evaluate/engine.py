@@ -18,13 +18,24 @@ import pandas as pd
 
 from cskpi.errors import Problem, UsageError
 from cskpi.evaluate.appraisal import appraise, required_weights
+from cskpi.evaluate.coverage import (
+    empty_window,
+    out_of_period_warnings,
+    owed,
+    skipped_doubts,
+    undated,
+    undated_reason,
+    undated_warning,
+    waived_warnings,
+)
 from cskpi.evaluate.datasets import Datasets, Pushed, Waiver
-from cskpi.evaluate.groupcheck import odd_groups
+from cskpi.evaluate.groupcheck import normalise_groups, odd_groups
 from cskpi.evaluate.interpreter import evaluate as evaluate_expression
 from cskpi.evaluate.metrics import (
     Groups,
     Selection,
     bool_array,
+    count_per_slot,
     factorize_groups,
     measure,
     prepare_column,
@@ -32,16 +43,15 @@ from cskpi.evaluate.metrics import (
 )
 from cskpi.evaluate.periods import (
     Period,
+    check_as_of,
     check_not_future,
-    moment_text,
-    period_of,
     windows_for,
 )
 from cskpi.evaluate.placement import future_rows
 from cskpi.evaluate.scorecard import EvidenceRows, Result, Scorecard, StandardInfo, Status
 from cskpi.evaluate.workdays import derive_columns
 from cskpi.language.syntax import normalize_name
-from cskpi.rulebook.compiled import Rulebook, Standard
+from cskpi.rulebook.compiled import Dataset, Rulebook, Standard
 from cskpi.rulebook.metrics import METRICS, Metric
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
@@ -85,25 +95,6 @@ def resolve_group_field(rulebook: Rulebook, name: str) -> str:
     # both spellings --by accepts: the sheet's header (团队) and the field id (team)
     shown = [f"{header} ({fid})" if header != fid else fid for fid, header in known.items()]
     raise UsageError("usage.unknown_group", value=name, hint=hint, known=", ".join(shown))
-
-
-def latest_period(
-    rulebook: Rulebook, frames: Mapping[str, pd.DataFrame], now: pd.Timestamp | None = None
-) -> Period | None:
-    """The latest month with data in any dataset's own date column (None: no dated rows).
-
-    Rows dated after ``now`` (a typo such as 2099) cannot choose a period that has not begun.
-    """
-    latest: pd.Timestamp | None = None
-    for dataset_id, frame in frames.items():
-        column = rulebook.datasets[dataset_id].date_column
-        if not column or column not in frame.columns:
-            continue
-        dates = frame[column] if now is None else frame[column][frame[column] <= now]
-        if dates.notna().any():
-            top = dates.max()
-            latest = top if latest is None or top > latest else latest
-    return None if latest is None else period_of(latest, "month")
 
 
 _CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
@@ -198,6 +189,14 @@ def project(count: float, window: Period, as_of: pd.Timestamp) -> Budget | None:
     return None if running is None else running.budget(count)
 
 
+def undecided(metric: Metric, std: Standard, value: float | None, missing: int) -> bool:
+    """Whether ``missing`` rows placed in no window (their date is blank) could turn a count
+    limit's pass into a failure: then the pass is not known."""
+    if not missing or value is None or metric.unit != "rows" or std.comparison not in ("<=", "<"):
+        return False
+    return judge(value + missing, std.comparison, std.target) == "fail"
+
+
 @dataclass(frozen=True)
 class _Slot:
     """What was measured for one result (overall or one group) in one window."""
@@ -208,6 +207,7 @@ class _Slot:
     evidence: EvidenceRows | None = None
     waived: int = 0
     provisional: bool = False
+    undated: int = 0  # rows the window may miss: the standard's date is blank (coverage.py)
 
 
 _NOTHING = _Slot()
@@ -221,10 +221,13 @@ def _result(
     slot: _Slot,
     running: Pace | None,
     absent: Problem | None = None,
+    unplaced: Problem | None = None,
     like: Result | None = None,
 ) -> Result:
     value, sample = slot.value, slot.sample
     status = judge(value, std.comparison, std.target, std.warn_target)
+    if status in ("pass", "warn") and undecided(metric, std, value, slot.undated):
+        status, absent = "no_data", unplaced  # undated rows could break the limit
     if status == "fail" and std.level == "excellent":
         status = "unmet"  # an excellent-level standard fails nothing: not (yet) achieved
     interval = None
@@ -254,6 +257,7 @@ def _result(
         "ci_high": None if interval is None else interval[1],
         "waived": slot.waived,
         "provisional": slot.provisional,
+        "reason": absent,
     }
     if like is not None:  # the same standard and window: only these differ (9,000 agents)
         return like.evolve(**varying)
@@ -268,7 +272,6 @@ def _result(
         level=std.level,
         metric=std.metric,
         weight=std.weight,
-        reason=absent,
         **varying,  # type: ignore[arg-type]
     )
 
@@ -285,6 +288,8 @@ def evaluate_standard(
     absent: Problem | None = None,
     guessed: np.ndarray | None = None,
     codes: Groups | None = None,
+    spec: Dataset | None = None,
+    unplaced: list[np.ndarray] | None = None,
 ) -> list[Result]:
     """All results of one standard: each of its windows, overall and per group.
 
@@ -292,7 +297,10 @@ def evaluate_standard(
     reduces every group at once (``codes``: the group column factorized once per dataset;
     computed here when not given). Evidence rows are kept as positions. A result is
     provisional when one of the rows placed in its window has a deadline computed across a
-    year the calendar only guesses.
+    year the calendar only guesses. A window with none of the dataset's dated rows has no
+    result but a failure (coverage.empty_window). Rows its date leaves blank that the window
+    may miss (``spec``: the dataset, whose own date places them) are appended to
+    ``unplaced``, and a count limit they could break is no longer a pass (coverage.py).
     """
     metric = METRICS[std.metric]
     windows = windows_for(period, std.period, as_of) if std.date_field else [period]
@@ -311,16 +319,26 @@ def evaluate_standard(
             empty = _result(std, metric, window, None, _NOTHING, running, absent)
             results += [empty, *(empty.evolve(group=group) for group in names[1:])]
             continue
+        empty = None if spec is None else empty_window(std, spec, frame, window, as_of, period)
         in_window = _in_window(std, frame, window, as_of)
         unsure = None if guessed is None else guessed & in_window
+        selection, could = _selection(std, frame, window, as_of, in_window, waived)
         measured = measure(
             metric,
-            _selection(std, frame, window, as_of, in_window, waived),
+            selection,
             codes if grouped else None,
             column,
             keep_evidence=keep_evidence,
             flagged=unsure,
         )
+        missing = reason = None
+        if spec is not None and owed(std, spec):
+            blank = undated(std, frame, window, as_of, could, spec.date_column)
+            if blank.any():
+                missing = count_per_slot(blank, codes if grouped else None).tolist()
+                reason = undated_reason(std, spec, window, int(blank.sum()))
+                if unplaced is not None:
+                    unplaced.append(blank)
         values = measured.values
         sizes = measured.sizes.tolist()
         counts = measured.evidence_counts.tolist()
@@ -336,9 +354,15 @@ def evaluate_standard(
                 None if rows is None else EvidenceRows(frame, rows),
                 excused[i],
                 flagged[i] > 0,
+                0 if missing is None else missing[i],
             )
-            results.append(_result(std, metric, window, group, slot, running, like=like))
-            like = like or results[-1]
+            result = _result(std, metric, window, group, slot, running, None, reason, like)
+            if empty is not None and (result.status != "fail" or result.reason is None):
+                result = result.evolve(  # 0 rows of it: never a pass
+                    status="fail" if result.status == "fail" else "no_data", reason=empty
+                )
+            results.append(result)
+            like = like or result
     return results
 
 
@@ -378,20 +402,24 @@ def _selection(
     as_of: pd.Timestamp,
     in_window: np.ndarray,
     waived: np.ndarray | None = None,
-) -> Selection:
-    """The rows of one window that pass the filter, and the share condition on every row."""
+) -> tuple[Selection, np.ndarray]:
+    """The rows of one window that pass the filter, and the share condition on every row;
+    beside it, every row the filter counts or cannot decide (a blank it compares)."""
     end = min(window.last_instant, as_of)
     context = {"as_of": as_of, "window_start": window.start, "window_end": end}
     mask = in_window
+    could = np.ones(len(frame), dtype=bool)
     if std.filter is not None:
-        mask = mask & bool_array(evaluate_expression(std.filter, frame, context))
+        passes = evaluate_expression(std.filter, frame, context)
+        mask = mask & bool_array(passes)
+        could = passes.fillna(True).to_numpy(dtype=bool)
     met = known = None
     if std.condition is not None:
         condition = evaluate_expression(std.condition, frame, context)
         met, known = bool_array(condition), condition.notna().to_numpy(dtype=bool)
     if waived is None:
-        return Selection(mask, met, known)
-    return Selection(mask & ~waived, met, known, mask & waived)
+        return Selection(mask, met, known), could
+    return Selection(mask & ~waived, met, known, mask & waived), could
 
 
 def _in_window(
@@ -528,13 +556,16 @@ def evaluate(
         as_of = check_not_future(period, as_of, now)
     if as_of is None:
         as_of = period.last_instant if now is None else min(period.last_instant, now)
-    if as_of < period.start:
-        raise UsageError("usage.as_of_before_period", as_of=moment_text(as_of), period=period.label)
+    check_as_of(period, as_of)
     derived = derive_columns(rulebook, frames)
     frames = derived.frames
     # rows dated after now: counted nowhere, and said so
     placed = future_rows(rulebook, frames, data.matches, now) if now is not None else []
     group_field = resolve_group_field(rulebook, group_by) if group_by else None
+    merged: list[Problem] = []
+    if group_field:  # Ａ组 and A组 are one team (NFKC, as text is compared)
+        spelt = data.pushed.spellings if data.pushed is not None else None
+        frames, merged = normalise_groups(frames, group_field, rulebook, spelt)
     groups = collect_groups(frames, group_field) if group_field else ()
     odd = odd_groups(frames, group_field, rulebook) if group_field else []  # a date as a team
     pushed = data.pushed
@@ -546,12 +577,14 @@ def evaluate(
         if group_field is not None and group_field in frame.columns
     }
     results: list[Result] = []
+    unplaced: list[Problem] = []
     for std in rulebook.standards:
         if pushed is not None and std.id in pushed.standards:
             results += pushed_results(std, period, as_of, groups, pushed)
             continue
         frame = frames.get(std.dataset)
         spec = rulebook.datasets[std.dataset]
+        blanks: list[np.ndarray] = []
         results += evaluate_standard(
             std,
             frame,
@@ -566,7 +599,11 @@ def evaluate(
             else None,
             _guessed(derived.guessed.get(std.dataset, {}), std),
             codes.get(std.dataset),
+            spec,
+            blanks,
         )
+        if blanks and frame is not None:
+            unplaced.append(undated_warning(std, spec, frame, np.logical_or.reduce(blanks)))
     return Scorecard(
         rulebook_id=rulebook.id,
         rulebook_name_zh=rulebook.name.zh,
@@ -580,8 +617,12 @@ def evaluate(
             *data.warnings,
             *placed,
             *derived.warnings,
+            *merged,
             *odd,
+            *unplaced,
+            *out_of_period_warnings(results, data.matches),
             *unknown_waivers(rulebook, frames, waivers, pushed.found_ids if pushed else ()),
+            *waived_warnings(results, waivers),
         ),
         inputs=tuple((f.path, f.sha256) for f in data.files),
         notes=tuple(data.notes),
@@ -595,4 +636,5 @@ def evaluate(
         columns=tuple(data.matches),
         partial=as_of < period.last_instant,
         strict=strict,
+        doubts=tuple(skipped_doubts(rulebook, frames, data.skipped)),
     )

@@ -1,4 +1,11 @@
-"""Group values that are probably typing slips: a date or a stray number in the group column.
+"""Group values that are probably typing slips: a date or a stray number in the group column,
+and one group spelt several ways.
+
+Group values are compared as every text is (language.spelling.clean: NFKC, zero-width marks
+removed, runs of white space as one, trimmed): Ａ组, A组 with a zero-width space, ⼀组 (the
+Kangxi radical) and 一组 are one group, shown under its cleaned name, so a team cannot be
+split into lookalikes that each stay under a per-group limit. Several spellings merged into
+one group are named in a warning, so the sheet can be corrected.
 
 A date typed into 团队 (or a cell Excel turned into one) becomes a team of its own,
 ``2026-11-03 00:00:00``, which then scores and passes like any other. It is still evaluated
@@ -11,12 +18,15 @@ a column of 工号 (1001, 1002, ...) is numbers throughout and means it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from cskpi.errors import Problem
 from cskpi.evaluate.datasets import ROW, SOURCE
+from cskpi.language.spelling import clean
 from cskpi.rulebook.compiled import Rulebook
 
 _DATE = re.compile(
@@ -71,3 +81,66 @@ def _problem(
             "kind": Problem(f"group.kind_{kind}"),
         },
     )
+
+
+def _spelt(raw: str) -> str:
+    """A raw spelling with what cleaning changes made visible: 'A组<U+200B>', '<U+FF21>组'."""
+    out = []
+    for ch in raw:
+        plain = ch == " " or (
+            clean(ch) == ch and not unicodedata.category(ch).startswith(("C", "Z"))
+        )
+        out.append(ch if plain else f"<U+{ord(ch):04X}>")
+    return "'" + "".join(out) + "'"
+
+
+def normalise_groups(
+    frames: Mapping[str, pd.DataFrame],
+    group_field: str,
+    rulebook: Rulebook,
+    elsewhere: Mapping[str, Iterable[str]] | None = None,
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Frames whose text group column holds cleaned values, and a warning per group that
+    several raw spellings (in any dataset, or ``elsewhere``: a database's) were merged into,
+    naming them."""
+    out = dict(frames)
+    spellings: dict[str, dict[str, None]] = {}
+    for group, raw in (elsewhere or {}).items():
+        spellings.setdefault(group, {}).update(dict.fromkeys(sorted(raw)))
+    header = next(
+        (
+            s.columns[group_field].header
+            for s in rulebook.datasets.values()
+            if group_field in s.columns
+        ),
+        group_field,
+    )
+    for name, frame in frames.items():
+        if group_field not in frame.columns:
+            continue
+        column = frame[group_field]
+        if not (pd.api.types.is_string_dtype(column) or column.dtype == object):
+            continue
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        raw = [str(u) for u in uniques]
+        cleaned = [clean(u) or None for u in raw]
+        for before, after in zip(raw, cleaned, strict=True):
+            if after is not None:
+                spellings.setdefault(after, {})[before] = None
+        if raw == cleaned:
+            continue
+        values = np.array([*cleaned, None], dtype=object)[codes]
+        out[name] = frame.assign(**{group_field: pd.array(values, dtype="string")})
+    problems = [
+        Problem(
+            "group.merged",
+            {
+                "column": header,
+                "group": group,
+                "spellings": ", ".join(_spelt(r) for r in raw),
+            },
+        )
+        for group, raw in spellings.items()
+        if len(raw) > 1
+    ]
+    return out, problems

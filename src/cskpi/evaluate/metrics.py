@@ -94,6 +94,13 @@ def _per_slot(keys: Ints, groups: Groups | None, total: int) -> Ints:
     return out
 
 
+def count_per_slot(mask: Bools, groups: Groups | None) -> Ints:
+    """Rows of ``mask`` overall (slot 0) and in each group."""
+    rows = np.flatnonzero(mask)
+    keys = groups.codes[rows] if groups is not None and groups.n else rows[:0]
+    return _per_slot(keys, groups, len(rows))
+
+
 def measure(
     metric: Metric,
     selection: Selection,

@@ -170,6 +170,13 @@ def check_not_future(
     return as_of
 
 
+def check_as_of(period: Period, as_of: pd.Timestamp | None) -> None:
+    """Refuse an as-of at or before the period's first instant (exit 2): the window up to it
+    is empty, so every count would be 0 and every limit met, from no data at all."""
+    if as_of is not None and as_of <= period.start:
+        raise UsageError("usage.as_of_before_period", as_of=moment_text(as_of), period=period.label)
+
+
 def windows_for(evaluated: Period, granularity: Granularity, as_of: pd.Timestamp) -> list[Period]:
     """The windows a standard of ``granularity`` is evaluated on for the ``evaluated`` period.
 

@@ -215,6 +215,9 @@ class Scorecard:
     columns: tuple[ColumnMatch, ...] = ()  # header matches per sheet
     partial: bool = False  # the period was not over at as-of: results are not final
     strict: bool = False  # a required standard with no result counts as failed (--strict)
+    # why the results, though none fails, cannot be called met (no data for the period, too
+    # many rows skipped): the verdict is then incomplete (evaluate/coverage.py)
+    doubts: tuple[Problem, ...] = ()
 
     def rows(self) -> list[tuple[str, str, list[Result]]]:
         """Results grouped as every output shows them: (standard, window) -> [overall, *groups]."""
@@ -311,12 +314,13 @@ class Scorecard:
 
         ``pass`` only when every required result (overall and per group) is there and meets
         its target (``warn`` is met); any failure is ``fail``; otherwise a required result
-        with no data or too few answers makes it ``incomplete`` (``fail`` with ``strict``).
+        with no data or too few answers, or a doubt about the card as a whole (``doubts``),
+        makes it ``incomplete`` (``fail`` with ``strict``).
         """
         summary = self._summary
         if summary.required_failed:
             return "fail"
-        if summary.required_missing:
+        if summary.required_missing or self.doubts:
             return "fail" if self.strict else "incomplete"
         return "pass"
 

@@ -248,7 +248,28 @@ def summary_lines(card: Scorecard, lang: Lang, *, per_group: bool = True) -> lis
     # one Problem per absent dataset, shared by its results: rendered once each
     problems = {id(r.reason): r.reason for r in card.results if r.reason is not None}
     lines += list(dict.fromkeys(p.render(lang) for p in problems.values()))
+    lines += [doubt.render(lang) for doubt in card.doubts]
     if card.verdict == "fail" and any(a.grade is not None for a in card.appraisal):
         lines.append(message("appraisal.why_both", lang))  # a grade beside 未达标 needs a reason
-    lines.append(message(f"summary.verdict_{card.verdict}", lang, n=s.required_missing))
+    lines.append(verdict_text(card, lang))
     return lines
+
+
+def verdict_text(card: Scorecard, lang: Lang) -> str:
+    """The verdict line every output shows, with what it rests on when that is less than all
+    the rows: results met only with waived rows (README "What 达标 means"). Rows skipped as
+    unreadable have their own line above it (summary.skipped)."""
+    missing = card.summary().required_missing
+    key = f"summary.verdict_{card.verdict}"
+    if card.verdict == "incomplete" and not missing:
+        key = "summary.verdict_doubt"  # the doubts are the lines above
+    text = message(key, lang, n=missing)
+    waived = sum(
+        1
+        for r in card.results
+        if r.waived and r.level == "required" and r.status in ("pass", "warn")
+    )
+    if not waived:
+        return text
+    note = message("summary.caveat_waived", lang, n=waived)
+    return text + message("summary.verdict_caveats", lang, notes=note)

@@ -38,6 +38,7 @@ from cskpi.present.formatting import (
     provisional_mark,
     short_sources,
     summary_lines,
+    verdict_text,
     with_said,
 )
 from cskpi.rulebook.metrics import is_share
@@ -335,9 +336,7 @@ def render_html(
         "as_of": as_of_text(card),
         "partial": card.partial,
         "verdict": card.verdict,
-        "verdict_text": message(
-            f"summary.verdict_{card.verdict}", lang, n=summary.required_missing
-        ),
+        "verdict_text": verdict_text(card, lang),
         "counts": [
             (s, f"{MARK[s]} {label(f'status.{s}', lang)}", summary.counts[s])
             for s in ("pass", "warn", "fail", "unmet", "no_data", "insufficient")

@@ -14,7 +14,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from cskpi.evaluate.scorecard import Result, Scorecard
-from cskpi.i18n import Lang, label, message
+from cskpi.i18n import Lang, label
 from cskpi.present.formatting import (
     MARK,
     SYMBOL,
@@ -26,6 +26,7 @@ from cskpi.present.formatting import (
     provisional_mark,
     scorecard_title,
     summary_lines,
+    verdict_text,
 )
 from cskpi.present.xlsxcells import Formats, Widths, number_format, safe_text
 from cskpi.present.xlsxgroups import matrix_fits
@@ -87,7 +88,7 @@ def write_summary(
     widths = Widths()
     groups = card.groups if matrix_fits(card) else ()  # else: the by-group sheet
     ws.write_string(0, 0, safe_text(scorecard_title(card, lang)), fmt.title)
-    verdict = message(f"summary.verdict_{card.verdict}", lang, n=card.summary().required_missing)
+    verdict = verdict_text(card, lang)
     last_printed = 5 + len(groups) + len(DETAILS) - 3
     banner = fmt.cell(status=VERDICT_FILL[card.verdict], bold=True, font_size=12, border=0)
     ws.merge_range(1, 0, 1, min(last_printed, 4), verdict, banner)

@@ -5,7 +5,9 @@ whose header row names the dataset's required columns is used, and the run says 
 Two sheets that could both be the dataset (twins such as 投诉记录 and 投诉记录　, or both
 投诉记录 and Complaints) stop the run naming both; so does a dataset found in no input,
 naming what was looked for, the sheets present and the closest one. Silently evaluating
-without a dataset would read as "no complaints": a false pass.
+without a dataset would read as "no complaints": a false pass. A dataset read from a hidden
+sheet, and a sheet left unread that looks like a dataset read elsewhere, are named in a
+warning.
 """
 
 from __future__ import annotations
@@ -151,7 +153,53 @@ def locate_datasets(
             announce(sheet)
     rest = list(dict.fromkeys(s for _d, s in wanted if s not in loaded))
     loaded.update(zip(rest, load_sheets(source, rest), strict=True))  # two at a time
+    warnings += _lookalikes(source, layout, rulebook, loaded)
     return layout, [(dataset_id, loaded[sheet]) for dataset_id, sheet in wanted]
+
+
+def _lookalikes(
+    source: Source, layout: FileLayout, rulebook: Rulebook, loaded: dict[str, RawSheet]
+) -> list[Problem]:
+    """Warnings for what would otherwise pass unseen: a dataset read from a hidden sheet,
+    and a sheet left unread whose headers are those of a dataset read from another sheet
+    (a second month pasted beside the first, a copy under 工作表2)."""
+    out = []
+    used = {sheet: dataset for dataset, sheet in layout.datasets.items()}
+    skip = set(used) | {n for n in layout.sheets if normalize_name(n) in WAIVER_SHEETS}
+    for name in layout.sheets:
+        if name in skip or source.single_table:
+            continue
+        if name not in layout.fields:
+            loaded[name] = loaded.get(name) or source.sheet(name)
+            head = loaded[name].head(HEADER_SEARCH_ROWS)
+            layout.fields[name] = {d: header_fields(head, s) for d, s in rulebook.datasets.items()}
+        dataset = _best_dataset(layout.fields[name], rulebook)
+        if dataset is None or dataset not in layout.datasets:
+            continue
+        chosen = layout.datasets[dataset]
+        hidden = not loaded[chosen].visible and loaded[name].visible
+        if hidden:
+            used.pop(chosen, None)  # said here, with the visible sheet beside it
+        out.append(
+            Problem(
+                "input.hidden_sheet_used" if hidden else "input.lookalike_sheet",
+                {
+                    "file": layout.file,
+                    "sheet": name,
+                    "n": max(loaded[name].rows - 1, 0),
+                    "dataset": dataset,
+                    "used": chosen,
+                },
+            )
+        )
+    for sheet, dataset in used.items():
+        if not loaded[sheet].visible:
+            out.append(
+                Problem(
+                    "input.hidden_sheet", {"file": layout.file, "sheet": sheet, "dataset": dataset}
+                )
+            )
+    return out
 
 
 def _closest(dataset_id: str, rulebook: Rulebook, layouts: Iterable[FileLayout]) -> Problem:

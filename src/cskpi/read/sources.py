@@ -55,6 +55,7 @@ class RawSheet:
     header_at: int | None = None
     labels: dict[int, str] | None = None
     row_offset: int = 0
+    visible: bool = True  # False: a hidden (or very hidden) worksheet
 
     def head(self, n: int) -> list[list[str | None]]:
         """The first ``n`` rows as lists indexed by absolute column (for finding the header)."""
@@ -178,7 +179,12 @@ class ExcelSource:
         for cell in scan.result() if scan is not None else ():
             errors.setdefault(cell, UNCACHED)
         return RawSheet(
-            name=name, rows=batch.num_rows, _batch=batch, columns=columns, errors=errors
+            name=name,
+            rows=batch.num_rows,
+            _batch=batch,
+            columns=columns,
+            errors=errors,
+            visible=getattr(sheet, "visible", "visible") == "visible",
         )
 
     def _scanner(self) -> ThreadPoolExecutor:

@@ -3,17 +3,23 @@
 A manager excludes a complaint that was not the team's fault without editing the source
 data: a YAML file or a sheet named 豁免 (waivers) lists the record id, the standard (or
 ``all``), the reason, the approver and the date. Waived rows are left out of the
-computation, counted in every output and kept in the history.
+computation, counted in every output and kept in the history. A waiver must say when it
+was approved, with a real date that is not still to come; one approved after an ``--as-of``
+is left out of that run, with a warning.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from cskpi.errors import InputError
+import pandas as pd
+
+from cskpi.errors import InputError, Problem
 from cskpi.evaluate.datasets import Waiver
+from cskpi.language.spelling import clean
 
 SHEET_NAMES = ("豁免", "waivers", "豁免清单")
 HEADERS = {
@@ -39,16 +45,62 @@ def _waiver(values: Mapping[str, object], where: str, known: set[str]) -> Waiver
             standard=standard,
             known=", ".join(sorted(known)),
         )
-    approved = values.get("approved_on")
-    if isinstance(approved, dt.datetime):
-        approved = approved.date()
     return Waiver(
         str(values["record_id"]).strip(),
         standard,
         str(values["reason"]).strip(),
         str(values["approver"]).strip(),
-        str(approved or "").strip()[:10],
+        _approved_on(values.get("approved_on"), where).isoformat(),
     )
+
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?")
+
+
+def _approved_on(value: object, where: str) -> dt.date:
+    """The approval date: a real date, not after today. A waiver with no date, a date that
+    is not one (2026-13-01) or one still to come is not shown to be approved: refused."""
+    from cskpi.evaluate.periods import today
+
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        text = clean(str(value or ""))
+        if not text:
+            raise InputError("waivers.incomplete", where=where, fields="approved_on")
+        match = _DATE.fullmatch(text)
+        try:
+            if match is None:
+                raise ValueError(text)
+            day = dt.date(*map(int, match.groups()))
+        except ValueError:
+            raise InputError("waivers.bad_date", where=where, value=text) from None
+    if day > today():
+        raise InputError("waivers.future_date", where=where, value=str(day), today=str(today()))
+    return day
+
+
+def approved_by(
+    waivers: Iterable[Waiver], as_of: pd.Timestamp | None
+) -> tuple[tuple[Waiver, ...], list[Problem]]:
+    """The waivers approved by an ``--as-of`` given on the command line, and a warning per
+    one approved after it (left out: the run shows things as they stood then). With no
+    ``--as-of`` every waiver applies: a month's complaints are excused after it ends."""
+    kept: list[Waiver] = []
+    later: list[Problem] = []
+    for w in waivers:
+        if as_of is not None and w.approved_on > f"{as_of:%Y-%m-%d}":
+            later.append(
+                Problem(
+                    "waivers.after_as_of",
+                    {"id": w.record_id, "date": w.approved_on, "as_of": f"{as_of:%Y-%m-%d %H:%M}"},
+                )
+            )
+        else:
+            kept.append(w)
+    return tuple(kept), later
 
 
 def load_waivers(path: Path, standards: Iterable[str]) -> list[Waiver]:

@@ -340,6 +340,11 @@ def compile_rulebook(
         compiled = _standard(index, std, dataset, problems)
         if compiled is not None:
             standards.append(compiled)
+    if standards and not any(s.level == "required" for s in standards):
+        # nothing a verdict could fail on: it would say 达标 whatever the data
+        problems.found.append(
+            Problem("rules.no_required", {"file": str(path), "line": lines.line(("standards",))})
+        )
     if problems.found:
         return problems.found
     return Rulebook(

@@ -48,6 +48,18 @@ class _Refused(Exception):
         self.key, self.line, self.params = key, line, params
 
 
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _is_date(node: yaml.Node) -> bool:
+    """Whether a scalar YAML reads as a date is one (2026-13-01 looks like one and is not)."""
+    try:
+        yaml.constructor.SafeConstructor().construct_yaml_timestamp(node)
+    except ValueError:
+        return False
+    return True
+
+
 def _walk(
     node: yaml.Node,
     path: tuple[Any, ...],
@@ -57,6 +69,8 @@ def _walk(
     if node.tag not in _CORE_TAGS:
         problems.append(("rules.yaml_tag", node.start_mark.line + 1, {"tag": node.tag}))
         return
+    if node.tag == _TIMESTAMP and not _is_date(node):
+        node.tag = "tag:yaml.org,2002:str"  # 2026-13-01: text, refused where a date is due
     if isinstance(node, yaml.MappingNode):
         first: dict[Any, int] = {}
         for key_node, value_node in node.value:

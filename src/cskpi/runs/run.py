@@ -13,8 +13,9 @@ from cskpi.atomic import Staged, place_all, remove_stale
 from cskpi.errors import InputError, Problem, UsageError
 from cskpi.evaluate import periods
 from cskpi.evaluate.datasets import ColumnMatch, Waiver
-from cskpi.evaluate.engine import evaluate, latest_period, resolve_group_field
-from cskpi.evaluate.periods import Granularity, Period, check_not_future
+from cskpi.evaluate.defaultperiod import default_period
+from cskpi.evaluate.engine import evaluate, resolve_group_field
+from cskpi.evaluate.periods import Granularity, Period, check_as_of, check_not_future
 from cskpi.evaluate.scorecard import Scorecard
 from cskpi.evaluate.trend import Trend, build_trend
 from cskpi.i18n import Lang, printable
@@ -31,6 +32,7 @@ from cskpi.read.inputs import (
 )
 from cskpi.read.ready import STALE_OWNER_HOURS
 from cskpi.read.tables import DatabaseOptions, Explained
+from cskpi.read.waivers import approved_by
 from cskpi.rulebook.compiled import Rulebook
 from cskpi.runs import history
 
@@ -75,6 +77,7 @@ def find_inputs(request: RunRequest) -> Inputs:
     period = request.period
     if period is not None:  # refused before any file is read
         check_not_future(period, request.as_of, now)
+        check_as_of(period, request.as_of)
     urls = [f for f in request.files if is_database_url(f)]
     files = [f for f in request.files if not is_database_url(f)]
     if any(is_template(f) for f in files):
@@ -150,12 +153,16 @@ def run_evaluation(
             context=context,
         )
         remote = {} if session is None else session.latest()
-        period = period or latest_period(model, {**data.frames, **remote}, now)
+        if period is None:  # the latest month that is over (evaluate/defaultperiod.py)
+            period, chosen = default_period(model, {**data.frames, **remote}, now)
+            data.warnings.extend(chosen)
         if period is None:
             raise InputError("input.no_dated_rows")
+        waivers, later = approved_by(request.waivers, request.as_of)
+        data.warnings.extend(later)
         if session is not None:
             as_of = check_not_future(period, request.as_of, now) or min(period.last_instant, now)
-            data = session.push(data, period, as_of, request.waivers)
+            data = session.push(data, period, as_of, waivers)
         if views is not None:
             data = replace(data, files=views.files)  # the files, not the views' database
         card = evaluate(
@@ -167,7 +174,7 @@ def run_evaluation(
             now=now,
             strict=strict,
             keep_evidence=request.evidence,
-            waivers=request.waivers,
+            waivers=waivers,
         )
         if session is not None and request.evidence:  # the rows behind what is listed
             card = session.evidence(card)

@@ -23,7 +23,7 @@ from cskpi.read.database import Database
 from cskpi.read.tables import Explained
 from cskpi.rulebook.compiled import Dataset, Rulebook, Standard
 from cskpi.rulebook.metrics import METRICS
-from cskpi.sql.columns import date_param
+from cskpi.sql.columns import clean_text, date_param
 from cskpi.sql.compile import Compiler, Unsupported
 from cskpi.sql.plan import Plan, run_query
 
@@ -136,7 +136,7 @@ def measure_standard(
     """Every window of ``std``, overall and per group, into ``pushed.slots``."""
     windows = windows_for(run.period, std.period, run.as_of) if std.date_field else [run.period]
     waived, keep = waiver_terms(plan.fields, std, run)
-    group = plan.fields.get(run.group_field) if run.group_field else None
+    group = grouping(db, plan, run, std.dataset)
     if group is not None:
         pushed.grouped.add(std.id)
     for window in windows:
@@ -153,7 +153,7 @@ def measure_standard(
         query = (
             sa.select(group, excused, *aggs)
             .select_from(plan.relation)
-            .where(*where, group.is_not(None))
+            .where(*where, group.is_not(None), group != "")
             .group_by(group)
         )
         for row in run_query(db, conn, query, run.explained, f"{what} by {run.group_field}"):
@@ -162,7 +162,23 @@ def measure_standard(
             )
 
 
+def groups_cleaned(run: Run, dataset_id: str) -> bool:
+    """Whether group values are cleaned in the database as the readers clean them (Ａ组 and
+    A组 one group, evaluate/groupcheck.py): a text column, in a database that can."""
+    column = run.rulebook.datasets[dataset_id].columns.get(run.group_field or "")
+    return run.cleans and column is not None and column.type == "text"
+
+
+def grouping(db: Database, plan: Plan, run: Run, dataset_id: str) -> Any:
+    """The group column as results are grouped (cleaned where :func:`groups_cleaned`)."""
+    group = plan.fields.get(run.group_field) if run.group_field else None
+    if group is None or not groups_cleaned(run, dataset_id):
+        return group
+    return clean_text(db.dialect, group)
+
+
 def group_values(db: Database, conn: Any, plan: Plan, group_field: str) -> set[str]:
+    """The raw values of the group column (the spellings, before cleaning)."""
     group = plan.fields.get(group_field)
     if group is None:
         return set()

@@ -18,6 +18,7 @@ from cskpi.errors import CskpiError, Problem
 from cskpi.evaluate.datasets import ColumnMatch, Pushed
 from cskpi.evaluate.periods import windows_for
 from cskpi.evaluate.scorecard import EvidenceRows, Scorecard
+from cskpi.language.spelling import clean
 from cskpi.read.database import Database, relations
 from cskpi.read.tables import Explained
 from cskpi.rulebook.compiled import Rulebook
@@ -31,6 +32,7 @@ from cskpi.sql.pushdown import (
     breakdown,
     found_ids,
     group_values,
+    groups_cleaned,
     latest_date,
     measure_standard,
 )
@@ -102,7 +104,13 @@ def push_down(db: Database, decision: Decision, run: Run) -> Pushed:
             for dataset_id, plan in decision.plans.items():
                 spec = run.rulebook.datasets[dataset_id]
                 if run.group_field:
-                    pushed.groups |= group_values(db, conn, plan, run.group_field)
+                    raw = group_values(db, conn, plan, run.group_field)
+                    cleaned = groups_cleaned(run, dataset_id)
+                    for value in raw:
+                        name = clean(value) if cleaned else value
+                        if name:
+                            pushed.groups.add(name)
+                            pushed.spellings.setdefault(name, set()).add(value)
                 for std in run.rulebook.standards:
                     if std.dataset == dataset_id:
                         measure_standard(db, conn, plan, std, run, pushed)
