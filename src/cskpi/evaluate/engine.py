@@ -319,7 +319,7 @@ def evaluate_standard(
             empty = _result(std, metric, window, None, _NOTHING, running, absent)
             results += [empty, *(empty.evolve(group=group) for group in names[1:])]
             continue
-        empty = None if spec is None else empty_window(std, spec, frame, window, as_of, period)
+        gap = None if spec is None else empty_window(std, spec, frame, window, as_of, period)
         in_window = _in_window(std, frame, window, as_of)
         unsure = None if guessed is None else guessed & in_window
         selection, could = _selection(std, frame, window, as_of, in_window, waived)
@@ -357,9 +357,9 @@ def evaluate_standard(
                 0 if missing is None else missing[i],
             )
             result = _result(std, metric, window, group, slot, running, None, reason, like)
-            if empty is not None and (result.status != "fail" or result.reason is None):
+            if gap is not None and (result.status != "fail" or result.reason is None):
                 result = result.evolve(  # 0 rows of it: never a pass
-                    status="fail" if result.status == "fail" else "no_data", reason=empty
+                    status="fail" if result.status == "fail" else "no_data", reason=gap
                 )
             results.append(result)
             like = like or result
