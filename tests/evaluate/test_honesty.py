@@ -269,6 +269,9 @@ def test_a_waiver_approved_after_as_of_is_left_out_and_the_applied_one_is_shown(
         "out by approved waivers (waived ids: C3)."
     ) in data["warnings"]
     text = invoke("evaluate", path, "--waivers", waivers, "--no-history", "--lang", "en")
+    assert "1 approved waivers applied: C3 (overdue_complaints_per_month, 2026-10-28)." in (
+        text.stdout
+    )
     assert text.stdout.splitlines()[-1] == (
         "Verdict: standards met. But: 1 results meet their target only with rows left out by "
         "approved waivers."

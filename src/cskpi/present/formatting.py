@@ -240,6 +240,11 @@ def summary_lines(card: Scorecard, lang: Lang, *, per_group: bool = True) -> lis
         )
     for dataset, rows in card.skipped:
         lines.append(message("summary.skipped", lang, dataset=dataset, n=rows))
+    if card.waivers:  # which waivers this run applied, in every output (ids, not people)
+        shown = [f"{w.record_id} ({w.standard}, {w.approved_on})" for w in card.waivers[:5]]
+        more = f" (+{len(card.waivers) - 5})" if len(card.waivers) > 5 else ""
+        applied = ", ".join(shown) + more
+        lines.append(message("summary.waivers", lang, n=len(card.waivers), waivers=applied))
     provisional = sum(r.provisional for r in card.results)
     if provisional:
         lines.append(message("summary.provisional", lang, n=provisional))
