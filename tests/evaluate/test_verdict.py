@@ -150,7 +150,10 @@ def test_an_as_of_before_the_period_is_shown_as_typed():
         result = invoke("evaluate", SAMPLE, "--period", "2026-10", "--as-of", typed, "--lang", "en")
         assert result.exit_code == 2
         assert result.stderr.strip() == (
-            f"error: --as-of {shown} is before the start of period 2026-10."
+            f"error: --as-of {shown} is at or before the start of period 2026-10: nothing of "
+            "the period can have happened by then, so every count would be 0 and every limit "
+            "met. Give a moment after the start (a date alone means the end of that day, e.g. "
+            "--as-of 2026-10-01)."
         )
 
 

@@ -78,8 +78,16 @@ def test_the_same_record_in_two_files_counts_once_naming_both(tmp_path):
     adds X3 (2 Nov). In the quarter to date, October has 2 complaints, not 3; the warning
     names both files."""
     x2 = complaint("X2", D(2026, 10, 12), promised=D(2026, 10, 15), resolved=D(2026, 10, 13))
-    a = complaints_book(tmp_path / "2026-10.xlsx", complaint("X1", D(2026, 10, 3)), x2)
-    b = complaints_book(tmp_path / "2026-11.xlsx", list(x2), complaint("X3", D(2026, 11, 2)))
+    a = complaints_book(
+        tmp_path / "2026-10.xlsx",
+        complaint("X1", D(2026, 10, 3), promised=D(2026, 10, 20), resolved=D(2026, 10, 19)),
+        x2,
+    )
+    b = complaints_book(
+        tmp_path / "2026-11.xlsx",
+        list(x2),
+        complaint("X3", D(2026, 11, 2), promised=D(2026, 11, 9), resolved=D(2026, 11, 3)),
+    )
     rules = rules_for(tmp_path, "complaints")
     data = run_json(a, b, "--period", "2026Q4", "-r", rules)
     assert result_of(data, "complaints_per_month", "2026-10")["actual"] == 2
@@ -111,7 +119,7 @@ def test_one_record_that_two_files_tell_differently_exits_3_naming_both(tmp_path
     November's: one of the exports is wrong, and cskpi will not pick one."""
     a = complaints_book(
         tmp_path / "2026-10.xlsx",
-        complaint("X1", D(2026, 10, 3)),
+        complaint("X1", D(2026, 10, 3), promised=D(2026, 10, 20), resolved=D(2026, 10, 19)),
         complaint("X2", D(2026, 10, 12), promised=D(2026, 10, 15)),
     )
     b = complaints_book(
@@ -226,6 +234,10 @@ def test_the_roster_in_two_monthly_files_counts_once_from_the_later(tmp_path):
     a = roster_book(tmp_path / "2026-10.xlsx", ["王芳", "一组", "是"], ["李雷", "一组", "否"])
     b = roster_book(tmp_path / "2026-11.xlsx", ["王芳", "一组", "是"], ["李雷", "一组", "是"])
     rules = rules_for(tmp_path, "staff")
+    # the successor standard made required: a rulebook with nothing required is refused
+    rules.write_text(
+        rules.read_text("utf-8").replace("level: excellent", "level: required"), "utf-8"
+    )
     data = run_json(a, b, "--period", "2026-11", "-r", rules)
     assert result_of(data, "successor_ready")["actual"] == 2
     warning = (
@@ -355,8 +367,8 @@ def test_a_complaint_dated_next_year_is_a_warning_naming_file_sheet_row_and_date
     2027-11-25. It cannot have happened: 2 complaints, and a warning naming row 4."""
     nov = complaints_book(
         tmp_path / "2026-11.xlsx",
-        complaint("N1", D(2026, 11, 2)),
-        complaint("N2", D(2026, 11, 3)),
+        complaint("N1", D(2026, 11, 2), promised=D(2026, 11, 9), resolved=D(2026, 11, 3)),
+        complaint("N2", D(2026, 11, 3), promised=D(2026, 11, 9), resolved=D(2026, 11, 4)),
         complaint("N3", D(2027, 11, 25)),
     )
     data = run_json(nov, "--period", "2026-11", "-r", rules_for(tmp_path, "complaints"))
@@ -372,10 +384,14 @@ def test_an_earlier_month_read_for_the_quarter_is_not_warned_about(tmp_path):
     standard. October's complaints fall in no window of November's run, as they should:
     no warning. The quarter counts October's report complaint: 1 (<= 1)."""
     for month, day in ((10, 5), (11, 4)):
+        done = {"promised": D(2026, month, day + 3), "resolved": D(2026, month, day + 1)}
         write_workbook(
             tmp_path / f"2026-{month}.xlsx",
             {
-                "投诉记录": [COMPLAINT_HEADERS, complaint(f"C{month}", D(2026, month, day))],
+                "投诉记录": [
+                    COMPLAINT_HEADERS,
+                    complaint(f"C{month}", D(2026, month, day), **done),
+                ],
                 "信息反馈": [["编号", "日期", "团队", "反馈人", "问题类型"]]
                 + ([["F1", D(2026, 10, 9), "一组", "甲", "数据错误"]] if month == 10 else []),
             },

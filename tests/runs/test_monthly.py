@@ -208,8 +208,8 @@ def test_rows_read_twice_count_once_with_a_warning_naming_both_files(tmp_path):
         {
             "投诉记录": [
                 COMPLAINT_HEADERS,
-                complaint("X1", D(2026, 10, 2)),
-                complaint("X2", D(2026, 10, 3)),
+                complaint("X1", D(2026, 10, 2), promised=D(2026, 10, 20), resolved=D(2026, 10, 19)),
+                complaint("X2", D(2026, 10, 3), promised=D(2026, 10, 20), resolved=D(2026, 10, 19)),
             ]
         },
     )
@@ -218,8 +218,8 @@ def test_rows_read_twice_count_once_with_a_warning_naming_both_files(tmp_path):
         {
             "投诉记录": [
                 COMPLAINT_HEADERS,
-                complaint("X2", D(2026, 10, 3)),
-                complaint("X3", D(2026, 10, 4)),
+                complaint("X2", D(2026, 10, 3), promised=D(2026, 10, 20), resolved=D(2026, 10, 19)),
+                complaint("X3", D(2026, 10, 4), promised=D(2026, 10, 20), resolved=D(2026, 10, 19)),
             ]
         },
     )
