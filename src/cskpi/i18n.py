@@ -48,22 +48,8 @@ def message(key: str, lang: Lang, /, **params: object) -> str:
     return entry[lang].format(**rendered)
 
 
-@dataclass(frozen=True)
-class Named:
-    """A name given in both languages (a standard's 月度逾期未解决投诉 / Overdue complaints),
-    as a message parameter: each language shows its own."""
-
-    zh: str
-    en: str
-
-    def __str__(self) -> str:
-        return self.zh
-
-
 def _render(value: object, lang: Lang) -> object:
     """A nested problem or note (anything with a catalog ``key`` and ``params``) as text."""
-    if isinstance(value, Named):
-        return printable(value.zh if lang == "zh" else value.en)
     key, params = getattr(value, "key", None), getattr(value, "params", None)
     if isinstance(key, str) and isinstance(params, Mapping):
         return message(key, lang, **params)

@@ -87,7 +87,7 @@ def test_a_dataset_with_rows_none_in_the_period_is_no_data_never_a_pass(tmp_path
         assert "Verdict: incomplete. 2 required results" in result.stdout
     else:
         assert (
-            "数据表「complaints」有 2 行,没有一行在 2026-10 内;日期从 2026-09-03 到 2026-09-12"
+            "数据表「投诉记录」有 2 行,没有一行在 2026-10 内;日期从 2026-09-03 到 2026-09-12"
             in (result.stderr)
         )
 

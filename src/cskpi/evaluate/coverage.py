@@ -38,6 +38,11 @@ LISTED = 5  # rows (or ids) named in one message; the rest are counted
 MAX_SKIPPED_SHARE = 0.10  # more skipped rows than this share of a dataset: incomplete
 
 
+def _name(spec: Dataset) -> Named:
+    """A dataset as messages name it: 投诉记录 in Chinese, its id in English (as read/)."""
+    return Named(zh=spec.names.zh or spec.id, en=spec.id)
+
+
 def rows_text(frame: pd.DataFrame, mask: np.ndarray) -> str:
     """'3, 5, 9 (+2)'; with the file before its rows when they come from several files."""
     rows = frame[mask]
@@ -108,7 +113,7 @@ def undated_warning(std: Standard, spec: Dataset, frame: pd.DataFrame, mask: np.
         "standard.undated",
         {
             "standard": Named(std.name.zh, std.name.en),
-            "dataset": spec.id,
+            "dataset": _name(spec),
             "n": int(mask.sum()),
             "header": spec.columns[std.date_field].header,
             "rows": rows_text(frame, mask),
@@ -153,7 +158,7 @@ def empty_window(
     return Problem(
         "reason.out_of_period",
         {
-            "dataset": spec.id,
+            "dataset": _name(spec),
             "n": len(frame),
             "window": window.label,
             "first": f"{shown.min():%Y-%m-%d}",
@@ -175,9 +180,10 @@ def out_of_period_warnings(
         if reason is None or reason.key != "reason.out_of_period":
             continue
         params = dict(reason.params)
-        key = (params["dataset"], params["window"])
+        dataset = params["dataset"]
+        key = (getattr(dataset, "en", dataset), params["window"])  # the id
         if key not in seen:
-            where = "; ".join(sheets.get(str(params["dataset"]), {})) or "-"
+            where = "; ".join(sheets.get(str(key[0]), {})) or "-"
             seen[key] = Problem("dataset.out_of_period", {**params, "sheets": where})
     return list(seen.values())
 
@@ -197,7 +203,7 @@ def skipped_doubts(
                 Problem(
                     "verdict.too_many_skipped",
                     {
-                        "dataset": dataset_id,
+                        "dataset": _name(rulebook.datasets[dataset_id]),
                         "n": n,
                         "total": total,
                         "share": f"{n / total:.0%}",

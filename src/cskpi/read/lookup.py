@@ -187,7 +187,7 @@ def _lookalikes(
                     "file": layout.file,
                     "sheet": name,
                     "n": max(loaded[name].rows - 1, 0),
-                    "dataset": dataset,
+                    "dataset": dataset_name(rulebook, dataset),
                     "used": chosen,
                 },
             )
@@ -196,7 +196,12 @@ def _lookalikes(
         if not loaded[sheet].visible:
             out.append(
                 Problem(
-                    "input.hidden_sheet", {"file": layout.file, "sheet": sheet, "dataset": dataset}
+                    "input.hidden_sheet",
+                    {
+                        "file": layout.file,
+                        "sheet": sheet,
+                        "dataset": dataset_name(rulebook, dataset),
+                    },
                 )
             )
     return out
