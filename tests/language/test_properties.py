@@ -394,7 +394,7 @@ def test_any_checked_rulebook_evaluates_on_random_data(tmp_path_factory, text, r
     from cskpi.evaluate.engine import evaluate
     from cskpi.evaluate.periods import parse_as_of, parse_period
     from cskpi.i18n import LANGS
-    from cskpi.present.terminal import render_json
+    from cskpi.present.jsoncsv import render_json
     from cskpi.rulebook.load import load_rulebook
 
     path = tmp_path_factory.mktemp("rules") / "fuzz.yaml"

@@ -470,7 +470,9 @@ def _print_card(
     console = _console()
     report.render_table(card, console, lang, quiet=quiet, top=top)
     if evidence:
-        report.render_evidence(card, console, lang)
+        from cskpi.present.evidence import render_evidence
+
+        render_evidence(card, console, lang)
 
 
 @app.command("history", help=h("history"))
@@ -497,6 +499,7 @@ def history_command(
         chosen = _lang(lang)
         from cskpi.evaluate.engine import resolve_group_field
         from cskpi.evaluate.trend import build_trend
+        from cskpi.present import jsoncsv
         from cskpi.present import terminal as report
         from cskpi.runs import history
         from cskpi.runs.project import history_source
@@ -518,9 +521,9 @@ def history_command(
         names = {s.id: (s.name.zh if chosen == "zh" else s.name.en) for s in loaded.standards}
         with stdout_guard():
             if output_format == "json":
-                sys.stdout.write(report.render_history_json(trend, waived) + "\n")
+                sys.stdout.write(jsoncsv.render_history_json(trend, waived) + "\n")
             elif output_format == "csv":
-                sys.stdout.write(report.render_history_csv(trend))
+                sys.stdout.write(jsoncsv.render_history_csv(trend))
             else:
                 word = None
                 if group_by is not None:

@@ -56,13 +56,13 @@ class OutputFormat:
 
 
 def _json(card: Scorecard, lang: Lang, options: RenderOptions) -> str:
-    from cskpi.present.terminal import render_json
+    from cskpi.present.jsoncsv import render_json
 
     return render_json(card, lang) + "\n"
 
 
 def _csv(card: Scorecard, lang: Lang, options: RenderOptions) -> str:
-    from cskpi.present.terminal import render_csv
+    from cskpi.present.jsoncsv import render_csv
 
     return render_csv(card, lang)
 

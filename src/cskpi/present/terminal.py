@@ -1,25 +1,21 @@
-"""Presentation: Scorecard -> rich table, JSON, Markdown or CSV. The only module that imports rich.
+"""Presentation in the terminal: Scorecard -> rich table, history, read progress, column matches.
 
-Every format renders the same :class:`~cskpi.scorecard.Result` objects. Text that came from a
-file goes through :mod:`cskpi.present.safe` for its medium: a rich ``Text`` in the terminal
-(never markup), escaped cells in Markdown, formula-proof cells in CSV, escaped JSON.
+Text that came from a file reaches the terminal as a rich ``Text`` (never markup), through
+:mod:`cskpi.present.safe`. JSON and CSV are in :mod:`cskpi.present.jsoncsv`, Markdown in
+:mod:`cskpi.present.markdown`, the evidence rows in :mod:`cskpi.present.evidence`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cskpi.evaluate.datasets import ROW, SOURCE, ColumnMatch, said
-from cskpi.evaluate.scorecard import Result, Scorecard, StandardInfo
+from cskpi.evaluate.datasets import ColumnMatch
+from cskpi.evaluate.scorecard import Result, Scorecard
 from cskpi.evaluate.trend import GAP, Trend
 from cskpi.evaluate.trend import Row as HistoryRow
 from cskpi.i18n import Lang, label, message
@@ -32,9 +28,7 @@ from cskpi.present.formatting import (
     format_value,
     provisional_mark,
     scorecard_title,
-    short_sources,
     summary_lines,
-    with_said,
 )
 from cskpi.present.layout import (
     DEFAULT_TOP,
@@ -139,228 +133,10 @@ def _print_summary(
         console.print(safe.terminal(line), highlight=False)
 
 
-def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
-    """One result in the documented JSON shape."""
-    return {
-        "standard": result.standard,
-        "name": result.name(lang),
-        "group": result.group,
-        "period": result.period,
-        "status": result.status,
-        "actual": result.actual,
-        "comparison": result.comparison,
-        "target": result.target,
-        "warn_target": result.warn_target,
-        "level": result.level,
-        "metric": result.metric,
-        "sample_size": result.sample_size,
-        "evidence_count": result.evidence_count,
-        "projected": None if result.projected is None else round(result.projected, 2),
-        "days_left": None if result.days_left is None else round(result.days_left, 1),
-        "ci_low": None if result.ci_low is None else round(result.ci_low, 4),
-        "ci_high": None if result.ci_high is None else round(result.ci_high, 4),
-        "weight": result.weight,
-        "waived": result.waived,
-        "reason": None if result.reason is None else result.reason.render(lang),
-        "provisional": result.provisional,
-    }
-
-
-def summary_dict(card: Scorecard) -> dict[str, Any]:
-    summary = card.summary()
-    return {
-        "total": summary.total,
-        **summary.counts,
-        "required_failed": summary.required_failed,
-        "required_missing": summary.required_missing,
-        "excellent": summary.excellent,
-        "verdict": card.verdict,
-        "exit_code": int(card.exit_code),
-    }
-
-
-def scorecard_dict(card: Scorecard, lang: Lang) -> dict[str, Any]:
-    return {
-        "period": card.period,
-        "as_of": card.as_of.isoformat(timespec="seconds"),
-        "partial": card.partial,
-        "rulebook": card.rulebook_id,
-        "group_by": card.group_by,
-        "inputs": [{"path": path, "sha256": digest} for path, digest in card.inputs],
-        "warnings": [w.render(lang) for w in card.warnings],
-        "notes": [n.render(lang) for n in card.notes],
-        "skipped_rows": dict(card.skipped),
-        "provisional": card.provisional,
-        "results": [result_dict(r, lang) for r in card.results],
-        "waivers": [
-            {
-                "record_id": w.record_id,
-                "standard": w.standard,
-                "reason": w.reason,
-                "approver": w.approver,
-                "approved_on": w.approved_on,
-            }
-            for w in card.waivers
-        ],
-        "appraisal": [
-            {
-                "group": a.group,
-                "score": a.score,
-                "grade": a.grade,
-                "grade_name": a.grade_name(lang),
-                "lifted": a.lifted,
-                "left_out": list(a.left_out),
-                # what the score rests on: required standards scored, of all, share of weight
-                "covered": a.covered,
-                "of": a.of,
-                "coverage": round(a.coverage, 4),
-                "min_coverage": a.needed,  # set only when it is why there is no grade
-            }
-            for a in card.appraisal
-        ],
-        "summary": summary_dict(card),
-    }
-
-
-def render_json(card: Scorecard, lang: Lang) -> str:
-    """The documented JSON; values exact, with no raw terminal control inside (safe.json_safe)."""
-    return safe.json_safe(
-        json.dumps(scorecard_dict(card, lang), ensure_ascii=False, indent=2, allow_nan=False)
-    )
-
-
-CSV_FIELDS = (
-    "standard",
-    "name",
-    "group",
-    "period",
-    "status",
-    "actual",
-    "comparison",
-    "target",
-    "level",
-    "sample_size",
-    "evidence_count",
-)
-
-
-def render_csv(card: Scorecard, lang: Lang) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(
-        buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n"
-    )
-    writer.writeheader()
-    for result in card.results:
-        row = result_dict(result, lang)
-        writer.writerow({k: safe.csv_cell(row[k]) for k in CSV_FIELDS})
-    return buffer.getvalue()
-
-
 def _group_cell(r: Result) -> str:
     """'92.5% (80–97) ✗'; a result with no value is its mark alone ('–', never '– –')."""
     mark = f"{MARK[r.status]}{provisional_mark(r)}"
     return mark if r.actual is None else f"{format_actual(r)} {mark}"
-
-
-EVIDENCE_ROWS = 10
-EVIDENCE_WIDTH = 40  # terminal columns per evidence cell; the export keeps the full text
-
-
-def _cell(value: object, lang: Lang) -> str:
-    """A cell for the terminal: dates without a time of day (or at a deadline's end) as dates."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        end_of_day = (
-            value + pd.Timedelta(microseconds=1)
-            == (value + pd.Timedelta(microseconds=1)).normalize()
-        )
-        if value == value.normalize() or end_of_day:
-            return value.strftime("%Y-%m-%d")
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, bool):
-        return label("value.yes" if value else "value.no", lang)
-    return str(value)
-
-
-def render_evidence(card: Scorecard, console: Console, lang: Lang) -> None:
-    """The rows behind each failing or warning result (overall), at most a few per standard.
-
-    Personal columns arrive already masked unless the user asked for them. Each cell is one
-    line cut to EVIDENCE_WIDTH columns: a 30,000-character complaint cannot flood the screen.
-    With several inputs each row names its file (short name) before its row number.
-    """
-    files = short_sources(card)
-    for result in card.results:
-        if result.group is not None or result.status not in ("fail", "warn"):
-            continue
-        info = card.info(result.standard)
-        if info is None or result.evidence is None or result.evidence.empty:
-            continue
-        frame = result.evidence
-        total = result.evidence_rows.count if result.evidence_rows is not None else len(frame)
-        title = message(
-            "label.evidence_title",
-            lang,
-            standard=result.name(lang),
-            period=result.period,
-            n=total,
-        )
-        shown = frame.head(EVIDENCE_ROWS)
-
-        def build(
-            columns: list[tuple[str, str]], title: str = title, rows: pd.DataFrame = shown
-        ) -> Table:
-            table = Table(title=safe.terminal(title), title_justify="left", header_style="bold")
-            if files:  # several inputs: which one a row number is in
-                table.add_column(label("label.input_file", lang), no_wrap=True)
-            table.add_column(label("label.row", lang), justify="right", no_wrap=True)
-            for _fid, heading in columns:
-                table.add_column(safe.terminal(heading), no_wrap=True, max_width=EVIDENCE_WIDTH)
-            for _, row in rows.iterrows():
-                where = [safe.terminal(files.get(str(row[SOURCE]), str(row[SOURCE])))]
-                table.add_row(
-                    *(where if files else []),
-                    str(row[ROW]),
-                    *(
-                        safe.terminal(
-                            with_said(_cell(row[f], lang), row.get(said(f))),
-                            width=EVIDENCE_WIDTH,
-                        )
-                        for f, _h in columns
-                    ),
-                )
-            return table
-
-        # most useful columns first; one that does not fit is left out, never squeezed
-        columns: list[tuple[str, str]] = []
-        left_out: list[str] = []
-        for column in _evidence_columns(info, frame, lang):
-            if not columns or fits(console, build([*columns, column])):
-                columns.append(column)
-            else:
-                left_out.append(column[1])
-        table = build(columns)
-        console.print(table)
-        if total > len(shown):
-            console.print(message("label.more_rows", lang, n=total - len(shown)))
-        if left_out:
-            console.print(
-                message("label.columns_left_out", lang, columns=", ".join(left_out)),
-                highlight=False,
-            )
-
-
-def _evidence_columns(info: StandardInfo, frame: pd.DataFrame, lang: Lang) -> list[tuple[str, str]]:
-    """(field, heading) most useful first: the record id, what the standard reads, then the
-    rest in rulebook order."""
-    header = dict(info.columns)
-    first = [f for f in (info.id_field, *info.fields) if f]
-    order = list(dict.fromkeys([*first, *header]))
-    order.sort(key=lambda f: f not in first)
-    return [
-        (f, header[f] if lang == "zh" else f) for f in order if f in frame.columns and f in header
-    ]
 
 
 PARTIAL = "*"  # a result recorded before its period was over
@@ -463,53 +239,6 @@ def render_history(
     rest = rest_line(group_by, group_word or "", hidden, lang)
     if rest is not None:
         console.print(rest, highlight=False)
-
-
-def history_dicts(trend: Trend) -> list[dict[str, Any]]:
-    return [
-        {
-            "standard": line.standard,
-            "group": line.group,
-            "period": row.period,
-            "status": row.status,
-            "actual": row.actual,
-            "target": row.target,
-            "recorded_at": row.recorded_at,
-            "partial": row.partial,
-        }
-        for line in trend.lines
-        for row in line.cells.values()
-    ]
-
-
-def render_history_json(trend: Trend, waivers: list[dict[str, str]] | None = None) -> str:
-    return safe.json_safe(
-        json.dumps(
-            {"results": history_dicts(trend), "waivers": waivers or []},
-            ensure_ascii=False,
-            indent=2,
-            allow_nan=False,
-        )
-    )
-
-
-def render_history_csv(trend: Trend) -> str:
-    buffer = io.StringIO()
-    fields = (
-        "standard",
-        "group",
-        "period",
-        "status",
-        "actual",
-        "target",
-        "recorded_at",
-        "partial",
-    )
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for row in history_dicts(trend):
-        writer.writerow({k: safe.csv_cell(row[k]) for k in fields})
-    return buffer.getvalue()
 
 
 class ReadProgress:
