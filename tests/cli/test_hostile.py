@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cskpi.cli import app as cli
-from cskpi.evaluate.engine import natural_key
+from cskpi.evaluate.groups import natural_key
 from cskpi.present import safe
 from cskpi.read import archive
 from tests import hostile

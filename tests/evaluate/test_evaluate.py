@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cskpi.evaluate.engine import judge
+from cskpi.evaluate.status import judge
 from tests.conftest import COMPLAINT_HEADERS, SURVEY_HEADERS, D, complaint, pick
 from tests.months import good_month
 
@@ -259,7 +259,7 @@ def test_judge(actual, comparison, target, warn, expected):
 
 
 def test_groups_sort_naturally_with_chinese_numerals():
-    from cskpi.evaluate.engine import natural_key
+    from cskpi.evaluate.groups import natural_key
 
     teams = ["十一组", "三组", "Team 10", "一组", "十组", "Team 2", "二组"]
     assert sorted(teams, key=natural_key) == [

@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cskpi.evaluate.datasets import ROW, SOURCE, Waiver
-from cskpi.evaluate.engine import evaluate, judge, project
+from cskpi.evaluate.engine import evaluate
 from cskpi.evaluate.interpreter import evaluate as evaluate_expression
 from cskpi.evaluate.periods import parse_period, windows_for
+from cskpi.evaluate.status import judge, project
 from cskpi.read.inputs import read_workbook
 from cskpi.rulebook.load import load_rulebook
 from tests.conftest import SAMPLE

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cskpi.cli import app as cli
-from cskpi.evaluate.engine import project
 from cskpi.evaluate.periods import parse_period
+from cskpi.evaluate.status import project
 from tests.conftest import COMPLAINT_HEADERS, SAMPLE, D, complaint, pick, write_workbook
 from tests.months import rules_for
 

@@ -497,7 +497,7 @@ def history_command(
     """Results of past runs: periods across, standards down, trend and failure streak (历史)."""
     with boundary(lang, debug):
         chosen = _lang(lang)
-        from cskpi.evaluate.engine import resolve_group_field
+        from cskpi.evaluate.groups import resolve_group_field
         from cskpi.evaluate.trend import build_trend
         from cskpi.present import jsoncsv
         from cskpi.present import terminal as report

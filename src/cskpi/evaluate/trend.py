@@ -16,7 +16,7 @@ from functools import cache, cached_property
 
 import pandas as pd
 
-from cskpi.evaluate.engine import natural_key
+from cskpi.evaluate.groups import natural_key
 from cskpi.evaluate.periods import Period, parse_period
 from cskpi.rulebook.metrics import is_share
 

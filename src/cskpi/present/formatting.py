@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import PurePath
 
-from cskpi.evaluate.engine import judge
 from cskpi.evaluate.scorecard import GroupScore, Result, Scorecard
+from cskpi.evaluate.status import judge
 from cskpi.i18n import Lang, label, message
 from cskpi.present.words import SYMBOL
 

@@ -14,7 +14,8 @@ from cskpi.errors import InputError, Problem, UsageError
 from cskpi.evaluate import periods
 from cskpi.evaluate.datasets import ColumnMatch, Waiver
 from cskpi.evaluate.defaultperiod import default_period
-from cskpi.evaluate.engine import evaluate, resolve_group_field
+from cskpi.evaluate.engine import evaluate
+from cskpi.evaluate.groups import resolve_group_field
 from cskpi.evaluate.periods import Granularity, Period, check_as_of, check_not_future
 from cskpi.evaluate.scorecard import Scorecard
 from cskpi.evaluate.trend import Trend, build_trend
