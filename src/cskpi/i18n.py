@@ -8,6 +8,7 @@ YAML file, not code. It is read once, on the first message.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,8 +80,11 @@ def pick(names: dict[str, str], lang: Lang) -> str:
     return names.get(lang) or next(iter(names.values()), "")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def display_width(text: str) -> int:
-    """Terminal/Excel columns a text needs: CJK and full-width characters count twice."""
-    import unicodedata
+    """Terminal/Excel columns a text needs: CJK and full-width characters count twice.
 
+    Cached, ASCII counted at once: a ranking of 9,000 agents measures the same names often."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
