@@ -235,17 +235,18 @@ class Session:
         assert run is not None, "push() first"
         found: dict[tuple[str, str], EvidenceRows] = {}
         try:
-            with self.db.connect() as conn:
-                for result in wanted:
-                    std = by_id[result.standard]
-                    windows = (
-                        windows_for(run.period, std.period, run.as_of)
-                        if std.date_field
-                        else [run.period]
-                    )
-                    window = next(w for w in windows if w.label == result.period)
-                    plan = plans[std.id]
-                    assert plan is not None
+            for result in wanted:
+                std = by_id[result.standard]
+                windows = (
+                    windows_for(run.period, std.period, run.as_of)
+                    if std.date_field
+                    else [run.period]
+                )
+                window = next(w for w in windows if w.label == result.period)
+                plan = plans[std.id]
+                assert plan is not None
+                # a connection each: an embedded engine's timeout covers one query, not all
+                with self.db.connect() as conn:
                     found[(std.id, window.label)] = fetch_evidence(
                         self.db, conn, plan, std, window, run, result.evidence_count
                     )
