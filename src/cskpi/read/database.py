@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -157,10 +157,15 @@ def _read_only_transaction(conn: Any, dialect: str, timeout: float) -> None:
 
 
 def open_database(
-    text: str, *, timeout: float = DEFAULT_TIMEOUT, label: str | None = None
+    text: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    label: str | None = None,
+    allowed: Sequence[str] = (),
 ) -> Database:
     """Connect to ``text`` (a database URL) read-only; errors name the masked URL
-    (or ``label``: what the user gave, for a database cskpi made itself)."""
+    (or ``label``: what the user gave, for a database cskpi made itself). ``allowed``: the
+    only files a DuckDB connection may read besides its database (``--engine duckdb``'s)."""
     try:
         from sqlalchemy import create_engine, event
         from sqlalchemy.engine import make_url
@@ -215,7 +220,7 @@ def open_database(
     if dialect in ("mysql", "mariadb"):
         event.listen(engine, "connect", _mysql_read_only)
     if dialect == "duckdb":
-        event.listen(engine, "connect", _duckdb_clean)
+        event.listen(engine, "connect", _duckdb_setup(tuple(allowed)))
     return Database(engine, label, dialect, timeout, tuple(_secrets(url)), path)
 
 
@@ -247,6 +252,33 @@ def _duckdb_clean(dbapi_connection: Any, _record: object) -> None:
     dbapi_connection.create_function(
         CLEAN_FUNCTION, clean_vector, [text], text, type="arrow", side_effects=False
     )
+
+
+def _duckdb_setup(allowed: tuple[str, ...]) -> Any:
+    """Each DuckDB connection: the cleaning function, then shut off from everything else.
+
+    No file, URL or extension beyond the database (and ``allowed``, the files of
+    ``--engine duckdb``'s views): a rulebook ``query:`` that says ``read_csv('/etc/passwd')``
+    or reaches for ``httpfs`` is refused by DuckDB itself, and the configuration is locked so
+    no statement can turn this back on.
+    """
+
+    def setup(dbapi_connection: Any, record: object) -> None:
+        _duckdb_clean(dbapi_connection, record)
+        if allowed:
+            dbapi_connection.execute("SET allowed_paths = $1", [list(allowed)])
+        for setting in LOCKDOWN:
+            dbapi_connection.execute(f"SET {setting}")  # constant text, no input
+
+    return setup
+
+
+LOCKDOWN = (  # in this order: the lock last
+    "enable_external_access = false",
+    "autoinstall_known_extensions = false",
+    "autoload_known_extensions = false",
+    "lock_configuration = true",
+)
 
 
 def _mysql_read_only(dbapi_connection: Any, _record: object) -> None:

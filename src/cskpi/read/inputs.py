@@ -208,7 +208,7 @@ def read_database(
     from cskpi.read.tables import DatabaseSource
 
     result = into if into is not None else Datasets()
-    db = open_database(url, timeout=options.timeout, label=options.label)
+    db = open_database(url, timeout=options.timeout, label=options.label, allowed=options.allowed)
     try:
         source = DatabaseSource(db, rulebook, params=options.span, explained=options.explained)
         result.files.append(InputFile(db.label, ""))  # a database has no file digest

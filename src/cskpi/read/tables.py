@@ -54,6 +54,7 @@ class DatabaseOptions:
     only: frozenset[str] | None = None  # read only these datasets (the rest ran in the database)
     counted: int = 0  # rows with data in the datasets that ran in the database
     label: str | None = None  # how the database is named in messages (files under --engine duckdb)
+    allowed: tuple[str, ...] = ()  # the only files DuckDB may read (--engine duckdb's)
 
 
 def relation_of(name: str) -> tuple[str | None, str]:

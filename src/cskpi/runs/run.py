@@ -123,7 +123,7 @@ def run_evaluation(
         views = build_views(paths, model)
         urls, paths = [views.url], []
         warnings = [*warnings, *views.warnings]
-        options = replace(options, label=views.label)
+        options = replace(options, label=views.label, allowed=tuple(views.allowed))
     session = None
     if request.engine != "pandas" and len(urls) == 1 and not paths:
         from cskpi.sql.session import Session  # the standards run inside the database
@@ -136,6 +136,7 @@ def run_evaluation(
             options.span,
             request.explained,
             options.label,
+            options.allowed,
         )
         options = replace(options, only=session.read_only, counted=session.rows)
     try:

@@ -7,11 +7,15 @@ in a small DuckDB database of views only, in a temporary folder. That database i
 input like any ``duckdb:///`` URL: opened read-only, its standards pushed down, and only a
 dataset whose cells DuckDB cannot type is read (its needed columns, through Arrow). The
 view definitions are SQL that DuckDB writes itself from the file list: no path is ever
-formatted into SQL by hand.
+formatted into SQL by hand. DuckDB reads a path as a glob, so the glob characters of a
+name (``*``, ``?``, ``[``) are escaped (``[*]``): a file named ``x[1].parquet`` is that file,
+never ``x1.parquet``; and the connections that query the views may read those files only
+(``allowed``, DuckDB's ``allowed_paths``), nothing else on the machine or the network.
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,12 +40,21 @@ class FileViews:
     label: str
     files: list[InputFile] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    allowed: list[str] = field(default_factory=list)  # the files (as given to DuckDB and as read)
     folder: tempfile.TemporaryDirectory[str] | None = None
 
     def close(self) -> None:
         if self.folder is not None:
             self.folder.cleanup()
             self.folder = None
+
+
+_GLOB = re.compile(r"([*?\[])")
+
+
+def literal_path(path: Path) -> str:
+    """``path`` as a DuckDB file pattern that matches only itself (glob characters escaped)."""
+    return _GLOB.sub(r"[\1]", str(path))
 
 
 def _relation(conn: object, kind: str, files: Sequence[str]) -> object:
@@ -61,29 +74,31 @@ def build_views(paths: Sequence[Path], rulebook: Rulebook) -> FileViews:
     grouped: dict[tuple[str, str], list[str]] = {}
     conn = duckdb.connect(str(target))
     try:
-        for path in paths:
+        for given in paths:
+            path = given.absolute()
             kind = SUFFIXES.get(path.suffix.lower())
             if kind is None or not path.is_file():
                 raise InputError(
-                    "input.engine_file", file=str(path), reason=path.suffix or "(none)"
+                    "input.engine_file", file=str(given), reason=path.suffix or "(none)"
                 )
             try:
-                names = list(_relation(conn, kind, [str(path)]).columns)  # type: ignore[attr-defined]
+                names = list(_relation(conn, kind, [literal_path(path)]).columns)  # type: ignore[attr-defined]
             except duckdb.Error as exc:
                 raise InputError(
-                    "input.engine_file", file=str(path), reason=str(exc).splitlines()[0]
+                    "input.engine_file", file=str(given), reason=str(exc).splitlines()[0]
                 ) from None
             header_only = table_sheet(path.name, names, [pa.nulls(0, pa.string())] * len(names))
             dataset = _table_dataset(header_only, rulebook, path.stem)
             if dataset is None:
-                views.warnings.append(Problem("input.no_dataset", {"file": str(path)}))
+                views.warnings.append(Problem("input.no_dataset", {"file": str(given)}))
                 continue
             if any(d == dataset and k != kind for d, k in grouped):
                 raise InputError(
-                    "input.engine_file", file=str(path), reason="Parquet and CSV for one dataset"
+                    "input.engine_file", file=str(given), reason="Parquet and CSV for one dataset"
                 )
-            grouped.setdefault((dataset, kind), []).append(str(path))
-            views.files.append(InputFile(str(path), _sha256(path)))
+            grouped.setdefault((dataset, kind), []).append(literal_path(path))
+            views.allowed += dict.fromkeys([literal_path(path), str(path)])
+            views.files.append(InputFile(str(given), _sha256(path)))
         for (dataset, kind), files in grouped.items():
             query = _relation(conn, kind, files).sql_query()  # type: ignore[attr-defined]
             name = rulebook.datasets[dataset].sheets[0].replace('"', '""')

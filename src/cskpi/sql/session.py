@@ -169,12 +169,13 @@ class Session:
         span: Mapping[str, object] | None,
         explained: Explained | None,
         label: str | None = None,
+        allowed: tuple[str, ...] = (),
     ) -> None:
         from cskpi.read.database import open_database
 
         self.rulebook, self.group_field, self.explained = rulebook, group_field, explained
         self.run: Run | None = None  # what push() asked, for the evidence rows after it
-        self.db = open_database(url, timeout=timeout, label=label)
+        self.db = open_database(url, timeout=timeout, label=label, allowed=allowed)
         try:
             self.decision = plan_database(self.db, rulebook, group_field, span, explained)
         except BaseException:
