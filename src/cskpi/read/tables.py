@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cskpi.errors import InputError, Problem, UsageError
+from cskpi.evaluate.datasets import EXAMPLE_HEADERS
 from cskpi.language.syntax import normalize_name
 from cskpi.read.database import DEFAULT_TIMEOUT, Database, bind_names, primary_key
 from cskpi.read.sources import RawSheet
@@ -119,6 +120,10 @@ class DatabaseSource:
                 if stmt is None:
                     names = _columns(conn, relation, schema)
                     wanted = [c for c in names if normalize_name(c) in spec.lookup]
+                    # the column marking the template's example rows: they are left out
+                    wanted += [
+                        c for c in names if normalize_name(c) in EXAMPLE_HEADERS and c not in wanted
+                    ]
                     source = table(relation, *(column(c) for c in names), schema=schema)
                     stmt = select(*(source.c[c] for c in wanted or names))
                     if order:
