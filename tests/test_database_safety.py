@@ -119,3 +119,110 @@ def test_engine_duckdb_reads_its_files_and_no_other(tmp_path):
     card = scorecard(folder, "--rules", plain, "--engine", "duckdb")
     assert {r["standard"]: r for r in card["results"]}["complaints_per_month"]["actual"] == 3
     assert json.dumps(card)  # a scorecard came back
+
+
+# --- a password in a URL is never shown ---------------------------------------------------
+
+SECRETS = ("s3cret-Pa55", "k3y-Pa55", "t0ken-Pa55", "ap1-Pa55")  # made-up values to look for
+
+
+def _everything_written(folder: Path) -> str:
+    """Every file under ``folder`` as text (an .xlsx unzipped: its XML parts)."""
+    import zipfile
+
+    out = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                out += [book.read(n).decode("utf-8", "replace") for n in book.namelist()]
+        else:
+            out.append(path.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(out)
+
+
+def test_mask_url_hides_a_password_whole_and_every_secret_parameter():
+    from cskpi.read.database import mask_url
+
+    assert mask_url("postgresql://kpi:p@ss/w0rd@db:5432/crm") == "postgresql://kpi:***@db:5432/crm"
+    assert (
+        mask_url("postgresql://kpi@db/crm?sslmode=require&sslpassword=k&PassWord=x&api_key=y")
+        == "postgresql://kpi@db/crm?sslmode=require&sslpassword=***&PassWord=***&api_key=***"
+    )
+    assert (
+        mask_url("duckdb:///w.duckdb?motherduck_token=abc")
+        == "duckdb:///w.duckdb?motherduck_token=***"
+    )
+    assert mask_url("sqlite:///C:/data/crm.db") == "sqlite:///C:/data/crm.db"  # as typed
+
+
+def test_secret_url_parameters_reach_no_output_log_history_or_explain_sql(tmp_path):
+    """A SQLite URL carrying secrets in its query: every output format, --verbose,
+    --explain-sql, --evidence, the run log and the history show *** and never the value."""
+    from tests.databases import to_sqlite
+
+    base = to_sqlite(tmp_path / "crm.db", edge_tables())
+    names = ("password", "sslpassword", "token", "api_key")
+    url = base + "?" + "&".join(f"{n}={s}" for n, s in zip(names, SECRETS, strict=True))
+    out = tmp_path / "out"
+    out.mkdir()
+    rules = ("--rules", rulebook_with(tmp_path, ""))
+    seen = []
+    for suffix in ("json", "xlsx", "html", "md", "csv"):
+        result = invoke(
+            "evaluate",
+            url,
+            *rules,
+            "-o",
+            out / f"card.{suffix}",
+            "--history",
+            out / "history.sqlite3",
+            "--log-file",
+            out / "run.log",
+            "--explain-sql",
+            "--verbose",
+            "--evidence",
+            "--explain-columns",
+            "--lang",
+            "en",
+        )
+        assert result.exit_code in (0, 1, 5), result.output
+        seen += [result.stdout, result.stderr]
+    json_out = invoke("evaluate", url, *rules, "--format", "json", "--no-history")
+    assert "password=***" in json.loads(json_out.stdout)["inputs"][0]["path"]
+    history = invoke("history", "--history", out / "history.sqlite3", "--lang", "en")
+    seen += [json_out.stdout, history.stdout, history.stderr, _everything_written(out)]
+    text = "\n".join(seen)
+    assert "token=***" in text
+    for secret in SECRETS:
+        assert secret not in text
+
+
+def test_a_failed_query_and_a_bad_password_url_name_the_masked_url_only(tmp_path):
+    """The error paths: a query the database refuses (named with its table) and a URL whose
+    password holds an unencoded @ (the driver sees a host made of the password's tail)."""
+    from tests.databases import to_sqlite
+
+    base = to_sqlite(tmp_path / "crm.db", edge_tables())
+    rules = rulebook_with(tmp_path, '    query: "SELECT * FROM no_such_table"\n')
+    log = tmp_path / "run.log"
+    failed = invoke(
+        "evaluate",
+        f"{base}?password={SECRETS[0]}",
+        "--rules",
+        rules,
+        "--no-history",
+        "--log-file",
+        log,
+        "--lang",
+        "en",
+        "--explain-sql",
+    )
+    assert failed.exit_code == 3, failed.output
+    assert "password=***" in failed.output
+    url = f"postgresql://kpi:{SECRETS[0]}@{SECRETS[1]}@127.0.0.1:9/crm?sslpassword={SECRETS[2]}"
+    refused = invoke("evaluate", url, "--no-history", "--log-file", log, "--lang", "en")
+    assert refused.exit_code == 3, refused.output
+    assert "postgresql://kpi:***@127.0.0.1:9/crm?sslpassword=***" in refused.output
+    for text in (failed.output, refused.output, log.read_text(encoding="utf-8")):
+        for secret in SECRETS:
+            assert secret not in text

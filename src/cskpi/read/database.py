@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from cskpi.errors import InputError
 
@@ -52,8 +53,11 @@ DRIVER_EXTRAS = {  # which optional extra installs the driver (README "Database 
     "mariadb": "mysql",
 }
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9]*)(\+[A-Za-z0-9_]+)?://")
-_SECRET_PARAMS = re.compile(r"(?i)([?&](?:password|passwd|pwd|secret|token|access_token)=)[^&]*")
-_USERINFO = re.compile(r"(://[^/@:]*:)[^/@]*@")
+# a query parameter whose name says it holds a secret (sslpassword, motherduck_token, api_key)
+_SECRET_NAME = re.compile(r"(?i)pass|pwd|secret|token|key|credential|auth")
+_PARAM = re.compile(r"([?&;])([^=&;#]*)=([^&;#]*)")
+# user:password@ up to the LAST @ before the query: a password may hold @ or / unencoded
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/?#@]*:)([^?#]*)@")
 
 
 def is_database_url(text: str) -> bool:
@@ -75,19 +79,34 @@ def anchored(text: str, root: Path) -> str:
 
 
 def mask_url(text: str) -> str:
-    """The URL as it may be shown: password and secret query parameters replaced by ***."""
-    masked = _USERINFO.sub(r"\1***@", text)
-    return _SECRET_PARAMS.sub(r"\1***", masked)
+    """The URL as it may be shown: the password and every secret query parameter as ***.
+
+    Masked on the text as given (so a Windows path reads as typed), and more than
+    SQLAlchemy's ``render_as_string(hide_password=True)`` would: a password with an unencoded
+    ``@`` or ``/`` is hidden whole, and so are ``sslpassword=``, ``token=``, ``api_key=``...
+    """
+    masked = _USERINFO.sub(r"\1***@", text, count=1)
+    return _PARAM.sub(_masked_param, masked)
 
 
-def _secrets(url: Any) -> list[str]:
-    found = [url.password] if url.password else []
-    found += [
-        str(v)
-        for k, v in url.query.items()
-        if k.lower() in ("password", "passwd", "pwd", "secret", "token", "access_token")
-    ]
-    return [s for s in found if s]
+def _masked_param(match: re.Match[str]) -> str:
+    name = unquote(match.group(2))
+    return f"{match.group(1)}{match.group(2)}=***" if _SECRET_NAME.search(name) else match.group(0)
+
+
+def _secrets(text: str, url: Any) -> list[str]:
+    """Every form a secret of the URL may take in a driver's message (longest first)."""
+    found: list[str] = []
+    given = _USERINFO.match(text)
+    if given is not None and given.group(2):
+        raw = given.group(2)
+        found += [raw, unquote(raw), *(p for p in re.split(r"[@/]", raw) if len(p) > 1)]
+    if url is not None and url.password:
+        found.append(str(url.password))
+    for match in _PARAM.finditer(text):
+        if _SECRET_NAME.search(unquote(match.group(2))) and match.group(3):
+            found += [match.group(3), unquote(match.group(3))]
+    return sorted({s for s in found if len(s) > 1}, key=len, reverse=True)
 
 
 @dataclass
@@ -221,7 +240,7 @@ def open_database(
         event.listen(engine, "connect", _mysql_read_only)
     if dialect == "duckdb":
         event.listen(engine, "connect", _duckdb_setup(tuple(allowed)))
-    return Database(engine, label, dialect, timeout, tuple(_secrets(url)), path)
+    return Database(engine, label, dialect, timeout, tuple(_secrets(text, url)), path)
 
 
 CLEAN_FUNCTION = "cskpi_clean"  # SQLite and DuckDB: text cleaned as the readers compare it
