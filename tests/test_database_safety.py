@@ -226,3 +226,27 @@ def test_a_failed_query_and_a_bad_password_url_name_the_masked_url_only(tmp_path
     for text in (failed.output, refused.output, log.read_text(encoding="utf-8")):
         for secret in SECRETS:
             assert secret not in text
+
+
+# --- --explain-sql shows names from the data as text, never as terminal control ---------------
+
+
+def test_explain_sql_escapes_names_from_the_data_and_the_rulebook(tmp_path):
+    """A team column named '团<LF><U+2028>队' (it matches 团队: white space does not count in a
+    header) in a table the rulebook names with an escape sequence: the SQL shown has them as
+    visible escapes, each quoted name on its own line of SQL, and no raw control at all."""
+    from tests.databases import to_sqlite
+
+    header, rows = edge_tables()["投诉记录"]
+    header = [("团\n\u2028队" if h == "团队" else h) for h in header]
+    url = to_sqlite(tmp_path / "crm.db", {"crm\x1b[31mlog\u202e": (header, rows)})
+    rules = rulebook_with(tmp_path, '    table: "crm\\e[31mlog\\u202e"\n')
+    result = invoke(
+        "evaluate", url, "--rules", rules, "--explain-sql", "--no-history", "--by", "team"
+    )
+    assert result.exit_code in (0, 1, 5), result.output
+    shown = result.stderr
+    assert '"团␊<U+2028>队"' in shown
+    assert '"crm␛[31mlog<U+202E>"' in shown
+    for raw in ("\x1b", "\u2028", "\u202e", '"团\n'):
+        assert raw not in shown
