@@ -32,6 +32,7 @@ def _parquet_folder(folder: Path, tables) -> Path:
 
 def _every_source(tmp_path: Path, tables) -> dict[str, tuple[str, ...]]:
     """The same tables as a workbook, SQLite (typed and as text), DuckDB and Parquet files."""
+    tmp_path.mkdir(exist_ok=True)
     return {
         "sqlite": (to_sqlite(tmp_path / "n.db", tables),),
         "sqlite text": (to_sqlite(tmp_path / "t.db", tables, native=False),),
@@ -63,3 +64,30 @@ def test_example_rows_are_left_out_of_every_engine(tmp_path):
     assert counts["complaints_per_month"] == 3  # C1..C3; E1, E2 are examples
     for name, source in _every_source(tmp_path, tables).items():
         assert scorecard(*source, *rules) == expected, name
+
+
+def test_repeated_rows_and_blank_text_give_the_workbooks_scorecard(tmp_path):
+    """A record pasted twice (same id, same cells) counts once; an empty string, spaces and
+    NULL are all blank (a blank team is no team, a blank resolution date is unresolved);
+    rows repeated without an id column count as often as they are there."""
+    more = [
+        ["C3", "2026-10-05 14:30", "二组", "刘洋", "2026-10-08", None],  # C3 again, exactly
+        ["C4", "2026-10-06 09:00", "", "刘洋", "2026-10-08", ""],
+        ["C5", "2026-10-06 10:00", "  ", "王芳", "2026-10-09", "  "],
+        ["C6", "2026-10-06 11:00", None, "王芳", "2026-10-09", "2026-10-07 08:00"],
+    ]
+    tables = _complaints(more)
+    header, survey = edge_tables()["客户满意度"]
+    tables["客户满意度"] = (
+        header,
+        [*survey, survey[0], ["S9", "2026-10-05", "", "", "  ", None, ""]],
+    )
+    rules = ("--rules", rulebook_with(tmp_path, ""))
+    for by in ((), ("--by", "team")):
+        expected = scorecard(workbook_of(tmp_path / f"m{len(by)}.xlsx", tables), *rules, *by)
+        counts = {r["standard"]: r["actual"] for r in expected["results"] if r["group"] is None}
+        assert counts["complaints_per_month"] == 6  # C1..C6, C3 once
+        assert counts["overdue_complaints_per_month"] == 4  # C2 late; C3, C4, C5 unresolved
+        for name, source in _every_source(tmp_path / f"s{len(by)}", tables).items():
+            got = scorecard(*source, *rules, *by)
+            assert {**got, "inputs": 1} == {**expected, "inputs": 1}, name  # files: one each

@@ -138,7 +138,9 @@ def repeated_records(
         return frame, []
     index = np.flatnonzero(repeated)
     sheet_rows = frame[ROW].to_numpy()[index]
-    texts = _texts(raw, sorted(positions.values()), sheet_rows - 1)
+    # back from row numbers to the raw sheet's rows (a table's rows are numbered from its
+    # first data row: row_offset -1)
+    texts = _texts(raw, sorted(positions.values()), sheet_rows - 1 - raw.row_offset)
     first: dict[object, tuple[int, tuple[str | None, ...]]] = {}
     drop = np.zeros(len(frame), dtype=bool)
     pairs: list[str] = []
