@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tests.databases import to_duckdb, to_sqlite, typed
-from tests.test_database import edge_tables, rulebook_with, scorecard, workbook_of
+from tests.test_database import edge_tables, invoke, rulebook_with, scorecard, workbook_of
 
 
 def _parquet_folder(folder: Path, tables) -> Path:
@@ -18,13 +18,9 @@ def _parquet_folder(folder: Path, tables) -> Path:
         _kinds, values = typed(table)
         header = table[0]
         columns = list(zip(*values, strict=True)) or [() for _ in header]
+        arrays = [pa.array(list(c), pa.string() if not c else None) for c in columns]
         pq.write_table(
-            pa.table(
-                {
-                    h: pa.array(list(c), pa.string() if not c else None)
-                    for h, c in zip(header, columns, strict=True)
-                }
-            ),
+            pa.Table.from_arrays(arrays, names=list(header)),  # a name may come twice
             folder / f"{name}.parquet",
         )
     return folder
@@ -91,3 +87,41 @@ def test_repeated_rows_and_blank_text_give_the_workbooks_scorecard(tmp_path):
         for name, source in _every_source(tmp_path / f"s{len(by)}", tables).items():
             got = scorecard(*source, *rules, *by)
             assert {**got, "inputs": 1} == {**expected, "inputs": 1}, name  # files: one each
+
+
+def test_a_column_named_twice_stops_every_engine_as_it_stops_a_workbook(tmp_path):
+    """Two columns headed 团队: a workbook names the header twice (exit 3). SQLite views and
+    DuckDB rename the second one (团队:1, 团队_1), which must not leave the first silently
+    taken for the team: views, queries and Parquet files stop the same way."""
+    import sqlite3
+
+    import duckdb
+
+    header, rows = edge_tables()["投诉记录"]
+    twice = ([*header, "团队"], [[*r, "三组"] for r in rows])
+    book = workbook_of(tmp_path / "m.xlsx", {"投诉记录": twice})
+    rules = rulebook_with(tmp_path, "")
+    plain = to_sqlite(tmp_path / "p.db", {"log": (header, rows)})
+    view = 'CREATE VIEW "投诉记录" AS SELECT *, \'三组\' AS "团队" FROM log'
+    with sqlite3.connect(tmp_path / "p.db") as conn:
+        conn.execute(view)
+    duck = to_duckdb(tmp_path / "p.duckdb", {"log": (header, rows)})
+    with duckdb.connect(str(tmp_path / "p.duckdb")) as conn:
+        conn.execute(view)
+    folder = _parquet_folder(tmp_path / "pq", {"投诉记录": twice})
+    (tmp_path / "q").mkdir()
+    query = rulebook_with(tmp_path / "q", "    query: SELECT *, 团队 AS 团队 FROM log\n")
+    runs = {
+        "workbook": (book, "--rules", rules),
+        "sqlite view": (plain, "--rules", rules),
+        "sqlite view read": (plain, "--rules", rules, "--engine", "pandas"),
+        "duckdb view": (duck, "--rules", rules),
+        "parquet": (folder, "--rules", rules),
+        "parquet duckdb": (folder, "--rules", rules, "--engine", "duckdb"),
+        "sqlite query": (plain, "--rules", query),
+        "duckdb query": (duck, "--rules", query),
+    }
+    for name, args in runs.items():
+        result = invoke("evaluate", *args, "--no-history", "--lang", "en")
+        assert result.exit_code == 3, (name, result.output)
+        assert "header '团队' appears twice" in result.output, (name, result.output)

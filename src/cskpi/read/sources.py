@@ -327,8 +327,9 @@ def _read_parquet(path: Path, errors: dict[tuple[int, int], str]) -> pd.DataFram
     """A Parquet file as text cells; byte strings that are not UTF-8 become ``errors``."""
     import pyarrow.parquet as pq
 
-    try:
-        table = pq.read_table(path)
+    try:  # ParquetFile, not read_table: a header may name a column twice (reported as such)
+        with pq.ParquetFile(path) as parquet:
+            table = parquet.read()
     except (pa.ArrowException, OSError) as exc:
         raise InputError("input.corrupt", file=str(path), reason=str(exc)) from None
     columns: dict[int, pd.Series] = {}

@@ -16,6 +16,7 @@ then apply one set of rules to every source (README "Database inputs").
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,6 +135,7 @@ class DatabaseSource:
                 if self.explained is not None:
                     self.explained.add(spec.id, _sql_text(stmt, self.db), params)
                 header, arrays = fetch_text(conn, stmt, self.db, header)
+                header = header_names(self.db.dialect, header)
         except (InputError, UsageError):
             raise
         except Exception as exc:  # the driver's own error classes
@@ -142,6 +144,25 @@ class DatabaseSource:
 
     def close(self) -> None:
         self.db.close()
+
+
+_RENAMED = {"sqlite": re.compile(r"^(.*):\d+$"), "duckdb": re.compile(r"^(.*)_\d+$")}
+
+
+def header_names(dialect: str, names: Sequence[str]) -> list[str]:
+    """Column names as the relation's header really says them: SQLite (``团队:1``) and DuckDB
+    (``团队_1``) rename a name that a view, query or Parquet file repeats, so such a twin of
+    a column present is that name again, and the header check finds it twice, as in a
+    workbook (one of two same-named columns is never silently the field)."""
+    pattern = _RENAMED.get(dialect)
+    if pattern is None:
+        return list(names)
+    present = set(names)
+    out = []
+    for name in names:
+        match = pattern.match(name)
+        out.append(match.group(1) if match and match.group(1) in present else name)
+    return out
 
 
 def check_query_for(spec: Dataset, dialect: str) -> None:

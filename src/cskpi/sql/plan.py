@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from cskpi.evaluate.datasets import EXAMPLE_HEADERS
 from cskpi.language.syntax import normalize_name
 from cskpi.read.database import Database, bind_names, primary_key
-from cskpi.read.tables import SENT, Explained, check_query_for, relation_of
+from cskpi.read.tables import SENT, Explained, check_query_for, header_names, relation_of
 from cskpi.rulebook.compiled import Dataset, Rulebook
 from cskpi.sql.columns import Cells, Kinds, Typer, untrimmed_probe
 
@@ -165,13 +165,14 @@ def plan_dataset(
     if spec.keep_last is not None:
         return "an event log (keep_last) keeps one row per key"
     names = [c.name for c in relation.columns]
+    said = dict(zip(names, header_names(db.dialect, names), strict=True))  # twins named again
     if any(
         normalize_name(n) in EXAMPLE_HEADERS and normalize_name(n) not in spec.lookup for n in names
     ):
         return "a 示例 column marks example rows"
     by_field: dict[str, str] = {}
     for name in names:
-        fid = spec.lookup.get(normalize_name(name))
+        fid = spec.lookup.get(normalize_name(said[name]))
         if fid is not None:
             if fid in by_field:
                 return f"two columns for {fid}"
