@@ -62,10 +62,7 @@ def test_example_rows_are_left_out_of_every_engine(tmp_path):
         assert scorecard(*source, *rules) == expected, name
 
 
-def test_repeated_rows_and_blank_text_give_the_workbooks_scorecard(tmp_path):
-    """A record pasted twice (same id, same cells) counts once; an empty string, spaces and
-    NULL are all blank (a blank team is no team, a blank resolution date is unresolved);
-    rows repeated without an id column count as often as they are there."""
+def _repeats_and_blanks():
     more = [
         ["C3", "2026-10-05 14:30", "二组", "刘洋", "2026-10-08", None],  # C3 again, exactly
         ["C4", "2026-10-06 09:00", "", "刘洋", "2026-10-08", ""],
@@ -78,6 +75,14 @@ def test_repeated_rows_and_blank_text_give_the_workbooks_scorecard(tmp_path):
         header,
         [*survey, survey[0], ["S9", "2026-10-05", "", "", "  ", None, ""]],
     )
+    return tables
+
+
+def test_repeated_rows_and_blank_text_give_the_workbooks_scorecard(tmp_path):
+    """A record pasted twice (same id, same cells) counts once; an empty string, spaces and
+    NULL are all blank (a blank team is no team, a blank resolution date is unresolved);
+    rows repeated without an id column count as often as they are there."""
+    tables = _repeats_and_blanks()
     rules = ("--rules", rulebook_with(tmp_path, ""))
     for by in ((), ("--by", "team")):
         expected = scorecard(workbook_of(tmp_path / f"m{len(by)}.xlsx", tables), *rules, *by)
@@ -125,3 +130,13 @@ def test_a_column_named_twice_stops_every_engine_as_it_stops_a_workbook(tmp_path
         result = invoke("evaluate", *args, "--no-history", "--lang", "en")
         assert result.exit_code == 3, (name, result.output)
         assert "header '团队' appears twice" in result.output, (name, result.output)
+
+
+def test_repeated_rows_and_blank_text_in_postgresql_equal_the_workbook(tmp_path, pg_url):
+    from tests.databases import to_postgres
+
+    tables = _repeats_and_blanks()
+    rules = ("--rules", rulebook_with(tmp_path, ""), "--by", "team")
+    expected = scorecard(workbook_of(tmp_path / "m.xlsx", tables), *rules)
+    to_postgres(pg_url, tables)
+    assert scorecard(pg_url, *rules) == expected
