@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tests.databases import to_duckdb, to_sqlite, typed
-from tests.test_database import edge_tables, invoke, rulebook_with, scorecard, workbook_of
+from tests.sql.test_database import edge_tables, invoke, rulebook_with, scorecard, workbook_of
 
 
 def _parquet_folder(folder: Path, tables) -> Path:

@@ -10,7 +10,7 @@ import pytest
 
 from cskpi.read.database import open_database
 from tests.databases import to_duckdb
-from tests.test_database import (
+from tests.sql.test_database import (
     edge_tables,
     generated_month,
     invoke,
