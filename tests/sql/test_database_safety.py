@@ -250,3 +250,29 @@ def test_explain_sql_escapes_names_from_the_data_and_the_rulebook(tmp_path):
     assert '"crm␛[31mlog<U+202E>"' in shown
     for raw in ("\x1b", "\u2028", "\u202e", '"团\n'):
         assert raw not in shown
+
+
+def test_a_projects_database_url_keeps_its_secrets_out_of_every_file(tmp_path):
+    """cskpi.toml names a database whose URL carries a token: cskpi run's scorecards (every
+    default output), its run log and history, cskpi doctor and the terminal show *** only."""
+    import re
+
+    from tests.conftest import SAMPLE
+    from tests.databases import tables_from_workbook, to_sqlite
+
+    folder = tmp_path / "cs"
+    assert invoke("init", folder, "--lang", "en").exit_code == 0
+    to_sqlite(folder / "crm.db", tables_from_workbook(SAMPLE))
+    toml = folder / "cskpi.toml"
+    url = f"sqlite:///crm.db?token={SECRETS[2]}&password={SECRETS[0]}"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(re.sub(r"(?m)^inputs = .*$", f'inputs = ["{url}"]', text, count=1), "utf-8")
+    result = invoke("run", "--project", folder, "--period", "2026-10", "--lang", "en")
+    assert result.exit_code == 1, result.output  # the sample's verdict: not met
+    doctor = invoke("doctor", "--project", folder, "--lang", "en")
+    toml.unlink()  # the user's own file holds the URL as written; the database too
+    (folder / "crm.db").unlink()
+    written = _everything_written(folder)
+    assert "token=***" in written
+    for secret in SECRETS:
+        assert secret not in written + result.output + doctor.output
