@@ -140,3 +140,39 @@ def test_repeated_rows_and_blank_text_in_postgresql_equal_the_workbook(tmp_path,
     expected = scorecard(workbook_of(tmp_path / "m.xlsx", tables), *rules)
     to_postgres(pg_url, tables)
     assert scorecard(pg_url, *rules) == expected
+
+
+def test_example_rows_are_left_out_inside_the_database(tmp_path):
+    """The generated month with three complaints marked 示例 (the first row, one in the middle,
+    one near the end): SQLite and DuckDB still evaluate inside the database, with the
+    workbook's JSON (the example note included) and its evidence rows, numbered in the table."""
+    from tests.months import rules_for
+    from tests.sql.test_database import generated_month
+    from tests.sql.test_database_evidence import PUSHED, evidence_sheets, run_with_card, shifted
+
+    tables = generated_month(7)
+    header, rows = tables["投诉记录"]
+    marked = {0, 40, 110}
+    tables["投诉记录"] = (
+        [*header, "示例"],
+        [[*r, "示例" if i in marked else None] for i, r in enumerate(rows)],
+    )
+    two = ("--rules", rules_for(tmp_path, "complaints", "survey"), "--by", "agent")
+    expected, book, _said = run_with_card(
+        workbook_of(tmp_path / "m.xlsx", tables), tmp_path / "wb", *two
+    )
+    sheets = evidence_sheets(book)
+    assert sheets and expected["warnings"] == 1  # the example rows' note
+    plain = dict(tables, 投诉记录=(header, [r for i, r in enumerate(rows) if i not in marked]))
+    without, _book, _said = run_with_card(
+        workbook_of(tmp_path / "p.xlsx", plain), tmp_path / "p", *two
+    )
+    assert {**without, "warnings": 1} == expected  # the marked rows count for nothing
+    for name, url in (
+        ("native", to_sqlite(tmp_path / "native.db", tables)),
+        ("duckdb", to_duckdb(tmp_path / "m.duckdb", tables)),
+    ):
+        card, path, said = run_with_card(url, tmp_path / name, *two)
+        assert all(line in said for line in PUSHED), said
+        assert card == expected, name
+        assert shifted(evidence_sheets(path), 1) == sheets, name

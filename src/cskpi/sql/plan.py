@@ -15,12 +15,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from cskpi.errors import Problem
 from cskpi.evaluate.datasets import EXAMPLE_HEADERS
 from cskpi.language.syntax import normalize_name
 from cskpi.read.database import Database, bind_names, primary_key
 from cskpi.read.tables import SENT, Explained, check_query_for, header_names, relation_of
 from cskpi.rulebook.compiled import Dataset, Rulebook
-from cskpi.sql.columns import Cells, Kinds, Typer, untrimmed_probe
+from cskpi.sql.columns import Cells, Kinds, Typer, _trim, untrimmed_probe
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,22 @@ class Typing:
     wanted: tuple[str, ...]  # the fields typed (sorted)
     untrimmed: frozenset[str]  # columns with no white space at their ends
     trusted: Mapping[str, str]  # SQLite date columns checked to be in a cheap form
+    mark: str | None = None  # the column marking the template's example rows (示例)
 
-    def rows(self, relation: Any, *, raw: bool = False, carry: Sequence[str] = ()) -> Any:
+    def rows(
+        self,
+        relation: Any,
+        *,
+        raw: bool = False,
+        carry: Sequence[str] = (),
+        examples: bool = False,
+    ) -> Any:
         """Rows with data in a known column, each wanted field typed once (``f_<field>``);
         ``raw``: the columns' values as stored too (``c<i>``, in :attr:`columns` order);
-        ``carry``: more columns of ``relation`` passed through under their names."""
-        cells = Cells(self.dialect, relation, self.columns, self.kinds, self.untrimmed, carry)
+        ``carry``: more columns of ``relation`` passed through under their names. Example
+        rows are left out (``examples``: only they are kept, to name them)."""
+        passed = (*carry, self.mark) if self.mark is not None else tuple(carry)
+        cells = Cells(self.dialect, relation, self.columns, self.kinds, self.untrimmed, passed)
         typer = Typer(self.dialect, cells, self.spec, self.kinds, self.trusted)
         out = []
         for fid in self.wanted:
@@ -53,8 +64,17 @@ class Typing:
             out += [cells.raw(name).label(f"c{i}") for i, name in enumerate(self.columns)]
         out += [cells.sub.c[name] for name in carry]
         base = sa.or_(*(typer.present(n) for n in self.columns))
+        if self.mark is not None:
+            marked = example_mark(self.dialect, cells.sub.c[self.mark])
+            base = sa.and_(base, marked if examples else sa.not_(marked))
         # cheap expressions: let the engine flatten it
         return sa.select(*out).select_from(cells.sub).where(base).subquery("typed")
+
+
+def example_mark(dialect: str, column: Any) -> Any:
+    """The cell marks an example row: it holds anything but white space (as the readers
+    judge a 示例 cell: ``cskpi.read.records.example_rows``)."""
+    return _trim(dialect, sa.cast(column, sa.Text)).is_not(None)
 
 
 @dataclass
@@ -68,6 +88,7 @@ class Plan:
     name: str = ""  # the table, view or query it reads
     columns: dict[str, str] = field(default_factory=dict)  # field id -> column name
     rows: int = 0  # rows with data (the probe counts them): an empty input is no data
+    examples: Problem | None = None  # the example rows left out, as the readers note them
     source: Any = None  # the relation as it is (columns known), for the evidence rows
     typing: Typing | None = None
     order: tuple[str, ...] = ()  # the primary key: rows are numbered in its order, as read
@@ -166,10 +187,14 @@ def plan_dataset(
         return "an event log (keep_last) keeps one row per key"
     names = [c.name for c in relation.columns]
     said = dict(zip(names, header_names(db.dialect, names), strict=True))  # twins named again
-    if any(
-        normalize_name(n) in EXAMPLE_HEADERS and normalize_name(n) not in spec.lookup for n in names
-    ):
-        return "a 示例 column marks example rows"
+    mark = next(
+        (
+            n
+            for n in names
+            if normalize_name(n) in EXAMPLE_HEADERS and normalize_name(n) not in spec.lookup
+        ),
+        None,
+    )
     by_field: dict[str, str] = {}
     for name in names:
         fid = spec.lookup.get(normalize_name(said[name]))
@@ -188,7 +213,7 @@ def plan_dataset(
     query = sa.select(*untrimmed_probe(db.dialect, relation, columns, kinds))
     padded = run_query(db, conn, query.select_from(relation), explained, f"{spec.id}: white space")
     untrimmed = {c for c, n in zip(columns, padded.one(), strict=True) if not n}
-    cells = Cells(db.dialect, relation, columns, kinds, untrimmed)
+    cells = Cells(db.dialect, relation, columns, kinds, untrimmed, (mark,) if mark else ())
     typer = Typer(db.dialect, cells, spec, kinds)
     parsed: list[Any] = []  # each field's strict value once per row, and the cheap spellings
     for fid in sorted(wanted):
@@ -214,6 +239,8 @@ def plan_dataset(
                 c.label(f"c{i}_{fid}") for i, (_f, c) in enumerate(typer.date_forms(by_field[fid]))
             ]
     base = sa.or_(*(typer.present(n) for n in columns))
+    if mark is not None:  # example rows are no data: never probed, counted or evaluated
+        base = sa.and_(base, sa.not_(example_mark(db.dialect, cells.sub.c[mark])))
     stage = sa.select(*parsed).select_from(cells.sub).where(base)
     values = (stage.limit(-1).offset(0) if db.dialect == "sqlite" else stage).subquery("parsed")
     flags = [
@@ -253,6 +280,7 @@ def plan_dataset(
         tuple(sorted(wanted)),
         frozenset(untrimmed),
         trusted,
+        mark,
     )
     typed_rows = typing.rows(relation)
     fields = {fid: typed_rows.c[f"f_{fid}"] for fid in spec.columns if f"f_{fid}" in typed_rows.c}
@@ -266,6 +294,9 @@ def plan_dataset(
     order: list[str] = []
     if isinstance(relation, sa.TableClause):  # a query has no key: the engine's order
         order = [c for c in primary_key(db, relation.name, relation.schema) if c in relation.c]
+    examples = None
+    if mark is not None:
+        examples = _examples(db, conn, relation, typing, order, str(name), explained)
     return Plan(
         spec.id,
         typed_rows,
@@ -277,7 +308,39 @@ def plan_dataset(
         source=relation,
         typing=typing,
         order=tuple(order),
+        examples=examples,
     )
+
+
+def _examples(
+    db: Database,
+    conn: Any,
+    relation: Any,
+    typing: Typing,
+    order: Sequence[str],
+    name: str,
+    explained: Explained | None,
+) -> Problem | None:
+    """The note the readers give for the example rows left out: how many, and the first
+    rows by their place in the read order (the primary key's, else the engine's)."""
+    from cskpi.read.records import LISTED, examples_note, row_list
+
+    number = "cskpi_row"
+    numbered = sa.select(
+        *relation.c,
+        sa.func.row_number().over(order_by=[relation.c[c] for c in order] or None).label(number),
+    ).subquery("numbered")
+    marked = typing.rows(numbered, carry=(number,), examples=True)
+    count = run_query(
+        db, conn, sa.select(sa.func.count()).select_from(marked), explained, f"{name}: examples"
+    ).scalar()
+    if not count:
+        return None
+    first = sa.select(marked.c[number]).order_by(marked.c[number]).limit(LISTED)
+    rows = [int(r) for (r,) in run_query(db, conn, first, explained, f"{name}: examples")]
+    note = examples_note(db.label, name, rows)
+    more = f", … (+{count - len(rows)})" if count > len(rows) else ""
+    return Problem(note.key, {**note.params, "n": int(count), "rows": f"{row_list(rows)}{more}"})
 
 
 def run_query(db: Database, conn: Any, query: Any, explained: Explained | None, what: str) -> Any:

@@ -217,10 +217,14 @@ class Session:
         pushed = push_down(self.db, self.decision, run)
         if self.explained is not None:
             self.explained.notes.extend(notes(self.decision))
+        from cskpi.read.records import merge_notes
+
+        examples = [p.examples for p in self.decision.plans.values() if p.examples is not None]
         return replace(
             data,
             pushed=pushed,
             matches=[*data.matches, *matches(self.db, self.decision, self.rulebook)],
+            warnings=merge_notes([*data.warnings, *examples]),  # as the readers note them
         )
 
     def evidence(self, card: Scorecard) -> Scorecard:
