@@ -142,13 +142,8 @@ def test_repeated_rows_and_blank_text_in_postgresql_equal_the_workbook(tmp_path,
     assert scorecard(pg_url, *rules) == expected
 
 
-def test_example_rows_are_left_out_inside_the_database(tmp_path):
-    """The generated month with three complaints marked 示例 (the first row, one in the middle,
-    one near the end): SQLite and DuckDB still evaluate inside the database, with the
-    workbook's JSON (the example note included) and its evidence rows, numbered in the table."""
-    from tests.months import rules_for
+def _with_examples():
     from tests.sql.test_database import generated_month
-    from tests.sql.test_database_evidence import PUSHED, evidence_sheets, run_with_card, shifted
 
     tables = generated_month(7)
     header, rows = tables["投诉记录"]
@@ -157,6 +152,17 @@ def test_example_rows_are_left_out_inside_the_database(tmp_path):
         [*header, "示例"],
         [[*r, "示例" if i in marked else None] for i, r in enumerate(rows)],
     )
+    return tables, header, rows, marked
+
+
+def test_example_rows_are_left_out_inside_the_database(tmp_path):
+    """The generated month with three complaints marked 示例 (the first row, one in the middle,
+    one near the end): SQLite and DuckDB still evaluate inside the database, with the
+    workbook's JSON (the example note included) and its evidence rows, numbered in the table."""
+    from tests.months import rules_for
+    from tests.sql.test_database_evidence import PUSHED, evidence_sheets, run_with_card, shifted
+
+    tables, header, rows, marked = _with_examples()
     two = ("--rules", rules_for(tmp_path, "complaints", "survey"), "--by", "agent")
     expected, book, _said = run_with_card(
         workbook_of(tmp_path / "m.xlsx", tables), tmp_path / "wb", *two
@@ -176,3 +182,19 @@ def test_example_rows_are_left_out_inside_the_database(tmp_path):
         assert all(line in said for line in PUSHED), said
         assert card == expected, name
         assert shifted(evidence_sheets(path), 1) == sheets, name
+
+
+def test_example_rows_are_left_out_inside_postgresql(tmp_path, pg_url):
+    from tests.databases import to_postgres
+    from tests.months import rules_for
+    from tests.sql.test_database_evidence import PUSHED, evidence_sheets, run_with_card, shifted
+
+    tables, _header, _rows, _marked = _with_examples()
+    two = ("--rules", rules_for(tmp_path, "complaints", "survey"), "--by", "agent")
+    book = workbook_of(tmp_path / "m.xlsx", tables)
+    expected, book_card, _said = run_with_card(book, tmp_path / "wb", *two)
+    to_postgres(pg_url, tables)
+    card, path, said = run_with_card(pg_url, tmp_path / "pg", *two)
+    assert all(line in said for line in PUSHED), said
+    assert card == expected
+    assert shifted(evidence_sheets(path), 1) == evidence_sheets(book_card)
