@@ -92,6 +92,18 @@ def test_output_is_reported_on_stderr_unless_quiet(tmp_path):
     assert "已写入" not in none.stderr
 
 
+def test_every_output_given_is_written_not_only_the_last(tmp_path):
+    """-o twice used to keep the last one silently: the page a manager asked for was missing."""
+    page, text = tmp_path / "s.html", tmp_path / "s.md"
+    result = invoke("evaluate", SAMPLE, "-o", page, "-o", text)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-2:] == [f"已写入:{page}", f"已写入:{text}"]
+    assert "<!DOCTYPE html>" in page.read_text(encoding="utf-8")
+    assert text.read_text(encoding="utf-8").startswith("## 绩效评估 2026-10")
+    again = invoke("evaluate", SAMPLE, "-o", page, "-o", page)  # one file twice: refused
+    assert again.exit_code == 2
+
+
 @pytest.mark.parametrize("args", [["--version"], ["--version", "evaluate"]])
 def test_version(args):
     result = subprocess.run(

@@ -211,7 +211,7 @@ def evaluate(
         typer.Option("--format", "-f", help=h("evaluate.format", known=", ".join(stdout_names()))),
     ] = "table",
     output: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option("--output", "-o", help=h("evaluate.output", known=" ".join(file_suffixes()))),
     ] = None,
     csv_bom: Annotated[
@@ -271,6 +271,7 @@ def evaluate(
         from cskpi.runs.run import RunOptions, RunRequest, execute
 
         shown_format = by_name(output_format)
+        outputs = list(output or ())
         loaded = load_rulebook(rules)
         approved: tuple[Waiver, ...] = ()
         if waivers is not None:
@@ -296,11 +297,12 @@ def evaluate(
             as_of=parse_as_of(as_of, loaded.moments) if as_of else None,
             group_by=by,
             show_personal=show_personal,
-            evidence=evidence or wants_rows(output),
+            evidence=evidence or any(wants_rows(p) for p in outputs),
             stale_owner_hours=stale_owner_hours,
         )
         options = RunOptions(
-            output=output,
+            output=outputs[0] if outputs else None,
+            more_outputs=tuple(outputs[1:]),  # -o given again: every file, not only the last
             lang=chosen,
             strict=strict,
             history=None if no_history else history_path,  # ad hoc: no history unless asked
@@ -331,10 +333,11 @@ def evaluate(
         if verbose:
             for line in report.column_lines(card, chosen, loaded):
                 _stderr(line)
-        if output is not None and not quiet:
+        if not quiet:
             from cskpi.present.safe import visible
 
-            _stderr(visible(message("output.written", chosen, file=str(output))))
+            for written in outputs:
+                _stderr(visible(message("output.written", chosen, file=str(written))))
         with stdout_guard():
             if explain_columns:
                 report.render_columns(card.columns, _console(), chosen, loaded)
