@@ -142,7 +142,7 @@ def test_a_csv_that_matches_no_dataset_exits_3(tmp_path, lang, text):
     [
         (
             "zh",
-            "可选数据表「staff_survey」不在输入中(查找了 员工调查 / staff_survey / staff survey),"
+            "可选数据表「员工调查」不在输入中(查找了 员工调查 / staff_survey / staff survey),"
             "其标准无数据。",
         ),
         (
@@ -212,7 +212,7 @@ def test_a_workbook_of_several_missing_a_dataset_is_named_in_a_warning(tmp_path)
         (
             "Complaints",
             "zh",
-            "错误: {path}:工作表「投诉记录」和「Complaints」都可能是数据表「complaints」,"
+            "错误: {path}:工作表「投诉记录」和「Complaints」都可能是数据表「投诉记录」,"
             "无法确定用哪一个;请删除或改名其中一个。",
         ),
     ],

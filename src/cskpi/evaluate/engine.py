@@ -52,6 +52,7 @@ from cskpi.evaluate.standards import (
 )
 from cskpi.evaluate.status import Pace, judge, pace, undecided
 from cskpi.evaluate.workdays import derive_columns
+from cskpi.i18n import Named
 from cskpi.rulebook.compiled import Dataset, Rulebook, Standard
 from cskpi.rulebook.metrics import METRICS, Metric
 
@@ -323,7 +324,10 @@ def evaluate(
             groups,
             keep_evidence,
             waived_rows(frame, spec.id_column, std.id, waivers),
-            Problem("reason.dataset_absent", {"dataset": spec.id, "names": " / ".join(spec.sheets)})
+            Problem(
+                "reason.dataset_absent",
+                {"dataset": Named(zh=spec.names.zh, en=spec.id), "names": " / ".join(spec.sheets)},
+            )
             if frame is None
             else None,
             guessed_rows(derived.guessed.get(std.dataset, {}), std),

@@ -61,7 +61,7 @@ def dataset_name(rulebook: Rulebook, dataset_id: str) -> Named:
     return Named(zh=rulebook.datasets[dataset_id].names.zh or dataset_id, en=dataset_id)
 
 
-def _ambiguous(file: str, dataset: str, sheets: list[str]) -> Problem:
+def _ambiguous(file: str, dataset: Named, sheets: list[str]) -> Problem:
     return Problem(
         "input.ambiguous_sheets", {"file": file, "dataset": dataset, "a": sheets[0], "b": sheets[1]}
     )
@@ -75,7 +75,7 @@ def _by_name(file: str, names: list[str], rulebook: Rulebook) -> dict[str, str]:
         wanted = {normalize_name(s) for s in spec.sheets}
         named = [n for n in names if normalize_name(n) in wanted]
         if len(named) > 1:
-            problems.append(_ambiguous(file, dataset_id, named))
+            problems.append(_ambiguous(file, dataset_name(rulebook, dataset_id), named))
         elif named:
             found[dataset_id] = named[0]
     if problems:
@@ -131,7 +131,11 @@ def locate_datasets(
             best = _best_dataset(fields, rulebook)
             if best in missing:
                 candidates.setdefault(best, []).append(name)
-        problems = [_ambiguous(file, d, s) for d, s in candidates.items() if len(s) > 1]
+        problems = [
+            _ambiguous(file, dataset_name(rulebook, d), s)
+            for d, s in candidates.items()
+            if len(s) > 1
+        ]
         if problems:
             raise InputError.of(problems)
         for dataset_id, (sheet,) in candidates.items():
