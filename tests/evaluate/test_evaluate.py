@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from cskpi.evaluate.status import judge
+from cskpi.i18n import Named
 from tests.conftest import COMPLAINT_HEADERS, SURVEY_HEADERS, D, complaint, pick
 from tests.months import good_month
 
@@ -128,7 +129,10 @@ def test_missing_dataset_gives_no_data_and_an_incomplete_verdict(score):
     card = score(sheets)
     result = pick(card, "satisfaction_speed")
     assert (result.status, result.actual, result.sample_size) == ("no_data", None, 0)
-    assert result.reason is not None and result.reason.params["dataset"] == "survey"
+    assert result.reason is not None
+    assert result.reason.params["dataset"] == Named(
+        zh="客户满意度", en="survey"
+    )  # said per language
     assert pick(card, "complaints_per_month").status == "pass"
     # no failure, but 11 required results missing (of 12: the successor is excellent-level)
     assert card.summary().required_missing == 11
