@@ -285,7 +285,7 @@ def test_a_date_or_a_stray_number_in_the_group_column_is_a_warning(tmp_path):
     assert len(json.loads(result.stdout)["warnings"]) == 2
     zh = invoke("evaluate", book, "-r", rules, "--by", "team", "-q")
     assert (
-        f"{book},数据表「complaints」第 3, 5 行:分组列「团队」的值「2026-11-03 00:00:00」像是日期"
+        f"{book},数据表「投诉记录」第 3, 5 行:分组列「团队」的值「2026-11-03 00:00:00」像是日期"
         in (zh.stderr)
     )
     # staff numbers throughout (工号) are meant: no warning

@@ -26,6 +26,7 @@ import pandas as pd
 
 from cskpi.errors import Problem
 from cskpi.evaluate.datasets import ROW, SOURCE
+from cskpi.i18n import Named
 from cskpi.language.spelling import clean
 from cskpi.rulebook.compiled import Rulebook
 
@@ -61,12 +62,13 @@ def odd_groups(
             hits = frame[text == value]
             files = hits[SOURCE] if SOURCE in hits.columns else pd.Series("", index=hits.index)
             for file, rows in hits.groupby(files.astype(str), sort=False, observed=True):
-                problems.append(_problem(str(file), name, column, value, kinds[value], rows))
+                named = Named(zh=rulebook.datasets[name].names.zh or name, en=name)
+                problems.append(_problem(str(file), named, column, value, kinds[value], rows))
     return problems
 
 
 def _problem(
-    file: str, dataset: str, column: str, value: str, kind: str, rows: pd.DataFrame
+    file: str, dataset: Named, column: str, value: str, kind: str, rows: pd.DataFrame
 ) -> Problem:
     numbers = [str(int(r)) for r in rows[ROW].head(MAX_ROWS)] if ROW in rows.columns else []
     more = len(rows) - len(numbers)
