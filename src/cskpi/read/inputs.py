@@ -10,10 +10,8 @@ once (read/combine.py).
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import re
-import stat
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
@@ -25,13 +23,13 @@ from cskpi.evaluate.datasets import ColumnMatch, Datasets, InputFile
 from cskpi.evaluate.periods import Granularity, Period
 from cskpi.i18n import printable
 from cskpi.language.syntax import normalize_name
-from cskpi.read.archive import check_zip
 from cskpi.read.combine import combine_inputs
 from cskpi.read.lookup import FileLayout, check_presence, locate_datasets
 from cskpi.read.ready import STALE_OWNER_HOURS, check_ready
 from cskpi.read.records import merge_notes
 from cskpi.read.sheets import HEADER_SEARCH_ROWS, BadCells, fields_to_load, read_sheet
-from cskpi.read.sources import SUFFIXES, TABLE_SUFFIXES, ExcelSource, RawSheet, Source, TableSource
+from cskpi.read.sniff import open_source, sha256_of, sniff
+from cskpi.read.sources import SUFFIXES, RawSheet, Source
 from cskpi.read.tables import DatabaseOptions
 from cskpi.rulebook.compiled import Rulebook
 
@@ -40,82 +38,6 @@ if TYPE_CHECKING:
 
 # Progress callback: (file, sheet, rows read or None when starting)
 Progress = Callable[[str, str, int | None], None]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def sniff(path: Path) -> str:
-    """The real format of ``path`` from its first bytes: 'excel', 'table' or 'parquet'.
-
-    A CSV renamed .xlsx is read as the CSV it is; an OLE container that is not an .xls is an
-    encrypted (password-protected) workbook; anything else is named, never guessed at.
-    """
-    file = str(path)
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise InputError("input.file_not_found", file=file) from None
-    except PermissionError:
-        raise InputError("input.permission", file=file) from None
-    if not stat.S_ISREG(mode):  # checked before opening: a FIFO would block the run
-        kind = (
-            "filetype.folder"
-            if stat.S_ISDIR(mode)
-            else "filetype.fifo"
-            if stat.S_ISFIFO(mode)
-            else "filetype.special"
-        )
-        raise InputError("input.not_a_file", file=file, kind=Problem(kind))
-    try:
-        with path.open("rb") as handle:
-            sample = handle.read(1 << 16)
-    except PermissionError:
-        raise InputError("input.permission", file=file) from None
-    if not sample:
-        raise InputError("input.empty_file", file=file)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InputError("input.unsupported_suffix", file=file, suffix=suffix or "(none)")
-    if sample.startswith(b"\xd0\xcf\x11\xe0"):
-        # An OLE container: an encrypted (password-protected) xlsx, or a real .xls
-        if "EncryptedPackage".encode("utf-16-le") in sample:
-            raise InputError("input.encrypted", file=file)
-        return "excel" if suffix == ".xls" else "excel-by-content"
-    if sample.startswith(b"PK\x03\x04"):
-        if suffix in TABLE_SUFFIXES:
-            raise InputError("input.wrong_format", file=file, kind=Problem("format.zip"))
-        check_zip(path)
-        return "excel" if suffix != ".xls" else "excel-by-content"
-    if sample.startswith(b"PAR1"):
-        return "parquet"
-    if suffix in TABLE_SUFFIXES or _looks_like_text(sample):  # a CSV's bad bytes: named later
-        return "table"
-    raise InputError("input.wrong_format", file=file, kind=Problem("format.binary"))
-
-
-def _looks_like_text(sample: bytes) -> bool:
-    if b"\x00" in sample:
-        return False
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            sample.decode(encoding)
-            return True
-        except UnicodeDecodeError as exc:
-            if exc.start > len(sample) - 4:  # a character cut by the sample's end
-                return True
-    return False
-
-
-def _open(path: Path, kind: str) -> Source:
-    if kind.startswith("excel"):
-        return ExcelSource(path, by_content=kind == "excel-by-content")
-    return TableSource(path, parquet=kind == "parquet")
 
 
 def _table_dataset(raw: RawSheet, rulebook: Rulebook, stem: str) -> str | None:
@@ -171,7 +93,7 @@ def _read_file(
     """Read one file into ``result``; None when its content was already read (``seen``)."""
     file = printable(str(path))  # a name that is not UTF-8 is shown with \x escapes
     kind = sniff(path)
-    digest = _sha256(path)
+    digest = sha256_of(path)
     if seen is not None:
         if digest in seen:
             result.warnings.append(
@@ -179,7 +101,7 @@ def _read_file(
             )
             return None
         seen[digest] = file
-    source = _open(path, kind)
+    source = open_source(path, kind)
     result.files.append(InputFile(file, digest))
     try:
         layout, sheets = _sheets_for(source, rulebook, result.warnings, progress)

@@ -107,7 +107,7 @@ def load_waivers(path: Path, standards: Iterable[str]) -> list[Waiver]:
     """Read a waivers file: YAML (``waivers: [...]``) or a workbook with a 豁免 sheet."""
     known = set(standards)
     if not path.is_file():  # missing, or a FIFO, device or folder: refused before opening
-        from cskpi.read.inputs import sniff
+        from cskpi.read.sniff import sniff
 
         sniff(path)
         raise InputError("input.file_not_found", file=str(path))
@@ -131,7 +131,7 @@ def load_waivers(path: Path, standards: Iterable[str]) -> list[Waiver]:
 
 def _from_sheet(path: Path, known: set[str]) -> list[Waiver]:
     from cskpi.language.syntax import normalize_name
-    from cskpi.read.inputs import sniff
+    from cskpi.read.sniff import sniff
     from cskpi.read.sources import ExcelSource, TableSource
 
     kind = sniff(path)

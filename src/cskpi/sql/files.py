@@ -25,7 +25,8 @@ import pyarrow as pa
 
 from cskpi.errors import InputError, Problem
 from cskpi.evaluate.datasets import InputFile
-from cskpi.read.inputs import _sha256, _table_dataset
+from cskpi.read.inputs import _table_dataset
+from cskpi.read.sniff import sha256_of
 from cskpi.read.tables import table_sheet
 from cskpi.rulebook.compiled import Rulebook
 
@@ -98,7 +99,7 @@ def build_views(paths: Sequence[Path], rulebook: Rulebook) -> FileViews:
                 )
             grouped.setdefault((dataset, kind), []).append(literal_path(path))
             views.allowed += dict.fromkeys([literal_path(path), str(path)])
-            views.files.append(InputFile(str(given), _sha256(path)))
+            views.files.append(InputFile(str(given), sha256_of(path)))
         for (dataset, kind), files in grouped.items():
             query = _relation(conn, kind, files).sql_query()  # type: ignore[attr-defined]
             name = rulebook.datasets[dataset].sheets[0].replace('"', '""')
