@@ -15,26 +15,48 @@ import contextlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from cskpi.errors import OutputError
+from cskpi.errors import OutputError, Problem
 
 NAME_MAX = 255  # bytes in one file name, on every file system cskpi writes to
 _MARK, _SUFFIX, _RANDOM = ".cskpi-", ".tmp", 8  # tempfile's random part is 8 characters
 _TEMP = re.compile(r"^\..*\.cskpi-[a-z0-9_]{8}\.tmp$", re.DOTALL)
 
 
-def check_writable(path: Path) -> None:
+def file_kind(path: Path) -> Problem | None:
+    """What an existing ``path`` is when it is not a regular file (a folder, a FIFO, a device),
+    found without opening it: opening a FIFO blocks until another program opens its other end.
+    None for a regular file and for a file not there yet."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):  # not there (it will be created), a broken link, a NUL
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return Problem("filetype.folder")
+    return Problem("filetype.fifo" if stat.S_ISFIFO(mode) else "filetype.special")
+
+
+def check_regular(path: Path, option: str) -> None:
+    """Refuse a file to write that exists and is not a regular file (exit 4, naming it)."""
+    kind = file_kind(path)
+    if kind is not None:
+        raise OutputError("output.not_a_file", option=option, file=str(path), kind=kind)
+
+
+def check_writable(path: Path, option: str = "--output") -> None:
     """Fail early (before reading any input) when ``path`` cannot be written."""
     folder = path.parent if str(path.parent) else Path()
     if not folder.is_dir():
         raise OutputError("output.no_folder", file=str(path), folder=str(folder))
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError("output.write_failed", file=str(path), reason="permission denied")
-    if path.is_dir():
-        raise OutputError("output.write_failed", file=str(path), reason="it is a folder")
+    check_regular(path, option)
 
 
 def _prefix(path: Path) -> str:

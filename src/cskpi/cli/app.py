@@ -263,7 +263,8 @@ def evaluate(
     debug: DebugOpt = False,
 ) -> None:
     """Evaluate input workbooks against a rulebook and print the scorecard (评估绩效)."""
-    with boundary(lang, debug), _logged(log_file, files, period):
+    written = (("--history", history_path), ("--output", output))
+    with boundary(lang, debug), _logged(log_file, files, period, (rules, waivers), written):
         chosen = _lang(lang)
         from cskpi.evaluate.periods import parse_as_of, parse_period
         from cskpi.present import terminal as report
@@ -400,10 +401,25 @@ def _progress(files: list[str], lang: Lang, quiet: bool) -> Iterator[Progress | 
 
 
 @contextmanager
-def _logged(log_file: Path | None, files: list[str], period: str | None) -> Iterator[None]:
-    """Log a failed run (message only, never cell contents) before the boundary reports it."""
+def _logged(
+    log_file: Path | None,
+    files: list[str],
+    period: str | None,
+    read: tuple[str | Path | None, ...] = (),
+    written: tuple[tuple[str, Path | None], ...] = (),
+) -> Iterator[None]:
+    """Log a failed run (message only, never cell contents) before the boundary reports it.
+
+    The log is checked first (a regular file, none of the inputs, the rulebook or the waivers
+    in ``read``, nor the history or output in ``written``), so a refused log is never written
+    to, not even with the failure."""
     from cskpi.read.database import mask_url
 
+    if log_file is not None:
+        from cskpi.runs.run import check_log
+
+        given = [Path(f) for f in read if f is not None and Path(f).is_file()]
+        check_log(log_file, "--log-file", files, given, written)
     files = [mask_url(f) for f in files]  # a database URL's password never reaches the log
     try:
         yield

@@ -15,10 +15,10 @@ from cskpi.i18n import Lang
 from cskpi.present.formats import BOM, RenderOptions, by_suffix
 
 
-def check_output(output: Path) -> None:
-    """Refuse a bad --output before any input is read (its suffix, a missing folder)."""
+def check_output(output: Path, option: str = "--output") -> None:
+    """Refuse a bad --output before any input is read (its suffix, a missing folder, a FIFO)."""
     by_suffix(output)
-    check_writable(output)
+    check_writable(output, option)
 
 
 def same_file(a: Path, b: Path) -> bool:

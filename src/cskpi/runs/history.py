@@ -147,8 +147,7 @@ def check(path: Path) -> None:
     read-only file or folder: each is one message naming the file (exit 4). A busy file is
     fine here; the run waits for it when it writes.
     """
-    if path.is_dir():
-        raise _unusable(path, "it is a folder")
+    _regular(path)
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -183,6 +182,15 @@ def probe(path: Path) -> None:
         conn.close()
 
 
+def _regular(path: Path) -> None:
+    """A FIFO or a device is refused before SQLite opens it (a FIFO would block forever)."""
+    from cskpi.atomic import file_kind
+
+    kind = file_kind(path)
+    if kind is not None:
+        raise OutputError("history.not_a_file", file=str(path), kind=kind)
+
+
 def connect(
     path: Path, *, read_only: bool = False, timeout: float = READ_TIMEOUT
 ) -> sqlite3.Connection | None:
@@ -190,6 +198,7 @@ def connect(
 
     A writer's schema is created or migrated inside :func:`writing`, under the lock.
     """
+    _regular(path)
     try:
         if read_only:
             if not path.exists():

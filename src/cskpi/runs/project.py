@@ -273,13 +273,14 @@ def run_project(
     from cskpi.errors import CskpiError
     from cskpi.evaluate.periods import parse_period
     from cskpi.present.formats import wants_rows
-    from cskpi.runs.run import RunOptions, RunRequest, execute, find_inputs
+    from cskpi.runs.run import PROJECT_NAMES, RunOptions, RunRequest, execute, find_inputs
     from cskpi.runs.setup import is_bundled_sample
 
     settings = project.settings
     shown: Lang = lang or settings.lang  # type: ignore[assignment]
     window = parse_period(period or "previous")
     outputs = project.outputs(window.label)
+    _check_log(project, window, outputs)  # refused: not even the failure is written to it
     try:
         for output in outputs:
             _make_folder(output.parent)
@@ -289,6 +290,7 @@ def run_project(
             period=window,
             group_by=settings.by,
             evidence=any(wants_rows(p) for p in outputs),
+            settings_file=project.file,
         )
         # the README's trial on the bundled sample must not become October in the trend
         found = find_inputs(request)
@@ -301,9 +303,13 @@ def run_project(
             strict=settings.strict,
             history=None if trial else project.history,
             lock_timeout=settings.lock_timeout,
+            log_file=project.log,
+            names=PROJECT_NAMES,
         )
         card = execute(request, options)
     except CskpiError as exc:
+        if PROJECT_NAMES.log in {exc.problems[0].params.get(k) for k in ("option", "other")}:
+            raise  # the log itself was refused: nothing is written to it
         error = exc.render(shown, redact=True)
         _after_failure(project, window.label, error, int(exc.exit_code), shown, warn)
         raise
@@ -317,6 +323,26 @@ def run_project(
         warn(notice)
     _log(project, window.label, code, shown, card=card, notices=notices)
     return ProjectRun(card, tuple(outputs), code, tuple(notices))
+
+
+def _check_log(project: Project, window: Any, outputs: list[Path]) -> None:
+    """The log is checked before anything else, since a failed run is logged too: it must be
+    a regular file (or not there yet) and none of the project's inputs (this period's files,
+    and what its templates, globs and folders read), rulebook, settings, history or outputs."""
+    from cskpi.read.database import is_database_url
+    from cskpi.read.inputs import fill_template
+    from cskpi.runs.run import PROJECT_NAMES, check_log
+
+    if project.log is None:
+        return
+    files = project.inputs()
+    read = [project.file, project.path(project.settings.rulebook)]
+    read += [fill_template(f, window) for f in files if not is_database_url(f)]
+    written = [
+        (PROJECT_NAMES.history, project.history),
+        *((PROJECT_NAMES.output, p) for p in outputs),
+    ]
+    check_log(project.log, PROJECT_NAMES.log, files, read, written)
 
 
 def _make_folder(folder: Path) -> None:
@@ -407,6 +433,7 @@ def check_project(project: Project, period: str | None = None) -> None:
 
     window = parse_period(period or "previous")
     project.load_rulebook()
+    _check_log(project, window, project.outputs(window.label))
     for output in project.outputs(window.label):
         here = output.parent
         while not here.exists() and here.parent != here:

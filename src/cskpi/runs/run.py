@@ -6,10 +6,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
-from cskpi.atomic import Staged, place_all, remove_stale
+from cskpi.atomic import Staged, check_regular, place_all, remove_stale
 from cskpi.errors import InputError, Problem, UsageError
 from cskpi.evaluate import periods
 from cskpi.evaluate.datasets import ColumnMatch, Waiver
@@ -20,7 +21,7 @@ from cskpi.evaluate.periods import Granularity, Period, check_as_of, check_not_f
 from cskpi.evaluate.scorecard import Scorecard
 from cskpi.evaluate.trend import Trend, build_trend
 from cskpi.i18n import Lang, printable
-from cskpi.present.outputs import check_apart, check_output, stage_output
+from cskpi.present.outputs import check_apart, check_output, same_file, stage_output
 from cskpi.present.privacy import is_personal, mask_scorecard
 from cskpi.read.database import DEFAULT_TIMEOUT, is_database_url
 from cskpi.read.inputs import (
@@ -57,6 +58,7 @@ class RunRequest:
     stale_owner_hours: float = STALE_OWNER_HOURS  # an older ~$ owner file is only a warning
     engine: str = "auto"  # auto: a database input runs there where it can; pandas: read rows
     waivers_file: Path | None = None  # where the waivers were read (never written over)
+    settings_file: Path | None = None  # a project's cskpi.toml (never written over)
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,18 @@ def run_span(model: Rulebook, period: Period, as_of: pd.Timestamp | None) -> dic
     return {"start": min(period.containing(widest).start, period.start), "end": end}
 
 
+class Names(NamedTuple):
+    """How messages name the files a run writes: options, or a project's settings."""
+
+    output: str = "--output"
+    log: str = "--log-file"
+    history: str = "--history"
+
+
+OPTION_NAMES = Names()
+PROJECT_NAMES = Names("cskpi.toml outputs", "cskpi.toml log", "cskpi.toml history")
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """What happens around the evaluation: where results go and how the history is kept."""
@@ -213,24 +227,48 @@ class RunOptions:
     trend_periods: int = 12
     csv_bom: bool = True  # a CSV file starts with a UTF-8 BOM (Excel on Chinese Windows)
     log_file: Path | None = None  # appended by the caller; here only kept apart from inputs
+    names: Names = OPTION_NAMES
 
 
 def check_paths(request: RunRequest, options: RunOptions, found: Inputs) -> None:
     """No file the run writes is a file it reads (after expansion), or another written file."""
     inputs = [*found.paths, request.rulebook.path]
-    if request.waivers_file is not None:
-        inputs.append(request.waivers_file)
+    inputs += [p for p in (request.waivers_file, request.settings_file) if p is not None]
+    names = options.names
+    outputs = [
+        *((names.output, p) for p in (options.output, *options.more_outputs)),
+        (names.log, options.log_file),
+        (names.history, options.history),
+    ]
+    check_apart(outputs, inputs, _reader(request.files))
+
+
+def _reader(files: Sequence[str]):
+    """The input argument (folder, glob, template) that would read a path as data, if any."""
 
     def reader(path: Path) -> str | None:
-        files = (arg for arg in request.files if not is_database_url(arg))
-        return next((arg for arg in files if reads_as_input(arg, path)), None)
+        args = (arg for arg in files if not is_database_url(arg))
+        return next((arg for arg in args if reads_as_input(arg, path)), None)
 
-    outputs = [
-        *(("--output", p) for p in (options.output, *options.more_outputs)),
-        ("--log-file", options.log_file),
-        ("--history", options.history),
-    ]
-    check_apart(outputs, inputs, reader)
+    return reader
+
+
+def check_log(
+    log: Path,
+    name: str,
+    files: Sequence[str],
+    read: Sequence[Path],
+    written: Sequence[tuple[str, Path | None]] = (),
+) -> None:
+    """Before anything else, since a run that fails is logged too: the log is a regular file
+    (or not there yet), none of the files the run reads (``files`` as given, with their
+    templates, globs and folders; ``read``: rulebook, waivers, settings) and none it writes."""
+    check_regular(log, name)
+    plain = [Path(f) for f in files if not is_database_url(f) and not is_template(f)]
+    check_apart([(name, log)], [*read, *plain], _reader(files))
+    for other_name, other in written:
+        if other is not None and same_file(log, other):
+            raise UsageError("usage.outputs_clash", option=name, file=str(log), other=other_name)
 
 
 def shown_card(card: Scorecard, request: RunRequest) -> Scorecard:
@@ -263,7 +301,9 @@ def execute(
     started = time.time()
     outputs = [p for p in (options.output, *options.more_outputs) if p is not None]
     for output in outputs:
-        check_output(output)
+        check_output(output, options.names.output)
+    if options.log_file is not None:
+        check_regular(options.log_file, options.names.log)
     found = find_inputs(request)
     check_paths(request, options, found)
     if options.history is not None:

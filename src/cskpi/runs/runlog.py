@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -47,8 +49,17 @@ def append_log(path: Path, line: str) -> None:
     """Append one line; a log that cannot be written must not hide the run's own result."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Never blocks: a FIFO with no reader fails to open, one with a reader is refused
+        # (the callers refuse a log that is not a regular file before the run, exit 4).
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        flags |= getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags, 0o666)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OSError(0, "not a regular file")
         # errors=: a file name that is not UTF-8 is logged with \x escapes, never a crash
-        with path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
+        # a descriptor opened without blocking, not a path: Path.open cannot take it
+        with open(fd, "a", encoding="utf-8", errors="backslashreplace") as handle:  # noqa: PTH123
             handle.write(line + "\n")
     except OSError as exc:
         import sys

@@ -1,0 +1,171 @@
+"""The hostile catalogue, paths a run writes: a project's log, history and outputs kept apart
+from everything it reads, and files that are not regular files refused at once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cskpi.cli import app as cli
+from tests.conftest import SAMPLE
+from tests.test_hostile_files import cskpi, unix_only
+
+runner = CliRunner()
+
+
+def invoke(*args: object):
+    return runner.invoke(cli.app, [str(a) for a in args])
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    folder = tmp_path / "cs"
+    assert invoke("init", folder, "--lang", "en").exit_code == 0
+    return folder
+
+
+def settings(folder: Path, old: str, new: str) -> None:
+    path = folder / "cskpi.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+# --- a project's log, history and outputs ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("log", "inputs/2026-10.xlsx", "is the input {root}/inputs/2026-10.xlsx"),
+        (
+            "log",
+            "customer-service-supervisor.yaml",
+            "is the input {root}/customer-service-supervisor.yaml",
+        ),
+        ("log", "cskpi.toml", "is the input {root}/cskpi.toml"),
+        ("log", "history.sqlite3", "is the same file as cskpi.toml history"),
+        ("log", "scorecards/2026-10.html", "is the same file as cskpi.toml outputs"),
+        ("log", "inputs/2026-11.xlsx", "is where the input {root}/inputs/{{period}}.xlsx reads"),
+        ("history", "cskpi.toml", "is the input {root}/cskpi.toml"),
+        ("history", "inputs/2026-10.xlsx", "is the input {root}/inputs/2026-10.xlsx"),
+    ],
+)
+def test_a_projects_log_and_history_never_write_over_what_it_reads(project, key, value, expected):
+    default = {"log": 'log = "cskpi.log"', "history": 'history = "history.sqlite3"'}[key]
+    settings(project, default, f'{key} = "{value}"')
+    before = hashes(project)
+    result = invoke("run", "--project", project, "--period", "2026-10", "--lang", "en")
+    assert result.exit_code == 2, result.stderr
+    shown = f"cskpi.toml {key} {project / value} " + expected.format(root=project)
+    assert shown in result.stderr.replace("\n", " ")
+    after = hashes(project)
+    assert {k: after[k] for k in before} == before  # not one byte appended, to any file
+    # a refused log is not written to; a refused history is a failure the log records
+    assert (project / "cskpi.log").exists() == (key == "history")
+
+
+def test_a_refused_log_is_not_written_when_the_run_fails_for_another_reason(project):
+    """A broken rulebook and a log over the input: the failure is not logged into the input."""
+    settings(project, 'log = "cskpi.log"', 'log = "inputs/2026-10.xlsx"')
+    (project / "customer-service-supervisor.yaml").write_text("standards: [", encoding="utf-8")
+    before = hashes(project)
+    result = invoke("run", "--project", project, "--period", "2026-10", "--lang", "en")
+    assert result.exit_code == 2
+    assert hashes(project) == before
+
+
+def test_run_check_refuses_the_log_too(project):
+    settings(project, 'log = "cskpi.log"', 'log = "cskpi.toml"')
+    result = invoke("run", "--project", project, "--check", "--period", "2026-10", "--lang", "en")
+    assert result.exit_code == 2
+    assert f"cskpi.toml log {project / 'cskpi.toml'} is the input" in result.stderr
+
+
+def test_evaluate_log_file_over_an_input_is_not_written_even_by_a_failed_run(tmp_path):
+    data = tmp_path / "m.xlsx"
+    data.write_bytes(SAMPLE.read_bytes())
+    broken = tmp_path / "rules.yaml"
+    broken.write_text("standards: [", encoding="utf-8")
+    for rules, log in ((broken, data), (broken, broken)):
+        before = (data.read_bytes(), broken.read_bytes())
+        result = invoke("evaluate", data, "--rules", rules, "--log-file", log, "--lang", "en")
+        assert result.exit_code == 2
+        assert f"--log-file {log} is the input {log}" in result.stderr
+        assert (data.read_bytes(), broken.read_bytes()) == before
+
+
+# --- files that are not regular files -----------------------------------------------------
+
+
+@unix_only
+@pytest.mark.parametrize("option", ["--log-file", "--history", "--output"])
+def test_a_fifo_to_write_is_refused_without_blocking(tmp_path, option):
+    fifo = tmp_path / ("out.json" if option == "--output" else "out.fifo")
+    os.mkfifo(fifo)
+    result = cskpi("evaluate", SAMPLE, option, fifo, "--lang", "en", timeout=30)
+    assert result.returncode == 4, result.stderr  # before the fix: blocked forever
+    kind = "not a regular file but a named pipe (FIFO)"
+    expected = {
+        "--log-file": f"--log-file {fifo}: {kind}; cskpi writes only to regular files.",
+        "--history": f"{fifo}: {kind}; the history must be a file.",
+        "--output": f"--output {fifo}: {kind}; cskpi writes only to regular files.",
+    }[option]
+    assert expected in result.stderr
+
+
+@unix_only
+def test_history_command_on_a_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "h.sqlite3"
+    os.mkfifo(fifo)
+    result = cskpi("history", "--history", fifo, "--lang", "en", timeout=30)
+    assert result.returncode == 4
+    assert f"{fifo}: not a regular file but a named pipe (FIFO)" in result.stderr
+
+
+@unix_only
+@pytest.mark.parametrize("key", ["log", "history"])
+def test_a_projects_fifo_log_or_history_is_refused_without_blocking(project, key):
+    fifo = project / "pipe"
+    os.mkfifo(fifo)
+    default = {"log": 'log = "cskpi.log"', "history": 'history = "history.sqlite3"'}[key]
+    settings(project, default, f'{key} = "pipe"')
+    result = cskpi("run", "--project", project, "--period", "2026-10", "--lang", "en", timeout=60)
+    assert result.returncode == 4, result.stderr
+    assert f"{fifo}: not a regular file but a named pipe (FIFO)" in result.stderr
+
+
+@unix_only
+def test_the_log_never_opens_a_fifo_even_when_asked_directly(tmp_path, capsys):
+    """append_log opens without blocking: a FIFO with no reader is a warning, not a hang."""
+    from cskpi.runs.runlog import append_log
+
+    fifo = tmp_path / "log"
+    os.mkfifo(fifo)
+    append_log(fifo, "{}")
+    assert f"cskpi: cannot write the log {fifo}" in capsys.readouterr().err
+
+
+def test_evaluate_log_file_over_the_history_is_refused_before_a_failed_run_logs(tmp_path):
+    """A broken rulebook would log its failure: never into the history it shares a name with."""
+    broken = tmp_path / "rules.yaml"
+    broken.write_text("standards: [", encoding="utf-8")
+    shared = tmp_path / "h.sqlite3"
+    shared.write_bytes(b"SQLite format 3\x00")
+    args = ("evaluate", SAMPLE, "--rules", broken, "--history", shared, "--log-file", shared)
+    result = invoke(*args, "--lang", "en")
+    assert result.exit_code == 2
+    assert f"--log-file {shared} is the same file as --history" in result.stderr
+    assert shared.read_bytes() == b"SQLite format 3\x00"
