@@ -158,7 +158,7 @@ def test_a_failed_send_is_a_warning_and_keeps_the_exit_code(project):
     settings(project, "urls = []", f'urls = ["json://127.0.0.1:{port}/hook", "nonsense://x"]')
     result = invoke("run", "--project", project, "--period", "2026-08")
     assert result.exit_code == 1  # the month's own result
-    assert f"warning: the notification to json://127.0.0.1:{port}/hook failed:" in result.stderr
+    assert f"warning: the notification to json://127.0.0.1:{port}/… failed:" in result.stderr
     assert "warning: notification URL not understood: nonsense://…" in result.stderr
     log = json.loads((project / "cskpi.log").read_text(encoding="utf-8"))
     assert log["exit_code"] == 1 and len(log["notices"]) == 2
@@ -175,6 +175,31 @@ def test_secrets_never_printed():
     )
     text = " ".join(p.render("en") for p in problems)
     assert "SECRETKEY123456789" not in text and "hunter2" not in text
+
+
+def test_tokens_in_a_webhooks_path_or_query_never_printed(project):
+    """json://host/<token>?key=<token>: only scheme and host are shown (run and doctor)."""
+    port = closed_port()
+    url = f"json://127.0.0.1:{port}/robot/PATHTOKEN123?access_token=QUERYTOKEN456"
+    settings(project, "urls = []", f'urls = ["{url}", "xml://u:PASSWORD789@127.0.0.1:{port}/x"]')
+    result = invoke("run", "--project", project, "--period", "2026-08")
+    assert f"the notification to json://127.0.0.1:{port}/… failed" in result.stderr
+    assert f"the notification to xml://127.0.0.1:{port}/… failed" in result.stderr
+    doctor = invoke("doctor", "--project", project)
+    for text in (result.stderr, result.stdout, doctor.stdout, doctor.stderr):
+        for secret in ("PATHTOKEN123", "QUERYTOKEN456", "PASSWORD789"):
+            assert secret not in text
+
+
+def test_a_url_without_a_scheme_is_refused_when_the_settings_are_read(project):
+    """Pasted without json:// or wecombot://, an address is refused (exit 2), never shown."""
+    url = "qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRETKEY42"
+    settings(project, "urls = []", f'urls = ["{url}"]')
+    result = invoke("run", "--project", project, "--period", "2026-08", "--lang", "en")
+    assert result.exit_code == 2
+    assert "cskpi.toml" in result.stderr and "notify.urls" in result.stderr
+    assert "needs a scheme such as wecombot://" in result.stderr
+    assert "SECRETKEY42" not in result.stderr + result.stdout
 
 
 def compose_stub():

@@ -9,11 +9,13 @@ markup or a link); personal data is masked; secrets in the URLs are never printe
 from __future__ import annotations
 
 import logging
+import re
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from cskpi.errors import Problem
 from cskpi.evaluate.scorecard import Result, Scorecard, Verdict
@@ -106,17 +108,48 @@ def compose_error(period: str, error: str, lang: Lang, root: Path) -> Message:
     return Message(visible(title), visible(error) + "\n" + visible(again))
 
 
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
 def shown_url(url: str) -> str:
-    """A target as it may be printed: scheme and host, never a token or password."""
+    """A target as it may be printed: scheme and host (masked by apprise where the host is a
+    key, as in wecombot://), never a path, query, user name or password: tokens live there."""
+    if not SCHEME.match(url):
+        return "…"  # no scheme: nothing in it is known not to be a token
+    scheme = url.split("://")[0]
     try:
         import apprise
 
         client = apprise.Apprise()
         if client.add(url):
-            return client[0].url(privacy=True).split("?")[0]
+            parts = urlsplit(client[0].url(privacy=True))
+            host = parts.hostname or ""
+            port = f":{parts.port}" if parts.port else ""
+            more = "/…" if parts.path.strip("/") or parts.query else ""
+            return visible(f"{parts.scheme}://{host}{port}{more}")
     except Exception:  # noqa: S110 - a URL apprise cannot even parse is shown by scheme only
         pass
-    return url.split("://")[0] + "://…"
+    return visible(f"{scheme}://…")
+
+
+def _secrets(url: str) -> list[str]:
+    """The parts of a target that may be tokens: its path segments, query values, password."""
+    parts = urlsplit(url)
+    pieces = [
+        parts.password or "",
+        *parts.path.split("/"),
+        *parts.query.replace("=", "&").split("&"),
+    ]
+    if parts.scheme.lower() not in ("json", "jsons", "xml", "xmls", "form", "forms"):
+        pieces.append(parts.netloc)  # wecombot://KEY, dingtalk://TOKEN: the host is the key
+    return sorted((p for p in pieces if len(p) >= 4), key=len, reverse=True)
+
+
+def _scrubbed(reason: str, url: str) -> str:
+    """A plugin's failure text without any piece of the target that may be a secret."""
+    for secret in _secrets(url):
+        reason = reason.replace(secret, "…")
+    return visible(reason[:200])
 
 
 def send(urls: Sequence[str], note: Message, attachments: Sequence[Path] = ()) -> list[Problem]:
@@ -132,7 +165,6 @@ def send(urls: Sequence[str], note: Message, attachments: Sequence[Path] = ()) -
         if not client.add(url):
             failures.append(Problem("notify.bad_url", {"url": shown_url(url)}))
             continue
-        service = client[0]
         scheme = url.split("://")[0].lower()
         attach = None
         if scheme in MAIL_SCHEMES:
@@ -157,7 +189,7 @@ def send(urls: Sequence[str], note: Message, attachments: Sequence[Path] = ()) -
             failures.append(
                 Problem(
                     "notify.failed",
-                    {"target": service.url(privacy=True).split("?")[0], "reason": reason[:200]},
+                    {"target": shown_url(url), "reason": _scrubbed(reason, url)},
                 )
             )
     return failures
@@ -165,8 +197,6 @@ def send(urls: Sequence[str], note: Message, attachments: Sequence[Path] = ()) -
 
 def endpoint(url: str) -> tuple[str, int] | None:
     """Host and port a target talks to (for a reachability check), or None if unknown."""
-    from urllib.parse import urlsplit
-
     import apprise
 
     client = apprise.Apprise()

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PureWindowsPath
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from cskpi.errors import Problem, UsageError
 from cskpi.i18n import Lang
@@ -41,6 +42,17 @@ def _blank_is_none(value: Any) -> Any:
     return None if value == "" else value
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _with_scheme(url: str) -> str:
+    """A target without ``scheme://`` is refused when cskpi.toml is read, never sent or shown
+    (a webhook address pasted without its scheme is mostly token)."""
+    if not _SCHEME.match(url):
+        raise PydanticCustomError("notify_no_scheme", "no scheme")
+    return url
+
+
 Templates = Annotated[list[str], BeforeValidator(_as_list), Field(min_length=1)]
 
 
@@ -52,7 +64,7 @@ class NotifySettings(_Model):
     """Where alerts go and when: ``fail`` also means a run that could not finish."""
 
     on: Literal["fail", "warn", "always"] = "fail"
-    urls: list[str] = []
+    urls: list[Annotated[str, AfterValidator(_with_scheme)]] = []
 
 
 class Settings(_Model):
@@ -108,6 +120,8 @@ def _problems(exc: ValidationError, file: str, lines: LineMap) -> list[Problem]:
                 else Problem("rules.allowed_keys", {"known": ", ".join(known)})
             )
             detail = Problem("rules.unknown_key", {"key": loc[-1], "hint": hint})
+        elif err["type"] == "notify_no_scheme":
+            detail = Problem("notify.no_scheme")
         elif err["type"] == "literal_error":
             detail = Problem(
                 "rules.not_allowed",
