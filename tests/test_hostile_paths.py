@@ -169,3 +169,40 @@ def test_evaluate_log_file_over_the_history_is_refused_before_a_failed_run_logs(
     assert result.exit_code == 2
     assert f"--log-file {shared} is the same file as --history" in result.stderr
     assert shared.read_bytes() == b"SQLite format 3\x00"
+
+
+# --- control characters in the project's own path ----------------------------------------
+
+
+@unix_only
+@pytest.mark.parametrize("name", ["cs\n0 * * * * touch pwned", "cs\x1b[2Jkpi", "cs\rkpi"])
+def test_a_folder_with_a_control_character_is_refused_for_the_schedule(tmp_path, name):
+    """A newline in the folder would give crontab.txt a second, different job."""
+    folder = tmp_path / name
+    result = invoke("init", folder, "--lang", "en")
+    assert result.exit_code == 2, result.stdout
+    assert "cannot be scheduled" in result.stderr
+    assert not folder.exists()  # nothing written
+    assert "\n0 * * * *" not in result.stderr and "\x1b" not in result.stderr
+
+
+@unix_only
+def test_schedule_refuses_a_project_moved_into_such_a_folder(tmp_path):
+    good = tmp_path / "cs"
+    assert invoke("init", good, "--lang", "en").exit_code == 0
+    moved = good.rename(tmp_path / "cs\n* * * * * evil")
+    result = invoke("schedule", "--project", moved, "--lang", "en")
+    assert result.exit_code == 2
+    assert "cs␊* * * * * evil: the path holds a line break" in result.stderr
+    assert "* * * * * evil" not in result.stdout
+
+
+@unix_only
+def test_paths_are_printed_with_control_characters_escaped(tmp_path):
+    """A line break in a printed path would forge a second line of output (stdout keeps the
+    line breaks of multi-line messages, so the path itself is escaped)."""
+    path = tmp_path / "t\nwritten: fake\x1b]0;title\x07.xlsx"
+    result = invoke("template", path, "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    assert "t␊written: fake␛]0;title␇.xlsx" in result.stdout
+    assert "\x1b" not in result.stdout and result.stdout.count("\n") == 1

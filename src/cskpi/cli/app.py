@@ -659,7 +659,9 @@ def template(
         model = _loaded(rules)
         names = [t.strip() for t in re.split("[,，、;；]", teams) if t.strip()]
         write_atomic(path, lambda tmp: write_template(model, tmp, teams=names or ["一组"]))
-        _print(message("template.written", _lang(lang), file=str(path)))
+        from cskpi.present.safe import visible
+
+        _print(message("template.written", _lang(lang), file=visible(str(path))))
     _finish(0)
 
 

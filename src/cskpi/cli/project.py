@@ -16,6 +16,7 @@ from cskpi.cli.app import DebugOpt, LangOpt, _finish, _lang, _stderr, app, bound
 from cskpi.cli.helptext import h
 from cskpi.errors import Problem
 from cskpi.i18n import Lang, label, message
+from cskpi.present.safe import visible
 
 ProjectOpt = Annotated[
     Path | None,
@@ -46,13 +47,19 @@ def init(
         from cskpi.runs.setup import SAMPLE_PERIOD, init_project
 
         for path in init_project(folder, chosen):
-            print(message("init.written", chosen, file=str(path)))
+            print(message("init.written", chosen, file=visible(str(path))))
         from cskpi.evaluate.periods import now
         from cskpi.runs.schedule import next_run
 
         upcoming = next_run(now().to_pydatetime()).period  # the month the next run will need
         print(
-            message("init.next", chosen, folder=str(folder), period=SAMPLE_PERIOD, example=upcoming)
+            message(
+                "init.next",
+                chosen,
+                folder=visible(str(folder)),
+                period=SAMPLE_PERIOD,
+                example=upcoming,
+            )
         )
     _finish(0)
 
@@ -108,7 +115,7 @@ def _report(done, lang: Lang) -> None:
         _print(scorecard_title(card, lang))
         render_table(card, _console(), lang, quiet=True)
     for output in done.outputs:
-        _print(message("notify.scorecard", lang, file=str(output)))
+        _print(message("notify.scorecard", lang, file=visible(str(output))))
 
 
 @app.command(help=h("schedule"))

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cskpi
+from cskpi.errors import UsageError
+from cskpi.present.safe import visible
 
 MINUTE, HOUR, DAY = 30, 6, 1  # 06:30 on the 1st: the previous month is complete
 
@@ -45,8 +47,17 @@ def job_env() -> dict[str, str]:
     return env
 
 
+def check_schedulable(root: Path) -> None:
+    """A folder whose path holds a line break or another control character cannot be in a
+    crontab line (a newline there would start a second, different job): refused (exit 2)."""
+    text = str(root.resolve())
+    if visible(text) != text:
+        raise UsageError("usage.folder_unschedulable", folder=visible(text))
+
+
 def job_command(root: Path, args: tuple[str, ...] = ("run", "--period", "previous")) -> str:
     """The shell command of the job: cd into the project, UTF-8 locale, absolute launcher."""
+    check_schedulable(root)
     env = " ".join(f"{k}={shlex.quote(v)}" for k, v in job_env().items())
     command = " ".join(shlex.quote(part) for part in (*launcher(), *args))
     return f"cd {shlex.quote(str(root))} && {env} {command}"

@@ -16,7 +16,7 @@ from cskpi.errors import OutputError, UsageError
 from cskpi.present.formats import file_suffixes
 from cskpi.rulebook.load import DEFAULT_RULEBOOK, bundled_dir
 from cskpi.runs.project import DEFAULT_HISTORY, DEFAULT_LOG, SETTINGS_FILE
-from cskpi.runs.schedule import crontab_text
+from cskpi.runs.schedule import check_schedulable, crontab_text
 
 SAMPLE = "2026-10.xlsx"
 SAMPLE_PERIOD = "2026-10"
@@ -95,6 +95,7 @@ def init_project(folder: Path, lang: str = "zh") -> list[Path]:
     settings = folder / SETTINGS_FILE
     crontab = folder / "crontab.txt"
     files = [settings, rulebook, sample, crontab]
+    check_schedulable(folder)  # before anything is written
     existing = [str(p.relative_to(folder)) for p in files if p.exists()]
     if existing:
         raise UsageError("usage.init_exists", folder=str(folder), files=", ".join(existing))
