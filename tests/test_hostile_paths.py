@@ -206,3 +206,25 @@ def test_paths_are_printed_with_control_characters_escaped(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "t␊written: fake␛]0;title␇.xlsx" in result.stdout
     assert "\x1b" not in result.stdout and result.stdout.count("\n") == 1
+
+
+# --- deeply nested YAML and TOML -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("option", ["--rules", "--waivers"])
+@pytest.mark.parametrize("nested", ["[" * 5000 + "]" * 5000, "{a: " * 3000 + "1" + "}" * 3000])
+def test_deeply_nested_yaml_is_one_clear_error(tmp_path, option, nested):
+    """Before: RecursionError, reported as an internal error."""
+    file = tmp_path / "deep.yaml"
+    file.write_text(f"{option[2:]}:\n  - {nested}\n", encoding="utf-8")
+    result = invoke("evaluate", SAMPLE, option, file, "--lang", "en")
+    assert result.exit_code == 2, result.stderr
+    assert f"{file}:2: lists or mappings nested more than 64 deep" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_deeply_nested_toml_is_one_clear_error(project):
+    settings(project, "holidays = []", "holidays = " + "[" * 5000 + "]" * 5000)
+    result = invoke("run", "--project", project, "--lang", "en")
+    assert result.exit_code == 2
+    assert f"{project / 'cskpi.toml'}: arrays or tables nested too deeply to read." in result.stderr

@@ -18,6 +18,7 @@ import yaml
 from cskpi.errors import Problem, RulebookError
 
 MAX_BYTES = 1_000_000
+MAX_DEPTH = 64  # nested lists and mappings; a rulebook needs fewer than 10, Python's stack 1000
 _CORE_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -138,10 +139,18 @@ def load_yaml(path: Path) -> tuple[Any, LineMap, str]:
     except UnicodeDecodeError as exc:
         raise RulebookError("rules.unreadable", file=file, reason=f"not UTF-8: {exc}") from None
     try:
-        # Aliases are refused from the event stream, before anything could expand.
+        # Aliases and deep nesting are refused from the event stream, before anything could
+        # expand or recurse (composing 5,000 nested lists overflows Python's stack).
+        depth = 0
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
                 raise _Refused("rules.yaml_alias", event.start_mark.line + 1, alias=event.anchor)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _Refused("rules.yaml_deep", event.start_mark.line + 1, limit=MAX_DEPTH)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
         root = yaml.compose(text, Loader=_Loader)
     except _Refused as exc:
         raise RulebookError(exc.key, file=file, line=exc.line, **exc.params) from None

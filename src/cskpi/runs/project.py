@@ -219,8 +219,12 @@ def load_project(root: Path) -> Project:
         raise UsageError("project.not_utf8", file=str(file)) from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError("project.bad_toml", file=str(file), reason=str(exc)) from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise UsageError("project.too_deep", file=str(file)) from None
     try:
         settings = Settings.model_validate(data)
+    except RecursionError:
+        raise UsageError("project.too_deep", file=str(file)) from None
     except ValidationError as exc:
         raise UsageError.of(_problems(exc, str(file), toml_lines(text))) from None
     from cskpi.present.formats import file_suffixes
