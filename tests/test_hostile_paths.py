@@ -228,3 +228,27 @@ def test_deeply_nested_toml_is_one_clear_error(project):
     result = invoke("run", "--project", project, "--lang", "en")
     assert result.exit_code == 2
     assert f"{project / 'cskpi.toml'}: arrays or tables nested too deeply to read." in result.stderr
+
+
+# --- folders that take no new file --------------------------------------------------------
+
+linux_proc = pytest.mark.skipif(not Path("/proc/version").is_file(), reason="Linux /proc only")
+
+
+@linux_proc
+@pytest.mark.parametrize("target", ["/proc/version.json", "/proc/scorecard.xlsx"])
+def test_an_output_in_proc_is_an_output_error_not_an_internal_error(target):
+    """Root passes os.access there, yet /proc refuses a new file: before, an internal error."""
+    result = invoke("evaluate", SAMPLE, "-o", target, "--lang", "en")
+    assert result.exit_code == 4, result.stderr
+    assert f"{target}: cannot write the output (" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+@linux_proc
+def test_staging_in_a_folder_that_takes_no_file_is_an_output_error():
+    from cskpi.atomic import Staged
+    from cskpi.errors import OutputError
+
+    with pytest.raises(OutputError, match="cannot write"):
+        Staged(Path("/proc/x.json"), lambda p: p.write_text("{}"), private=False)

@@ -57,6 +57,10 @@ def check_writable(path: Path, option: str = "--output") -> None:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError("output.write_failed", file=str(path), reason="permission denied")
     check_regular(path, option)
+    try:  # root passes os.access anywhere, yet /proc, /sys or a read-only mount refuse a file
+        _temp_beside(path).unlink()
+    except OSError as exc:
+        raise _failed(path, exc) from None
 
 
 def _prefix(path: Path) -> str:
@@ -121,7 +125,10 @@ class Staged:
         self.target = target
         self.backup: Path | None = None
         self.placed = False
-        self.tmp = _temp_beside(target)  # mkstemp: created 0600, owner only
+        try:
+            self.tmp = _temp_beside(target)  # mkstemp: created 0600, owner only
+        except OSError as exc:  # a folder that takes no new file (/proc, a read-only mount)
+            raise _failed(target, exc) from None
         try:
             write(self.tmp)
             if not private:
