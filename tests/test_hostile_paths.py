@@ -252,3 +252,43 @@ def test_staging_in_a_folder_that_takes_no_file_is_an_output_error():
 
     with pytest.raises(OutputError, match="cannot write"):
         Staged(Path("/proc/x.json"), lambda p: p.write_text("{}"), private=False)
+
+
+# --- unknown placeholders ------------------------------------------------------------------
+
+
+def test_an_unknown_placeholder_in_an_input_or_output_is_a_usage_error(tmp_path):
+    data = tmp_path / "2026-10.xlsx"
+    data.write_bytes(SAMPLE.read_bytes())
+    out = tmp_path / "out-{perod}.json"
+    result = invoke("evaluate", data, "-o", out, "--lang", "en")
+    assert result.exit_code == 2
+    assert f"{out}: unknown placeholder {{perod}} (did you mean '{{period}}'?)" in result.stderr
+    assert not out.exists()  # before: written under that very name
+    template = tmp_path / "{perod}.xlsx"
+    result = invoke("evaluate", template, "--period", "2026-10", "--lang", "en")
+    assert result.exit_code == 2  # before: 3, "file not found"
+    assert f"{template}: unknown placeholder {{perod}}" in result.stderr
+
+
+def test_a_file_whose_name_really_has_braces_is_read(tmp_path):
+    data = tmp_path / "{backup}.xlsx"
+    data.write_bytes(SAMPLE.read_bytes())
+    result = invoke("evaluate", data, "--lang", "en", "-q")
+    assert result.exit_code == 1, result.stderr  # the sample fails four standards
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        ('"inputs/{period}.xlsx"', '"inputs/{perod}.xlsx"', "inputs"),
+        ('"scorecards/{period}.html"', '"scorecards/{yyy}.html"', "outputs"),
+        ('log = "cskpi.log"', 'log = "logs/{month}.log"', "log"),
+    ],
+)
+def test_an_unknown_placeholder_in_cskpi_toml_names_the_line(project, old, new, line):
+    settings(project, old, new)
+    result = invoke("run", "--project", project, "--lang", "en")
+    assert result.exit_code == 2
+    text = result.stderr.replace("\n", " ")
+    assert "cskpi.toml:" in text and f": {line}: " in text and "unknown placeholder {" in text

@@ -316,8 +316,26 @@ PLACEHOLDERS = ("{yyyy}", "{mm}", "{period}")
 TEMPLATE_DIGITS = (("{yyyy}", r"\d{4}"), ("{mm}", r"\d{2}"), ("{period}", r"\d{4}-\d{2}"))
 
 
+_BRACED = re.compile(r"\{\w+\}")
+
+
 def is_template(text: str) -> bool:
     return any(p in text for p in PLACEHOLDERS)
+
+
+def unknown_placeholder(text: str) -> Problem | None:
+    """A ``{word}`` that is none of the placeholders (``{perod}``), as the detail of a usage
+    error: filled in by nothing, it would be read or written as it is."""
+    import difflib
+
+    for found in _BRACED.findall(text):
+        if found not in PLACEHOLDERS:
+            near = difflib.get_close_matches(found, PLACEHOLDERS, n=1, cutoff=0.6)
+            hint = Problem("expr.did_you_mean", {"near": near[0]}) if near else ""
+            known = ", ".join(PLACEHOLDERS)
+            params = {"name": found, "known": known, "hint": hint}
+            return Problem("usage.unknown_placeholder", params)
+    return None
 
 
 def fill_template(template: str, month: Period) -> Path:

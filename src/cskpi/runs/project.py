@@ -230,6 +230,7 @@ def load_project(root: Path) -> Project:
     from cskpi.present.formats import file_suffixes
 
     lines = toml_lines(text)
+    _check_placeholders(settings, str(file), lines)
     known = file_suffixes()
     bad = [t for t in settings.outputs if Path(t).suffix.lower() not in known]
     if bad:
@@ -241,6 +242,29 @@ def load_project(root: Path) -> Project:
             detail=Problem("project.output_suffix", {"file": bad[0], "known": " ".join(known)}),
         )
     return Project(root.resolve(), settings)
+
+
+def _check_placeholders(settings: Settings, file: str, lines: LineMap) -> None:
+    """``{perod}`` in an input, output, history or log path: file, line, exit 2."""
+    from cskpi.read.database import is_database_url
+    from cskpi.read.inputs import unknown_placeholder
+
+    named: list[tuple[tuple[Any, ...], str | None]] = [
+        *((("inputs", i), t) for i, t in enumerate(settings.inputs) if not is_database_url(t)),
+        *((("outputs", i), t) for i, t in enumerate(settings.outputs)),
+        (("history",), settings.history),
+        (("log",), settings.log),
+    ]
+    for loc, text in named:
+        problem = None if text is None else unknown_placeholder(text)
+        if problem is not None:
+            raise UsageError(
+                "rules.invalid",
+                file=file,
+                line=lines.line(loc),
+                path=str(loc[0]),
+                detail=Problem("usage.placeholder", {"text": text, "detail": problem}),
+            )
 
 
 def find_project(start: Path | None = None, explicit: Path | None = None) -> Project:

@@ -31,6 +31,7 @@ from cskpi.read.inputs import (
     is_template,
     read_inputs,
     reads_as_input,
+    unknown_placeholder,
 )
 from cskpi.read.ready import STALE_OWNER_HOURS
 from cskpi.read.tables import DatabaseOptions, Explained
@@ -83,11 +84,21 @@ def find_inputs(request: RunRequest) -> Inputs:
         check_as_of(period, request.as_of)
     urls = [f for f in request.files if is_database_url(f)]
     files = [f for f in request.files if not is_database_url(f)]
+    check_placeholders([f for f in files if not Path(f).exists()])
     if any(is_template(f) for f in files):
         period = period or periods.previous_month(now.date())
         paths, warnings, context = expand_inputs(files, period, request.rulebook)
         return Inputs(paths, warnings, period, urls, context)
     return Inputs(expand_paths(files), [], period, urls)
+
+
+def check_placeholders(templates: Sequence[str | Path]) -> None:
+    """An unknown ``{placeholder}`` in an input or output (``{perod}``) is a usage error:
+    nothing fills it in, so the run would look for or write that very name."""
+    for text in templates:
+        problem = unknown_placeholder(str(text))
+        if problem is not None:
+            raise UsageError("usage.placeholder", text=str(text), detail=problem)
 
 
 def run_evaluation(
@@ -300,6 +311,7 @@ def execute(
     """
     started = time.time()
     outputs = [p for p in (options.output, *options.more_outputs) if p is not None]
+    check_placeholders(outputs)
     for output in outputs:
         check_output(output, options.names.output)
     if options.log_file is not None:
