@@ -292,3 +292,25 @@ def test_an_unknown_placeholder_in_cskpi_toml_names_the_line(project, old, new, 
     assert result.exit_code == 2
     text = result.stderr.replace("\n", " ")
     assert "cskpi.toml:" in text and f": {line}: " in text and "unknown placeholder {" in text
+
+
+# --- a history that is not there ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["missing/h.sqlite3", "h.sqlite3"])
+def test_history_of_a_file_that_is_not_there_is_an_error_not_an_empty_history(tmp_path, where):
+    """A typo in --history used to read as 'no results yet', exit 0."""
+    path = tmp_path / where
+    result = invoke("history", "--history", path, "--lang", "en")
+    assert result.exit_code == 3
+    reason = "the file does not exist" if where == "h.sqlite3" else f"the folder {path.parent}"
+    assert f"{path}: no history there ({reason}" in result.stderr
+    assert not path.parent.joinpath("h.sqlite3").exists()
+
+
+def test_evaluate_creates_the_folder_of_a_new_history(tmp_path):
+    """The documented choice: --history names where to record; its folder is created."""
+    path = tmp_path / "new" / "h.sqlite3"
+    assert invoke("evaluate", SAMPLE, "--history", path, "-q").exit_code == 1
+    result = invoke("history", "--history", path, "-f", "json")
+    assert result.exit_code == 0 and '"2026-10"' in result.stdout

@@ -487,6 +487,14 @@ def check_project(project: Project, period: str | None = None) -> None:
 def history_source(rules: str | None, path: Path | None, project: Path | None):
     """The rulebook and history ``cskpi history`` reads: ``--history`` as given, else the
     project's (here, above, or ``--project``); outside a project a path is required."""
+    if path is not None and not path.exists():  # a typo must not read as "no results yet"
+        from cskpi.errors import InputError
+
+        where = path.parent if str(path.parent) else Path()
+        reason = Problem(
+            "history.no_file" if where.is_dir() else "history.no_folder", {"folder": str(where)}
+        )
+        raise InputError("history.not_found", file=str(path), reason=reason)
     if path is not None and project is None:
         return load_rulebook(rules), path
     if project is None and locate() is None:
