@@ -314,3 +314,39 @@ def test_evaluate_creates_the_folder_of_a_new_history(tmp_path):
     assert invoke("evaluate", SAMPLE, "--history", path, "-q").exit_code == 1
     result = invoke("history", "--history", path, "-f", "json")
     assert result.exit_code == 0 and '"2026-10"' in result.stdout
+
+
+# --- a history changed by hand ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "shown"),
+    [
+        ("actual", 9e999, "inf"),
+        ("target", float("-inf"), "-inf"),
+        ("actual", "abc", "'abc'"),
+        ("target", b"\x00\xff", "b'\\x00\\xff'"),
+        ("period", "garbage", "'garbage'"),
+        ("period", "previous", "'previous'"),
+        ("status", "weird", "'weird'"),
+        ("comparison", "!!", "'!!'"),
+    ],
+)
+def test_a_tampered_history_is_one_message_naming_the_file(tmp_path, column, value, shown):
+    """Before: ValueError/KeyError/TypeError as internal errors, or --period 'garbage'."""
+    import sqlite3
+
+    db = tmp_path / "h.sqlite3"
+    assert invoke("evaluate", SAMPLE, "--history", db, "-q").exit_code == 1
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            f"UPDATE results SET {column} = ? WHERE standard = 'complaints_per_month'",  # noqa: S608
+            (value,),
+        )
+    conn.close()
+    for fmt in ("table", "json", "csv"):
+        result = invoke("history", "--history", db, "-f", fmt, "--lang", "en")
+        assert result.exit_code == 4, result.stderr
+        text = result.stderr.replace("\n", " ")
+        assert f"{db}: a stored result (standard complaints_per_month, period " in text
+        assert f"has an invalid {column}: {shown}; the file was changed outside cskpi" in text
