@@ -4,6 +4,7 @@ the property test in tests/cli/test_hostile.py drive the same functions through 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 
@@ -61,6 +62,26 @@ def test_markdown_escapes_table_emphasis_links_and_html():
         "&amp;amp; \\*b\\* \\_i\\_ \\`c\\` \\~s\\~ \\$m\\$ \\\\"
     )
     assert safe.markdown("\x1b[2J") == "␛\\[2J"
+
+
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("see https://evil.example/x", "see https&#58;//evil.example/x"),
+        ("ftp://h/f", "ftp&#58;//h/f"),
+        ("mail bob@example.com", "mail bob&#64;example.com"),
+        ("WWW.Example.com/a", "WWW&#46;Example.com/a"),
+        ("12:30 at www", "12:30 at www"),
+    ],
+)
+def test_markdown_never_lets_a_bare_url_or_address_become_a_link(value, escaped):
+    """GitHub links bare URLs, www. and e-mail addresses: the trigger is an entity instead,
+    which every CommonMark viewer shows as the character itself."""
+    from markdown_it import MarkdownIt
+
+    assert safe.markdown(value) == escaped
+    rendered = MarkdownIt().render(safe.markdown(value))
+    assert rendered == f"<p>{html.escape(value, quote=False)}</p>\n"
 
 
 def test_html_escapes_text_and_attributes():

@@ -54,6 +54,10 @@ EXCEL_TRUNCATED = "…[truncated]"
 # A CSV cell starting with one of these is a formula (or DDE) to Excel, LibreOffice, Sheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
+# GitHub's Markdown links bare URLs (http://, https://, ftp://, www.) and e-mail addresses:
+# the character that triggers each is written as an entity, shown the same, never linked.
+_AUTOLINK = re.compile(r"://|@|(?i:www)\.")
+_AUTOLINK_BREAK = {"://": "&#58;//", "@": "&#64;"}
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -111,7 +115,13 @@ def markdown(value: object) -> str:
     ``< > &`` become HTML entities, so no tag or entity from the data reaches the page.
     """
     text = _html.escape(visible(value), quote=False)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _AUTOLINK.sub(_unlink, text)
+
+
+def _unlink(match: re.Match[str]) -> str:
+    found = match.group()
+    return _AUTOLINK_BREAK.get(found) or found[:3] + "&#46;"  # www. in any case
 
 
 def html(value: object, *, multiline: bool = False) -> str:
