@@ -42,37 +42,64 @@ def safe_text(value: object) -> str:
     return safe.excel(value)
 
 
+SHEET_MAX = 31  # UTF-16 code units: a CJK character counts one, an emoji two
+RESERVED_SHEETS = frozenset({"history"})  # Excel keeps "History" for itself
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _cut(text: str, room: int) -> str:
+    """The longest start of ``text`` within ``room`` UTF-16 code units."""
+    out, used = [], 0
+    for char in text:
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > room:
+            break
+        out.append(char)
+    return "".join(out)
+
+
+def _taken(name: str, used: set[str]) -> bool:
+    return name.lower() in used or name.lower() in RESERVED_SHEETS
+
+
 def sheet_name(base: str, used: set[str]) -> str:
-    """A valid, unique sheet name of at most 31 characters derived from ``base``."""
-    name = _SHEET_BAD.sub("_", base).strip("'") or "sheet"
-    name = name[:31]
+    """A valid, unique sheet name of at most 31 UTF-16 units derived from ``base``: controls
+    shown as escapes, ``[]:*?/\\`` as ``_``, no apostrophe at either end, never "History"."""
+    name = _SHEET_BAD.sub("_", safe.visible(base))
+    name = _cut(name.strip("'"), SHEET_MAX).strip("'") or "sheet"
     candidate, n = name, 2
-    while candidate.lower() in used:
+    while _taken(candidate, used):
         suffix = f"~{n}"
-        candidate = name[: 31 - len(suffix)] + suffix
+        candidate = _cut(name, SHEET_MAX - len(suffix)).rstrip("'") + suffix
         n += 1
     used.add(candidate.lower())
     return candidate
 
 
 def short_sheet_name(title: str, used: set[str], suffix: str = "") -> str:
-    """A readable tab name within Excel's 31 characters: ``title`` + ``suffix`` (逾期投诉明细),
+    """A readable tab name within Excel's 31 UTF-16 units: ``title`` + ``suffix`` (逾期投诉明细),
     the title cut at a word boundary with an ellipsis when too long; a name already in
-    ``used`` gets a counter (``… (2)``)."""
-    text = title.replace(": ", " - ").translate(_FULL_WIDTH).strip() or "sheet"
+    ``used`` gets a counter (``… (2)``). Controls are shown as escapes, ``[]:*?/\\`` as their
+    full-width look-alikes, apostrophes at either end dropped."""
+    text = safe.visible(title).replace(": ", " - ").translate(_FULL_WIDTH).strip(" '") or "sheet"
     for n in range(1, 1000):
         counter = f" ({n})" if n > 1 else ""
-        room = 31 - len(suffix) - len(counter)
+        room = SHEET_MAX - _units(suffix) - len(counter)
         head = text
-        if len(head) > room:
-            cut = head[: room - 1]
+        if _units(head) > room:
+            cut = _cut(head, room - 1)
             space = cut.rfind(" ")
             # Latin: end at a word, unless that would lose more than a third of the room
-            if head[room - 1] != " " and space >= room * 2 // 3:
+            if head[len(cut)] != " " and space >= room * 2 // 3:
                 cut = cut[:space]
-            head = cut.rstrip(" -_·,:") + "…"
+            head = cut.rstrip(" -_·,:'") + "…"
         name = head + suffix + counter
-        if name.lower() not in used:
+        if name.endswith("'"):
+            name = name.rstrip("'") or "sheet"
+        if not _taken(name, used):
             used.add(name.lower())
             return name
     return sheet_name(text, used)
