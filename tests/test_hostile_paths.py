@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cskpi.cli import app as cli
-from tests.conftest import SAMPLE
-from tests.test_hostile_files import cskpi, unix_only
+from tests.conftest import ROOT, SAMPLE
+from tests.runs.test_hostile_files import cskpi, unix_only
 
 runner = CliRunner()
 
@@ -350,3 +350,59 @@ def test_a_tampered_history_is_one_message_naming_the_file(tmp_path, column, val
         text = result.stderr.replace("\n", " ")
         assert f"{db}: a stored result (standard complaints_per_month, period " in text
         assert f"has an invalid {column}: {shown}; the file was changed outside cskpi" in text
+
+
+# --- personal ids in messages -----------------------------------------------------------------
+
+
+def _personal_ids(tmp_path: Path) -> Path:
+    """The bundled rulebook with the complaint id marked personal (a customer's phone as id)."""
+    text = (ROOT / "rules" / "customer-service-supervisor.yaml").read_text(encoding="utf-8")
+    old = "complaint_id: {header: 投诉编号, aliases: [id, 编号], type: text}"
+    assert old in text
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(text.replace(old, old[:-1] + ", personal: true}"), encoding="utf-8")
+    return rules
+
+
+def test_a_personal_id_is_masked_in_errors_and_warnings(tmp_path):
+    from tests.conftest import D, complaint, write_workbook
+    from tests.months import good_month
+
+    rules = _personal_ids(tmp_path)
+    phone = "13912345678"
+    month = good_month()
+    month["投诉记录"].append(complaint(phone, D(2026, 10, 20)))
+    month["投诉记录"].append(complaint(phone, D(2026, 10, 21)))
+    path = write_workbook(tmp_path / "m.xlsx", month)
+    result = invoke("evaluate", path, "--rules", rules, "--no-history", "--lang", "en")
+    assert result.exit_code == 3
+    assert "both have 投诉编号 '139****5678' but differ" in result.stderr
+    assert phone not in result.stderr
+    waivers = tmp_path / "waivers.csv"
+    waivers.write_text(
+        f"编号,标准,原因,批准人,日期\n{phone}9,all,x,y,2026-10-01\n", encoding="utf-8"
+    )
+    month = good_month()
+    path = write_workbook(tmp_path / "ok.xlsx", month)
+    args = ("evaluate", path, "--rules", rules, "--waivers", waivers, "--no-history")
+    result = invoke(*args, "--lang", "en", "-q")
+    assert "waiver for record '********6789'" in result.stderr, result.stderr  # 12 digits
+    assert f"{phone}9" not in result.stderr
+
+
+def test_a_personal_id_in_two_files_that_differ_is_masked_in_the_error(tmp_path):
+    from tests.conftest import D, complaint, write_workbook
+    from tests.months import good_month
+
+    rules = _personal_ids(tmp_path)
+    phone = "13912345678"
+    for name, team in (("a.xlsx", "一组"), ("b.xlsx", "二组")):  # one record, rows differ
+        month = good_month()
+        month["投诉记录"].append(complaint(phone, D(2026, 10, 20), team=team))
+        write_workbook(tmp_path / name, month)
+    args = ("evaluate", tmp_path / "a.xlsx", tmp_path / "b.xlsx", "--rules", rules)
+    result = invoke(*args, "--no-history", "--lang", "en", "-q")
+    assert result.exit_code == 3, result.stderr
+    assert "投诉编号 '139****5678'" in result.stderr, result.stderr
+    assert phone not in result.stderr

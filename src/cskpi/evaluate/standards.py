@@ -12,6 +12,7 @@ import pandas as pd
 
 from cskpi.errors import Problem
 from cskpi.evaluate.datasets import Waiver
+from cskpi.evaluate.masks import shown_id
 from cskpi.evaluate.periods import (
     Period,
 )
@@ -99,8 +100,21 @@ def unknown_waivers(
         column = rulebook.datasets[name].id_column
         if column and column in frame.columns:
             found |= set(frame[column][frame[column].isin(wanted).fillna(False)].astype(str))
+    personal = [
+        spec
+        for spec in rulebook.datasets.values()
+        if spec.id_column
+        and spec.id_column in spec.columns
+        and spec.columns[spec.id_column].personal
+    ]  # a customer's phone as the id: quoted masked, as every output shows it
     return [
-        Problem("waivers.unknown_id", {"id": w.record_id, "standard": w.standard})
+        Problem(
+            "waivers.unknown_id",
+            {
+                "id": shown_id(personal[0], w.record_id) if personal else w.record_id,
+                "standard": w.standard,
+            },
+        )
         for w in waivers
         if w.record_id not in found
     ]

@@ -31,6 +31,7 @@ import pandas as pd
 
 from cskpi.errors import InputError, Problem
 from cskpi.evaluate.datasets import ROW, SOURCE, Datasets
+from cskpi.evaluate.masks import shown_id
 from cskpi.read.records import CONTENT, LISTED, row_list
 from cskpi.rulebook.compiled import Rulebook
 
@@ -218,7 +219,7 @@ def _conflict(
         "input.conflicting_records",
         {
             "header": spec.columns[spec.id_column].header,
-            "id": str(frame[spec.id_column].iloc[a])[:40],
+            "id": shown_id(spec, frame[spec.id_column].iloc[a]),
             "date": ""
             if when is None or pd.isna(when)
             else Problem("input.record_date", {"date": f"{when:%Y-%m-%d}"}),

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from cskpi.errors import InputError, Problem
 from cskpi.evaluate.datasets import EXAMPLE_HEADERS, ROW
+from cskpi.evaluate.masks import shown_id
 from cskpi.language.syntax import normalize_name
 from cskpi.read.sources import RawSheet
 from cskpi.rulebook.compiled import Dataset
@@ -165,7 +166,7 @@ def repeated_records(
                         "a": earlier,
                         "b": int(row),
                         "header": header,
-                        "id": str(key)[:40],
+                        "id": shown_id(spec, key),
                     },
                 )
             )
