@@ -406,3 +406,49 @@ def test_a_personal_id_in_two_files_that_differ_is_masked_in_the_error(tmp_path)
     assert result.exit_code == 3, result.stderr
     assert "投诉编号 '139****5678'" in result.stderr, result.stderr
     assert phone not in result.stderr
+
+
+# --- files far too big to be a month of records -----------------------------------------------
+
+
+def test_a_csv_wider_than_a_worksheet_is_refused_at_its_first_line(tmp_path):
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"c{i}" for i in range(20_000)) + "\n" + "1," * 19_999 + "1\n")
+    result = invoke("evaluate", wide, "--lang", "en")
+    assert result.exit_code == 3, result.stderr
+    assert f"{wide}: line 1 has 20000 columns, more than a table holds (16,384)" in result.stderr
+
+
+def test_a_parquet_with_too_many_rows_is_refused_from_its_footer(tmp_path, monkeypatch):
+    """The size comes from the footer: the table itself is never read (reading it would
+    load 30 million rows before anything could say no)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from cskpi.read import sources
+
+    path = tmp_path / "long.parquet"
+    pq.write_table(pa.table({"投诉编号": [f"C{i}" for i in range(12)]}), path)
+    monkeypatch.setattr(sources, "MAX_ROWS", 10)
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("the table was read")
+
+    monkeypatch.setattr(pq.ParquetFile, "read", never)
+    result = invoke("evaluate", path, "--lang", "en")
+    assert result.exit_code == 3, result.stderr
+    assert f"{path}: 12 rows, more than cskpi loads from one CSV or Parquet file (10)" in (
+        result.stderr.replace("\n", " ")
+    )
+    assert "--engine duckdb" in result.stderr
+
+
+def test_a_csv_with_too_many_rows_is_refused(tmp_path, monkeypatch):
+    from cskpi.read import sources
+
+    path = tmp_path / "long.csv"
+    path.write_text("投诉编号\n" + "".join(f"C{i}\n" for i in range(12)), encoding="utf-8")
+    monkeypatch.setattr(sources, "MAX_ROWS", 10)
+    result = invoke("evaluate", path, "--lang", "en")
+    assert result.exit_code == 3, result.stderr
+    assert f"{path}: > 10 rows, more than cskpi loads" in result.stderr.replace("\n", " ")

@@ -33,6 +33,10 @@ NOT_UTF8 = "not-utf8"  # marker for a Parquet byte string that is not UTF-8 text
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".parquet"}
 SUFFIXES = EXCEL_SUFFIXES | TABLE_SUFFIXES
+# A CSV or Parquet file beyond these is not a month of service records but the wrong file
+# (or one for --engine duckdb): refused before it is loaded, not after memory runs out.
+MAX_COLUMNS = 16_384  # a worksheet's own limit
+MAX_ROWS = 10_000_000  # ten full worksheets; DuckDB reads more without loading them
 
 
 @dataclass
@@ -314,13 +318,25 @@ def _read_csv(path: Path) -> pd.DataFrame:
     except csv.Error:
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     # Junk lines above the header have fewer fields: size the table by the widest record.
+    records: list[list[str]] = []
+    width = 0
     try:
-        records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        for record in csv.reader(io.StringIO(text), delimiter=delimiter):
+            if len(record) > width:
+                width = len(record)
+                if width > MAX_COLUMNS:
+                    raise _too_big(path, "input.too_wide", width, MAX_COLUMNS, len(records) + 1)
+            records.append(record)
+            if len(records) > MAX_ROWS:
+                raise _too_big(path, "input.too_long", f"> {MAX_ROWS:,}", MAX_ROWS)
     except csv.Error as exc:
         raise InputError("input.corrupt", file=str(path), reason=str(exc)) from None
-    width = max((len(r) for r in records), default=0)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype="string")
     return frame.mask(frame.apply(lambda c: c.str.strip() == ""), pd.NA) if width else frame
+
+
+def _too_big(path: Path, key: str, size: object, limit: int, line: int = 0) -> InputError:
+    return InputError(key, file=str(path), size=size, limit=f"{limit:,}", line=line)
 
 
 def _read_parquet(path: Path, errors: dict[tuple[int, int], str]) -> pd.DataFrame:
@@ -329,6 +345,11 @@ def _read_parquet(path: Path, errors: dict[tuple[int, int], str]) -> pd.DataFram
 
     try:  # ParquetFile, not read_table: a header may name a column twice (reported as such)
         with pq.ParquetFile(path) as parquet:
+            meta = parquet.metadata  # the footer only: the size is known before any read
+            if meta.num_columns > MAX_COLUMNS:
+                raise _too_big(path, "input.too_wide", meta.num_columns, MAX_COLUMNS, 1)
+            if meta.num_rows > MAX_ROWS:
+                raise _too_big(path, "input.too_long", f"{meta.num_rows:,}", MAX_ROWS)
             table = parquet.read()
     except (pa.ArrowException, OSError) as exc:
         raise InputError("input.corrupt", file=str(path), reason=str(exc)) from None
