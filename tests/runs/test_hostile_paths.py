@@ -452,3 +452,18 @@ def test_a_csv_with_too_many_rows_is_refused(tmp_path, monkeypatch):
     result = invoke("evaluate", path, "--lang", "en")
     assert result.exit_code == 3, result.stderr
     assert f"{path}: > 10 rows, more than cskpi loads" in result.stderr.replace("\n", " ")
+
+
+def test_a_tampered_waiver_in_the_history_is_one_message(tmp_path):
+    import sqlite3
+
+    waivers = tmp_path / "waivers.csv"
+    waivers.write_text("编号,标准,原因,批准人,日期\nC1,all,x,y,2026-10-01\n", encoding="utf-8")
+    db = tmp_path / "h.sqlite3"
+    assert invoke("evaluate", SAMPLE, "--waivers", waivers, "--history", db, "-q").exit_code == 1
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE waivers SET reason = ?", (b"\x00\xff",))
+    conn.close()
+    result = invoke("history", "--history", db, "-f", "json", "--lang", "en")
+    assert result.exit_code == 4  # before: bytes not JSON serializable, an internal error
+    assert "has an invalid reason: b'\\x00\\xff'; the file was changed" in result.stderr

@@ -389,7 +389,23 @@ def load_waivers(conn: sqlite3.Connection, rulebook: str) -> list[dict[str, str]
         (rulebook,),
     )
     keys = ("period", "record_id", "standard", "reason", "approver", "approved_on")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    waivers = [dict(zip(keys, row, strict=True)) for row in rows]
+    for waiver in waivers:  # text as cskpi stores it, else the file was edited by hand
+        bad = next((k for k in keys if not isinstance(waiver[k], str)), None)
+        if bad is not None:
+            raise OutputError(
+                "history.bad_row",
+                file=_file_of(conn),
+                standard=str(waiver["standard"]),
+                period=str(waiver["period"])[:40],
+                column=bad,
+                value=repr(waiver[bad])[:40],
+            )
+    return waivers
+
+
+def _file_of(conn: sqlite3.Connection) -> str:
+    return next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
 
 
 _LOAD = (
@@ -443,10 +459,9 @@ def _check_row(
         bad = ("metric", texts[1])
     if bad is None:
         return
-    file = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
     raise OutputError(
         "history.bad_row",
-        file=file,
+        file=_file_of(conn),
         standard=str(std),
         period=str(period)[:40],
         column=bad[0],
