@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from cskpi.cli import app as cli
 from tests.conftest import ROOT, SAMPLE
+from tests.months import month_book
 from tests.runs.test_hostile_files import cskpi, unix_only
 
 runner = CliRunner()
@@ -25,6 +26,9 @@ def invoke(*args: object):
 def project(tmp_path) -> Path:
     folder = tmp_path / "cs"
     assert invoke("init", folder, "--lang", "en").exit_code == 0
+    # a month of its own: a run on the bundled sample is a trial that keeps no history
+    (folder / "inputs" / "2026-10.xlsx").unlink()
+    month_book(folder / "inputs" / "2026-10.xlsx", 2026, 10)
     return folder
 
 
