@@ -263,8 +263,8 @@ def evaluate(
     debug: DebugOpt = False,
 ) -> None:
     """Evaluate input workbooks against a rulebook and print the scorecard (评估绩效)."""
-    written = (("--history", history_path), ("--output", output))
-    with boundary(lang, debug), _logged(log_file, files, period, (rules, waivers), written):
+    apart = (("--history", history_path), *(("--output", o) for o in output or ()))
+    with boundary(lang, debug), _logged(log_file, files, period, (rules, waivers), apart):
         chosen = _lang(lang)
         from cskpi.evaluate.periods import parse_as_of, parse_period
         from cskpi.present import terminal as report
