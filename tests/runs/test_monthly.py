@@ -107,11 +107,11 @@ def test_streak_counts_consecutive_failures(tmp_path):
             "evaluate", path, "--period", month, "--history", db, "-r", rules
         ).exit_code in (0, 1)
     from cskpi.evaluate.trend import build_trend
-    from cskpi.runs import history
+    from cskpi.runs import history, historyrows
 
     conn = history.connect(db)
     trend = build_trend(
-        history.load(conn, "customer-service-supervisor", standard="complaints_per_month")
+        historyrows.load(conn, "customer-service-supervisor", standard="complaints_per_month")
     )
     assert trend.periods == ("2026-07", "2026-08", "2026-09", "2026-10")
     (line,) = trend.lines
@@ -131,7 +131,7 @@ def test_streak_counts_consecutive_failures(tmp_path):
         rules,
     )
     conn2 = history.connect(db)
-    rows2 = history.load(conn2, "customer-service-supervisor", standard="complaints_per_month")
+    rows2 = historyrows.load(conn2, "customer-service-supervisor", standard="complaints_per_month")
     assert len(rows2) == 4  # re-running October replaced it
 
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from cskpi.cli import app as cli
 from cskpi.evaluate.periods import previous_month
-from cskpi.runs.project import local_path
+from cskpi.runs.settings import local_path
 from tests.conftest import ROOT, SAMPLE
 from tests.months import month_book
 

@@ -520,7 +520,7 @@ def history_command(
         from cskpi.evaluate.trend import build_trend
         from cskpi.present import jsoncsv
         from cskpi.present import terminal as report
-        from cskpi.runs import history
+        from cskpi.runs import history, historyrows
         from cskpi.runs.project import history_source
 
         loaded, path = history_source(rules, history_path, project)
@@ -531,8 +531,8 @@ def history_command(
         conn = history.connect(path, read_only=True)
         if conn is not None:
             try:
-                rows = history.load(conn, loaded.id, standard=standard, group_by=group_by)
-                waived = history.load_waivers(conn, loaded.id)
+                rows = historyrows.load(conn, loaded.id, standard=standard, group_by=group_by)
+                waived = historyrows.load_waivers(conn, loaded.id)
             finally:
                 conn.close()
         order = [s.id for s in loaded.standards]

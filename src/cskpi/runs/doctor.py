@@ -187,7 +187,7 @@ def folders(project: Project, period: str) -> Iterator[Finding]:
 
 def next_input(project: Project, now: dt.datetime) -> Iterator[Finding]:
     from cskpi.evaluate.periods import parse_period
-    from cskpi.read.inputs import fill_template, is_template
+    from cskpi.read.paths import fill_template, is_template
 
     upcoming = next_run(now)
     month = parse_period(upcoming.period)

@@ -18,20 +18,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import math
 import os
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING
 
 from cskpi import __version__
-from cskpi.errors import CskpiError, NotReadyError, OutputError
+from cskpi.errors import NotReadyError, OutputError
 from cskpi.evaluate.periods import parse_period
-from cskpi.evaluate.scorecard import Scorecard, Status
-from cskpi.evaluate.trend import Row
-from cskpi.rulebook.models import Comparison
+from cskpi.evaluate.scorecard import Scorecard
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -381,120 +378,3 @@ def record(
     return run_id
 
 
-def load_waivers(conn: sqlite3.Connection, rulebook: str) -> list[dict[str, str]]:
-    """Every waiver stored with past runs, newest period first."""
-    rows = conn.execute(
-        "SELECT period, record_id, standard, reason, approver, approved_on FROM waivers"
-        " WHERE rulebook = ? ORDER BY period DESC, record_id",
-        (rulebook,),
-    )
-    keys = ("period", "record_id", "standard", "reason", "approver", "approved_on")
-    waivers = [dict(zip(keys, row, strict=True)) for row in rows]
-    for waiver in waivers:  # text as cskpi stores it, else the file was edited by hand
-        bad = next((k for k in keys if not isinstance(waiver[k], str)), None)
-        if bad is not None:
-            raise OutputError(
-                "history.bad_row",
-                file=_file_of(conn),
-                standard=str(waiver["standard"]),
-                period=str(waiver["period"])[:40],
-                column=bad,
-                value=repr(waiver[bad])[:40],
-            )
-    return waivers
-
-
-def _file_of(conn: sqlite3.Connection) -> str:
-    return next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
-
-
-_LOAD = (
-    "SELECT standard, group_by, group_value, period, status, actual, target,"
-    " comparison, metric, recorded_at, partial FROM results WHERE rulebook = ?"
-    " AND (group_by = '' OR group_by = ?)"
-)
-
-
-def _has_partial(conn: sqlite3.Connection) -> bool:
-    """Version 0 files (read, never migrated by a reader) have no ``partial`` column."""
-    return any(row[1] == "partial" for row in conn.execute("PRAGMA table_info(results)"))
-
-
-_STATUSES = frozenset(get_args(Status))
-_COMPARISONS = frozenset(get_args(Comparison))
-
-
-def _check_row(
-    conn: sqlite3.Connection,
-    std: object,
-    period: object,
-    status: object,
-    actual: object,
-    target: object,
-    texts: tuple[object, ...],
-) -> None:
-    """A stored result as cskpi writes it, else one error naming the history file and the
-    row: a file edited by hand (inf, NaN, text in a number, a malformed period) must not
-    crash the trend or show an impossible value."""
-
-    def number(value: object, optional: bool) -> bool:
-        if value is None:
-            return optional
-        return (
-            isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-        )
-
-    bad: tuple[str, object] | None = None
-    if not isinstance(period, str) or not _valid_period(period):
-        bad = ("period", period)
-    elif status not in _STATUSES:
-        bad = ("status", status)
-    elif not number(actual, optional=True):
-        bad = ("actual", actual)
-    elif not number(target, optional=False):
-        bad = ("target", target)
-    elif texts[0] not in _COMPARISONS:
-        bad = ("comparison", texts[0])
-    elif not all(isinstance(t, str) for t in texts[1:]):
-        bad = ("metric", texts[1])
-    if bad is None:
-        return
-    raise OutputError(
-        "history.bad_row",
-        file=_file_of(conn),
-        standard=str(std),
-        period=str(period)[:40],
-        column=bad[0],
-        value=repr(bad[1])[:40],
-    )
-
-
-def _valid_period(text: str) -> bool:
-    """A period label as cskpi stores it (2026-10, 2026Q4, 2026), not a word like previous."""
-    try:
-        return parse_period(text).label == text
-    except CskpiError:
-        return False
-
-
-def load(
-    conn: sqlite3.Connection,
-    rulebook: str,
-    *,
-    standard: str | None = None,
-    group_by: str | None = None,
-) -> list[Row]:
-    """Stored results of one rulebook: overall ones, plus one grouping's when asked."""
-    query = _LOAD if _has_partial(conn) else _LOAD.replace(" partial FROM", " 0 FROM")
-    params: list[object] = [rulebook, group_by or ""]
-    if standard:
-        query += " AND standard = ?"
-        params.append(standard)
-    rows = []
-    for std, grouping, group, *values in conn.execute(query, params):
-        period, status, actual, target, comparison, metric, recorded_at, partial = values
-        _check_row(conn, std, period, status, actual, target, (comparison, metric, recorded_at))
-        shown = group if grouping else None
-        row = (period, status, actual, target, comparison, metric, recorded_at)
-        rows.append(Row(std, shown, *row, partial=bool(partial)))
-    return rows

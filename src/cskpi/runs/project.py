@@ -10,142 +10,26 @@ written on Windows are read as Windows paths.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PureWindowsPath
-from typing import Annotated, Any, Literal
+from pathlib import Path
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic import ValidationError
 
 from cskpi.errors import Problem, UsageError
 from cskpi.i18n import Lang
-from cskpi.rulebook.load import DEFAULT_RULEBOOK, load_rulebook
+from cskpi.rulebook.load import load_rulebook
 from cskpi.rulebook.models import Calendar
-from cskpi.rulebook.yamlfile import LineMap
-
-SETTINGS_FILE = "cskpi.toml"
-DEFAULT_INPUT = "inputs/{period}.xlsx"
-DEFAULT_OUTPUT = "scorecards/{period}.xlsx"
-DEFAULT_PAGE = "scorecards/{period}.html"  # the HTML scorecard beside the workbook
-DEFAULT_HISTORY = "history.sqlite3"
-DEFAULT_LOG = "cskpi.log"
-
-
-def _as_list(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
-
-
-def _blank_is_none(value: Any) -> Any:
-    return None if value == "" else value
-
-
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def _with_scheme(url: str) -> str:
-    """A target without ``scheme://`` is refused when cskpi.toml is read, never sent or shown
-    (a webhook address pasted without its scheme is mostly token)."""
-    if not _SCHEME.match(url):
-        raise PydanticCustomError("notify_no_scheme", "no scheme")
-    return url
-
-
-Templates = Annotated[list[str], BeforeValidator(_as_list), Field(min_length=1)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class NotifySettings(_Model):
-    """Where alerts go and when: ``fail`` also means a run that could not finish."""
-
-    on: Literal["fail", "warn", "always"] = "fail"
-    urls: list[Annotated[str, AfterValidator(_with_scheme)]] = []
-
-
-class Settings(_Model):
-    """``cskpi.toml``: everything ``cskpi run`` needs, validated when it is read."""
-
-    rulebook: str = f"{DEFAULT_RULEBOOK}.yaml"
-    inputs: Templates = [DEFAULT_INPUT]
-    outputs: Templates = [DEFAULT_OUTPUT, DEFAULT_PAGE]
-    history: str = DEFAULT_HISTORY
-    log: Annotated[str | None, BeforeValidator(_blank_is_none)] = DEFAULT_LOG
-    by: Annotated[str | None, BeforeValidator(_blank_is_none)] = None
-    lang: Literal["zh", "en"] = "zh"
-    strict: bool = False
-    lock_timeout: float = Field(default=60.0, ge=0, allow_inf_nan=False)
-    notify: NotifySettings = NotifySettings()
-    calendar: Calendar = Calendar()
-
-
-_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\")\s*=")
-
-
-def toml_lines(text: str) -> LineMap:
-    """Key path -> line, for the plain TOML a person writes (tables and ``key = value``)."""
-    lines = LineMap()
-    table: tuple[str, ...] = ()
-    for number, line in enumerate(text.splitlines(), start=1):
-        if match := _TABLE.match(line):
-            table = tuple(part.strip().strip('"') for part in match.group(1).split("."))
-            lines.lines.setdefault(table, number)
-        elif match := _KEY.match(line):
-            lines.lines.setdefault((*table, match.group(1).strip('"')), number)
-    return lines
-
-
-def _problems(exc: ValidationError, file: str, lines: LineMap) -> list[Problem]:
-    import difflib
-
-    problems = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        detail: Problem | str = err["msg"]
-        if err["type"] == "extra_forbidden":
-            tables: dict[tuple[Any, ...], type[BaseModel]] = {
-                ("notify",): NotifySettings,
-                ("calendar",): Calendar,
-            }
-            known = sorted(tables.get(loc[:-1], Settings).model_fields)
-            near = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            hint = (
-                Problem("expr.did_you_mean", {"near": near[0]})
-                if near
-                else Problem("rules.allowed_keys", {"known": ", ".join(known)})
-            )
-            detail = Problem("rules.unknown_key", {"key": loc[-1], "hint": hint})
-        elif err["type"] == "notify_no_scheme":
-            detail = Problem("notify.no_scheme")
-        elif err["type"] == "literal_error":
-            detail = Problem(
-                "rules.not_allowed",
-                {"value": repr(err["input"]), "allowed": err["ctx"].get("expected", "")},
-            )
-        path = ".".join(str(p) for p in loc if not isinstance(p, int)) or "-"
-        problems.append(
-            Problem(
-                "rules.invalid",
-                {"file": file, "line": lines.line(loc), "path": path, "detail": detail},
-            )
-        )
-    return problems
-
-
-def local_path(text: str, root: Path) -> Path:
-    """A path from cskpi.toml: relative to the project, Windows spelling understood anywhere."""
-    if os.name != "nt" and ("\\" in text or re.match(r"^[A-Za-z]:", text)):
-        windows = PureWindowsPath(text)
-        if windows.drive or windows.root:
-            return Path(text)  # another machine's absolute path: reported as given
-        text = windows.as_posix()
-    path = Path(text).expanduser()
-    return path if path.is_absolute() else root / path
+from cskpi.runs.settings import (
+    SETTINGS_FILE,
+    Settings,
+    check_placeholders,
+    local_path,
+    settings_problems,
+    toml_lines,
+)
 
 
 @dataclass(frozen=True)
@@ -183,7 +67,7 @@ class Project:
     def outputs(self, period: str) -> list[Path]:
         """The scorecard files of ``period`` (a label such as 2026-10)."""
         from cskpi.evaluate.periods import parse_period
-        from cskpi.read.inputs import fill_template
+        from cskpi.read.paths import fill_template
 
         window = parse_period(period)
         return [fill_template(str(self.path(t)), window) for t in self.settings.outputs]
@@ -226,11 +110,11 @@ def load_project(root: Path) -> Project:
     except RecursionError:
         raise UsageError("project.too_deep", file=str(file)) from None
     except ValidationError as exc:
-        raise UsageError.of(_problems(exc, str(file), toml_lines(text))) from None
+        raise UsageError.of(settings_problems(exc, str(file), toml_lines(text))) from None
     from cskpi.present.formats import file_suffixes
 
     lines = toml_lines(text)
-    _check_placeholders(settings, str(file), lines)
+    check_placeholders(settings, str(file), lines)
     known = file_suffixes()
     bad = [t for t in settings.outputs if Path(t).suffix.lower() not in known]
     if bad:
@@ -242,29 +126,6 @@ def load_project(root: Path) -> Project:
             detail=Problem("project.output_suffix", {"file": bad[0], "known": " ".join(known)}),
         )
     return Project(root.resolve(), settings)
-
-
-def _check_placeholders(settings: Settings, file: str, lines: LineMap) -> None:
-    """``{perod}`` in an input, output, history or log path: file, line, exit 2."""
-    from cskpi.read.database import is_database_url
-    from cskpi.read.inputs import unknown_placeholder
-
-    named: list[tuple[tuple[Any, ...], str | None]] = [
-        *((("inputs", i), t) for i, t in enumerate(settings.inputs) if not is_database_url(t)),
-        *((("outputs", i), t) for i, t in enumerate(settings.outputs)),
-        (("history",), settings.history),
-        (("log",), settings.log),
-    ]
-    for loc, text in named:
-        problem = None if text is None else unknown_placeholder(text)
-        if problem is not None:
-            raise UsageError(
-                "rules.invalid",
-                file=file,
-                line=lines.line(loc),
-                path=str(loc[0]),
-                detail=Problem("usage.placeholder", {"text": text, "detail": problem}),
-            )
 
 
 def find_project(start: Path | None = None, explicit: Path | None = None) -> Project:
@@ -372,7 +233,7 @@ def _check_log(project: Project, window: Any, outputs: list[Path]) -> None:
     a regular file (or not there yet) and none of the project's inputs (this period's files,
     and what its templates, globs and folders read), rulebook, settings, history or outputs."""
     from cskpi.read.database import is_database_url
-    from cskpi.read.inputs import fill_template
+    from cskpi.read.paths import fill_template
     from cskpi.runs.run import PROJECT_NAMES, check_log
 
     if project.log is None:

@@ -24,12 +24,11 @@ from cskpi.i18n import Lang, printable
 from cskpi.present.outputs import check_apart, check_output, same_file, stage_output
 from cskpi.present.privacy import is_personal, mask_scorecard
 from cskpi.read.database import DEFAULT_TIMEOUT, is_database_url
-from cskpi.read.inputs import (
-    Progress,
+from cskpi.read.inputs import Progress, read_inputs
+from cskpi.read.paths import (
     expand_inputs,
     expand_paths,
     is_template,
-    read_inputs,
     reads_as_input,
     unknown_placeholder,
 )
@@ -37,7 +36,7 @@ from cskpi.read.ready import STALE_OWNER_HOURS
 from cskpi.read.tables import DatabaseOptions, Explained
 from cskpi.read.waivers import approved_by
 from cskpi.rulebook.compiled import Rulebook
-from cskpi.runs import history
+from cskpi.runs import history, historyrows
 
 
 @dataclass(frozen=True)
@@ -339,7 +338,7 @@ def execute(
                 exit_code=int(card.exit_code),
             )
             if outputs:
-                rows = history.load(conn, card.rulebook_id, group_by=card.group_by)
+                rows = historyrows.load(conn, card.rulebook_id, group_by=card.group_by)
                 order = [s.id for s in request.rulebook.standards]
                 trend = build_trend(rows, options.trend_periods, order)
                 staged = _stage(card, outputs, request, options, trend)

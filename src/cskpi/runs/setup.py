@@ -15,8 +15,8 @@ from cskpi.atomic import write_text_atomic
 from cskpi.errors import OutputError, UsageError
 from cskpi.present.formats import file_suffixes
 from cskpi.rulebook.load import DEFAULT_RULEBOOK, bundled_dir
-from cskpi.runs.project import DEFAULT_HISTORY, DEFAULT_LOG, SETTINGS_FILE
 from cskpi.runs.schedule import check_schedulable, crontab_text
+from cskpi.runs.settings import DEFAULT_HISTORY, DEFAULT_LOG, SETTINGS_FILE
 
 SAMPLE = "2026-10.xlsx"
 SAMPLE_PERIOD = "2026-10"
