@@ -47,7 +47,8 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     import typer.main
 
-    from cskpi.cli.app import app, discard_stdout, stdout_guard
+    from cskpi.cli.app import app
+    from cskpi.cli.console import discard_stdout, stdout_guard
     from cskpi.cli.helptext import localize
 
     try:

@@ -1,26 +1,24 @@
-"""The command line: parse arguments, call the core, render, return an exit code.
+"""The command line: the one typer app, its shared options, and ``cskpi evaluate``.
 
-One error boundary (:func:`boundary`) turns every :class:`CskpiError` into one message and its
-exit code; anything unexpected becomes exit 4 with a hint to use ``--debug``.
+Each command parses its arguments, calls :mod:`cskpi.runs`, renders and returns an exit code;
+errors become messages in :func:`cskpi.cli.console.boundary`. The other commands live in
+history.py, rules.py and project.py, registered on this app at the end of this module.
 """
 
 from __future__ import annotations
 
-import errno
-import os
-import re
 import sys
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cskpi.cli.console import _console, _finish, _lang, _seconds, _stderr, boundary, stdout_guard
 from cskpi.cli.helptext import h
 from cskpi.errors import CskpiError, ExitCode, InputError, UsageError
-from cskpi.i18n import LANGS, Lang, label, message
+from cskpi.i18n import Lang, label, message
 from cskpi.present.formats import (
     OutputFormat,
     by_name,
@@ -84,110 +82,6 @@ def _defaults(command: object, values: dict[str, object]) -> dict[str, object]:
         name: _defaults(sub, values) if hasattr(sub, "commands") else dict(values)
         for name, sub in getattr(command, "commands", {}).items()
     }
-
-
-def _lang(value: str) -> Lang:
-    if value not in LANGS:
-        raise UsageError("usage.bad_lang", value=value)
-    return value
-
-
-def _stderr(text: str) -> None:
-    """One line on stderr (callers escape data with cskpi.present.safe); a closed stderr is
-    not a reason to lose the run's exit code."""
-    try:
-        sys.stderr.write(text + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
-def _pipe_closed(exc: BaseException) -> bool:
-    """The reader of stdout went away (`| head -1`) or stdout was closed."""
-    if isinstance(exc, BrokenPipeError):
-        return True
-    if isinstance(exc, OSError):  # Windows reports a closed pipe as EINVAL
-        return exc.errno in (errno.EPIPE, errno.EINVAL)
-    return isinstance(exc, ValueError) and "closed file" in str(exc)
-
-
-def discard_stdout() -> None:
-    """Point stdout at the null device, so nothing more (not even Python's flush at exit)
-    fails on a pipe nobody reads."""
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-    except (OSError, ValueError, AttributeError):  # no real file descriptor (tests)
-        sys.stdout = Path(os.devnull).open("w", encoding="utf-8")  # noqa: SIM115
-
-
-@contextmanager
-def stdout_guard() -> Iterator[None]:
-    """Around everything written to stdout: a closed pipe ends the output quietly, and the
-    command keeps its own exit code (0 when every standard passed), with no traceback."""
-    try:
-        yield
-        sys.stdout.flush()
-    except (OSError, ValueError) as exc:
-        if not _pipe_closed(exc):
-            raise
-        discard_stdout()
-
-
-def _out(text: str) -> None:
-    """Text on stdout, through :func:`stdout_guard` (the caller has escaped any data in it)."""
-    with stdout_guard():
-        sys.stdout.write(text)
-
-
-def _print(line: str) -> None:
-    """Lines on stdout, data in them shown as text (controls escaped: cskpi.present.safe)."""
-    from cskpi.present.safe import visible
-
-    _out(visible(line, multiline=True) + "\n")
-
-
-@contextmanager
-def boundary(lang: str, debug: bool) -> Iterator[None]:
-    """The one place errors become messages and exit codes."""
-    shown: Lang = lang if lang in LANGS else "zh"
-    try:
-        yield
-    except CskpiError as exc:
-        if debug:
-            traceback.print_exc()
-        from cskpi.present.safe import error_lines
-
-        prefix = label("error.prefix", shown)
-        for line in error_lines(exc, shown):
-            _stderr(f"{prefix}: {line}")
-        raise typer.Exit(int(exc.exit_code)) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except Exception as exc:
-        if debug:
-            traceback.print_exc()
-        from cskpi.present.safe import visible
-
-        detail = visible(f"{type(exc).__name__}: {exc}")
-        _stderr(
-            f"{label('error.prefix', shown)}: {message('internal.error', shown, detail=detail)}"
-        )
-        raise typer.Exit(int(ExitCode.OUTPUT)) from None
-
-
-def _seconds(value: float) -> float:
-    """A wait in seconds: finite and not negative (nan would wait forever)."""
-    import math
-
-    if not math.isfinite(value) or value < 0:
-        raise UsageError("usage.bad_lock_timeout", value=f"{value:g}")
-    return value
-
-
-def _finish(code: int) -> NoReturn:
-    raise typer.Exit(code)
 
 
 @app.command(help=h("evaluate"))
@@ -461,12 +355,6 @@ def _options(exc: CskpiError) -> set[object]:
     return {exc.problems[0].params.get(k) for k in ("option", "other")}
 
 
-def _console():
-    from cskpi.present.rulelist import console
-
-    return console()
-
-
 def _print_card(
     card,
     shown: OutputFormat,
@@ -494,198 +382,10 @@ def _print_card(
         render_evidence(card, console, lang)
 
 
-@app.command("history", help=h("history"))
-def history_command(
-    rules: RulesOpt = None,
-    standard: Annotated[
-        str | None, typer.Option("--standard", "-s", help=h("history.standard"))
-    ] = None,
-    by: Annotated[str | None, typer.Option("--by", help=h("history.by"))] = None,
-    last: Annotated[int, typer.Option("--last", help=h("history.last"))] = 12,
-    top: Annotated[int, typer.Option("--top", min=1, help=h("history.top"))] = 20,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help=h("history.format"))
-    ] = "table",
-    history_path: Annotated[
-        Path | None, typer.Option("--history", help=h("history.history"))
-    ] = None,
-    project: Annotated[Path | None, typer.Option("--project", help=h("history.project"))] = None,
-    lang: LangOpt = "zh",
-    debug: DebugOpt = False,
-) -> None:
-    """Results of past runs: periods across, standards down, trend and failure streak (历史)."""
-    with boundary(lang, debug):
-        chosen = _lang(lang)
-        from cskpi.evaluate.groups import resolve_group_field
-        from cskpi.evaluate.trend import build_trend
-        from cskpi.present import jsoncsv
-        from cskpi.present import terminal as report
-        from cskpi.runs import history, historyrows
-        from cskpi.runs.project import history_source
-
-        loaded, path = history_source(rules, history_path, project)
-        group_by = resolve_group_field(loaded, by) if by else None
-        if output_format not in ("table", "json", "csv"):
-            raise UsageError("usage.bad_format", value=output_format, known="table, json, csv")
-        rows, waived = [], []
-        conn = history.connect(path, read_only=True)
-        if conn is not None:
-            try:
-                rows = historyrows.load(conn, loaded.id, standard=standard, group_by=group_by)
-                waived = historyrows.load_waivers(conn, loaded.id)
-            finally:
-                conn.close()
-        order = [s.id for s in loaded.standards]
-        trend = build_trend(rows, last, order)
-        names = {s.id: (s.name.zh if chosen == "zh" else s.name.en) for s in loaded.standards}
-        with stdout_guard():
-            if output_format == "json":
-                sys.stdout.write(jsoncsv.render_history_json(trend, waived) + "\n")
-            elif output_format == "csv":
-                sys.stdout.write(jsoncsv.render_history_csv(trend))
-            else:
-                word = None
-                if group_by is not None:
-                    word = next(
-                        spec.columns[group_by].header
-                        for spec in loaded.datasets.values()
-                        if group_by in spec.columns
-                    )
-                report.render_history(
-                    trend,
-                    names,
-                    _console(),
-                    chosen,
-                    waived,
-                    top=top,
-                    group_by=group_by,
-                    group_word=word,
-                )
-    _finish(0)
-
-
-def _loaded(rules: str | None) -> Rulebook:
-    from cskpi.rulebook.load import load_rulebook
-
-    return load_rulebook(rules)
-
-
-@rules_app.command("check", help=h("rules.check"))
-def rules_check(
-    paths: Annotated[list[str], typer.Argument(help=h("rules.check.paths"))],
-    lang: LangOpt = "zh",
-    debug: DebugOpt = False,
-) -> None:
-    """Validate rulebooks; every problem is listed with its file and line (校验规则手册)."""
-    failed = False
-    for path in paths:
-        try:
-            with boundary(lang, debug):
-                loaded = _loaded(path)
-                _print(
-                    message(
-                        "rules.ok",
-                        _lang(lang),
-                        file=str(loaded.path),
-                        n=len(loaded.standards),
-                    )
-                )
-        except typer.Exit:
-            failed = True
-    _finish(int(ExitCode.USAGE) if failed else 0)
-
-
-@rules_app.command("list", help=h("rules.list"))
-def rules_list(
-    rules: RulesOpt = None,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help=h("rules.list.format"))
-    ] = "table",
-    show_all: Annotated[
-        bool,
-        typer.Option("--all", help=h("rules.list.all")),
-    ] = False,
-    lang: LangOpt = "zh",
-    debug: DebugOpt = False,
-) -> None:
-    """List the standards of a rulebook, or every bundled rulebook (列出绩效标准/规则手册)."""
-    with boundary(lang, debug):
-        chosen = _lang(lang)
-        if output_format not in ("table", "json"):
-            raise UsageError("usage.bad_format", value=output_format, known="table, json")
-        if show_all:
-            _list_bundled(rules, output_format, chosen)
-        elif output_format == "json":
-            from cskpi.present.rulelist import rules_json
-
-            _out(rules_json(_loaded(rules), chosen) + "\n")
-        else:
-            from cskpi.present.rulelist import rules_table
-
-            _out(rules_table(_loaded(rules), chosen) + "\n")
-    _finish(0)
-
-
-def _list_bundled(rules: str | None, output_format: str, lang: Lang) -> None:
-    """Every bundled rulebook, so a user finds the one for their role."""
-    from cskpi.present.rulelist import rulebooks_json, rulebooks_table
-    from cskpi.rulebook.load import DEFAULT_RULEBOOK, bundled_names
-
-    if rules is not None:
-        raise UsageError("usage.all_and_rules")
-    books = [_loaded(name) for name in bundled_names()]
-    render = rulebooks_json if output_format == "json" else rulebooks_table
-    _out(render(books, DEFAULT_RULEBOOK, lang) + "\n")
-
-
-@app.command(help=h("template"))
-def template(
-    path: Annotated[Path, typer.Argument(help=h("template.path"))],
-    rules: RulesOpt = None,
-    teams: Annotated[str, typer.Option("--teams", help=h("template.teams"))] = "一组,二组,三组",
-    force: Annotated[bool, typer.Option("--force", help=h("template.force"))] = False,
-    lang: LangOpt = "zh",
-    debug: DebugOpt = False,
-) -> None:
-    """Create a blank input workbook with every sheet, drop-downs and examples (生成模板)."""
-    with boundary(lang, debug):
-        from cskpi.atomic import check_writable, write_atomic
-        from cskpi.present.template import write_template
-
-        _lang(lang)
-        if path.exists() and not force:
-            raise UsageError("usage.exists", file=str(path))
-        check_writable(path)
-        model = _loaded(rules)
-        names = [t.strip() for t in re.split("[,，、;；]", teams) if t.strip()]
-        write_atomic(path, lambda tmp: write_template(model, tmp, teams=names or ["一组"]))
-        from cskpi.present.safe import visible
-
-        _print(message("template.written", _lang(lang), file=visible(str(path))))
-    _finish(0)
-
-
-@rules_app.command("explain", help=h("rules.explain"))
-def rules_explain(
-    standard: Annotated[str, typer.Argument(help=h("rules.explain.standard"))],
-    rules: RulesOpt = None,
-    lang: LangOpt = "zh",
-    debug: DebugOpt = False,
-) -> None:
-    """Explain in plain words how a standard is computed (说明标准的计算方法)."""
-    with boundary(lang, debug):
-        chosen = _lang(lang)
-        from cskpi.present.explain import explain_standard, find_standard
-
-        model = _loaded(rules)
-        found, exact = find_standard(model, standard, chosen)  # an id, a name, a close match
-        if not exact:
-            name = found.name.zh if chosen == "zh" else found.name.en
-            _stderr(message("explain.closest", chosen, standard=standard, name=name))
-        for line in explain_standard(model, found, chosen):
-            _print(line)
-    _finish(0)
-
-
-# The project commands (init, run, schedule, doctor, calendar) live in their own module.
+# The other commands live in their own modules, registered on this app in this order (the help's):
+# history; template (with rules check/list/explain); init, run, schedule, doctor, calendar.
+# isort: off
+from cskpi.cli import history as _history_command  # noqa: E402, F401
+from cskpi.cli import rules as _rules_commands  # noqa: E402, F401
 from cskpi.cli import project as _project_commands  # noqa: E402, F401
+# isort: on

@@ -12,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from cskpi.cli.app import DebugOpt, LangOpt, _finish, _lang, _stderr, app, boundary
+from cskpi.cli.app import DebugOpt, LangOpt, app
+from cskpi.cli.console import _finish, _lang, _stderr, boundary
 from cskpi.cli.helptext import h
 from cskpi.errors import Problem
 from cskpi.i18n import Lang, label, message
@@ -107,7 +108,7 @@ def _report(done, lang: Lang) -> None:
     show = _warn(lang)
     for warning in card.warnings:
         show(warning)
-    from cskpi.cli.app import _console, _print, stdout_guard
+    from cskpi.cli.console import _console, _print, stdout_guard
     from cskpi.present.formatting import scorecard_title
     from cskpi.present.terminal import render_table
 

@@ -4,8 +4,6 @@ The export keeps the full text; here a 30,000-character complaint must not flood
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
@@ -21,10 +19,6 @@ from cskpi.present.formatting import (
 from cskpi.present.layout import (
     fits,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 EVIDENCE_ROWS = 10
 

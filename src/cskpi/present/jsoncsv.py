@@ -8,15 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cskpi.evaluate.scorecard import Result, Scorecard
 from cskpi.evaluate.trend import Trend
 from cskpi.i18n import Lang
 from cskpi.present import safe
-
-if TYPE_CHECKING:
-    pass
 
 
 def result_dict(result: Result, lang: Lang) -> dict[str, Any]:

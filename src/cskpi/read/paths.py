@@ -8,16 +8,11 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING
 
 from cskpi.errors import InputError, Problem
 from cskpi.evaluate.periods import Granularity, Period
 from cskpi.read.sources import SUFFIXES
 from cskpi.rulebook.compiled import Rulebook
-
-if TYPE_CHECKING:
-    pass
-
 
 PLACEHOLDERS = ("{yyyy}", "{mm}", "{period}")
 

@@ -8,14 +8,10 @@ from __future__ import annotations
 import hashlib
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cskpi.errors import InputError, Problem
 from cskpi.read.archive import check_zip
 from cskpi.read.sources import SUFFIXES, TABLE_SUFFIXES, ExcelSource, Source, TableSource
-
-if TYPE_CHECKING:
-    pass
 
 
 def sha256_of(path: Path) -> str:

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from typing import TYPE_CHECKING, get_args
+from typing import get_args
 
 from cskpi.errors import CskpiError, OutputError
 from cskpi.evaluate.periods import parse_period
 from cskpi.evaluate.scorecard import Status
 from cskpi.evaluate.trend import Row
 from cskpi.rulebook.models import Comparison
-
-if TYPE_CHECKING:
-    pass
 
 
 def load_waivers(conn: sqlite3.Connection, rulebook: str) -> list[dict[str, str]]:
