@@ -429,11 +429,11 @@ def test_a_parquet_with_too_many_rows_is_refused_from_its_footer(tmp_path, monke
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from cskpi.read import sources
+    from cskpi.read import parquet
 
     path = tmp_path / "long.parquet"
     pq.write_table(pa.table({"投诉编号": [f"C{i}" for i in range(12)]}), path)
-    monkeypatch.setattr(sources, "MAX_ROWS", 10)
+    monkeypatch.setattr(parquet, "MAX_ROWS", 10)
 
     def never(*_args, **_kwargs):
         raise AssertionError("the table was read")
