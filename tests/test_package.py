@@ -78,3 +78,14 @@ def test_ruff_is_clean():
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_module_is_over_400_lines():
+    """A module a newcomer can read in one sitting: past 400 lines it holds more than one part
+    (ARCHITECTURE.md), and the split belongs in the change that grows it."""
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in (ROOT / "src" / "cskpi").rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert not long, long
