@@ -89,6 +89,8 @@ class Pushed:
     breakdowns: dict[str, dict[str, int]] = field(default_factory=dict)
     found_ids: set[str] = field(default_factory=set)
     datasets: set[str] = field(default_factory=set)  # datasets whose rows stayed there
+    # (standard, window label) -> why it has no result: none of the dataset's dated rows there
+    gaps: dict[tuple[str, str], Problem] = field(default_factory=dict)
 
 
 @dataclass

@@ -251,7 +251,13 @@ def pushed_results(
             else:
                 value = metric.empty if got.sample_size == 0 else got.value
                 slot = _Slot(value, got.sample_size, got.evidence_count, None, got.waived)
-            results.append(_result(std, metric, window, group, slot, running))
+            result = _result(std, metric, window, group, slot, running)
+            gap = pushed.gaps.get((std.id, window.label))
+            if gap is not None and (result.status != "fail" or result.reason is None):
+                result = result.evolve(  # 0 rows of it: never a pass (as evaluate_standard)
+                    status="fail" if result.status == "fail" else "no_data", reason=gap
+                )
+            results.append(result)
     return results
 
 

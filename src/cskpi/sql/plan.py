@@ -22,6 +22,7 @@ from cskpi.read.database import Database, bind_names, primary_key
 from cskpi.read.tables import SENT, Explained, check_query_for, header_names, relation_of
 from cskpi.rulebook.compiled import Dataset, Rulebook
 from cskpi.sql.columns import Cells, Kinds, Typer, _trim, untrimmed_probe
+from cskpi.sql.undated import blank_probes, owed_dates, read_reason
 
 
 @dataclass(frozen=True)
@@ -258,14 +259,21 @@ def plan_dataset(
         sa.func.coalesce(sa.func.sum(sa.case((c, 1), else_=0)), 0)
         for c in [*(flag for _f, flag in flags), *(f[2] for f in forms)]
     ]
+    # rows with a blank owed date are read, to be counted and named (sql/undated.py)
+    owed = owed_dates(rulebook, spec, [f for f in wanted if f"v_{f}" in values.c])
+    probes += blank_probes(values, owed)
     probes.append(sa.func.count())  # the rows with data: none at all is no data (exit 3)
     row = run_query(
         db, conn, sa.select(*probes).select_from(values), explained, f"{spec.id}: probe"
     )
     *counts, with_data = row.one()
+    counts, blanks = counts[: len(counts) - len(owed)], counts[len(counts) - len(owed) :]
     for (fid, _flag), count in zip(flags, counts, strict=False):
         if count:
             return f"{count} cells of {by_field[fid]} need reading in Python"
+    reason = read_reason(spec, owed, blanks)
+    if reason is not None:
+        return reason
     trusted: dict[str, str] = {}
     for (name, form, _differs), count in zip(forms, counts[len(flags) :], strict=True):
         if not count and name not in trusted:

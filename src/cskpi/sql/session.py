@@ -24,6 +24,7 @@ from cskpi.read.tables import Explained
 from cskpi.rulebook.compiled import Rulebook
 from cskpi.sql.columns import PUSHDOWN_DIALECTS, cleans_text
 from cskpi.sql.compile import Compiler, Unsupported
+from cskpi.sql.coverage import window_gaps
 from cskpi.sql.evidence import EVIDENCE_CAP, fetch_evidence
 from cskpi.sql.plan import Decision, Plan, columns_of, plan_dataset, relation_for
 from cskpi.sql.pushdown import (
@@ -114,6 +115,13 @@ def push_down(db: Database, decision: Decision, run: Run) -> Pushed:
                 for std in run.rulebook.standards:
                     if std.dataset == dataset_id:
                         measure_standard(db, conn, plan, std, run, pushed)
+                        windows = (
+                            windows_for(run.period, std.period, run.as_of)
+                            if std.date_field
+                            else [run.period]
+                        )
+                        gaps = window_gaps(db, conn, plan, spec, std, windows, run)
+                        pushed.gaps.update({(std.id, w): p for w, p in gaps.items()})
                         pushed.standards.add(std.id)
                 counts = breakdown(db, conn, plan, spec, run)
                 if counts is not None:
