@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cskpi.cli import app as cli
+from cskpi.cli import evaluate as evaluate_command
 from cskpi.evaluate.engine import evaluate
 from cskpi.evaluate.periods import parse_period
 from cskpi.read.inputs import read_inputs, read_workbook
@@ -323,7 +324,8 @@ def _padded_sample(path):
 
     shutil.copyfile(SAMPLE, path)
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_STORED) as archive:
-        archive.writestr("docProps/padding.bin", os.urandom(cli.PROGRESS_BYTES + 100_000))
+        padding = os.urandom(evaluate_command.PROGRESS_BYTES + 100_000)
+        archive.writestr("docProps/padding.bin", padding)
     return path
 
 

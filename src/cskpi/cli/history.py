@@ -1,6 +1,6 @@
 """cskpi history: the trend of past runs, from a project's history or --history.
 
-Registered on the one typer app (:mod:`cskpi.cli.app` imports this module at its end)."""
+Registered on the one typer app of :mod:`cskpi.cli.base`; :mod:`cskpi.cli.app` imports it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cskpi.cli.app import DebugOpt, LangOpt, RulesOpt, app
+from cskpi.cli.base import DebugOpt, LangOpt, RulesOpt, app
 from cskpi.cli.console import _console, _finish, _lang, boundary, stdout_guard
 from cskpi.cli.helptext import h
 from cskpi.errors import UsageError

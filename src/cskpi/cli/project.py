@@ -1,6 +1,6 @@
 """Commands of a project folder: init, run, schedule, doctor, calendar.
 
-Registered on the one typer app (:mod:`cskpi.cli.app` imports this module at its end).
+Registered on the one typer app of :mod:`cskpi.cli.base`; :mod:`cskpi.cli.app` imports this module.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cskpi.cli.app import DebugOpt, LangOpt, app
+from cskpi.cli.base import DebugOpt, LangOpt, app
 from cskpi.cli.console import _finish, _lang, _stderr, boundary
 from cskpi.cli.helptext import h
 from cskpi.errors import Problem

@@ -1,6 +1,6 @@
 """cskpi rules check / list / explain and cskpi template: the rulebook's commands.
 
-Registered on the one typer app (:mod:`cskpi.cli.app` imports this module at its end)."""
+Registered on the one typer app of :mod:`cskpi.cli.base`; :mod:`cskpi.cli.app` imports it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cskpi.cli.app import DebugOpt, LangOpt, RulesOpt, app, rules_app
+from cskpi.cli.base import DebugOpt, LangOpt, RulesOpt, app, rules_app
 from cskpi.cli.console import _finish, _lang, _out, _print, _stderr, boundary
 from cskpi.cli.helptext import h
 from cskpi.errors import ExitCode, UsageError

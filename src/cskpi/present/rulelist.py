@@ -151,7 +151,7 @@ def console() -> Any:
     class Quiet(Console):
         def on_broken_pipe(self) -> None:
             """Rich exits 1 on a broken pipe; the command's own exit code must stand, so the
-            error goes back to the caller (cskpi.cli.app.stdout_guard) and printing stops."""
+            error goes back to the caller (cskpi.cli.console.stdout_guard) and printing stops."""
             self.quiet = True
             raise BrokenPipeError(32, "Broken pipe")
 

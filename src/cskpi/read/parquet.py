@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cskpi.errors import InputError
-from cskpi.read.sources import MAX_COLUMNS, MAX_ROWS, NOT_UTF8, _too_big
+from cskpi.read.limits import MAX_COLUMNS, MAX_ROWS, NOT_UTF8, too_big
 
 
 def read_parquet(path: Path, errors: dict[tuple[int, int], str]) -> pd.DataFrame:
@@ -22,9 +22,9 @@ def read_parquet(path: Path, errors: dict[tuple[int, int], str]) -> pd.DataFrame
         with pq.ParquetFile(path) as parquet:
             meta = parquet.metadata  # the footer only: the size is known before any read
             if meta.num_columns > MAX_COLUMNS:
-                raise _too_big(path, "input.too_wide", meta.num_columns, MAX_COLUMNS, 1)
+                raise too_big(path, "input.too_wide", meta.num_columns, MAX_COLUMNS, 1)
             if meta.num_rows > MAX_ROWS:
-                raise _too_big(path, "input.too_long", f"{meta.num_rows:,}", MAX_ROWS)
+                raise too_big(path, "input.too_long", f"{meta.num_rows:,}", MAX_ROWS)
             table = parquet.read()
     except (pa.ArrowException, OSError) as exc:
         raise InputError("input.corrupt", file=str(path), reason=str(exc)) from None

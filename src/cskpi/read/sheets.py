@@ -22,6 +22,7 @@ from cskpi.evaluate.datasets import ROW, SOURCE, ColumnMatch, said
 from cskpi.language.spelling import accepted
 from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import UNCACHED
+from cskpi.read.limits import NOT_UTF8
 from cskpi.read.records import (
     CONTENT,
     content_digest,
@@ -30,7 +31,7 @@ from cskpi.read.records import (
     examples_note,
     repeated_records,
 )
-from cskpi.read.sources import NOT_UTF8, RawSheet
+from cskpi.read.sources import RawSheet
 from cskpi.read.values import cell_text, convert
 from cskpi.rulebook.compiled import Dataset, Rulebook
 

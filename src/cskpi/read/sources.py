@@ -27,15 +27,11 @@ import pyarrow as pa
 
 from cskpi.errors import InputError
 from cskpi.read.archive import UNCACHED, sheet_cells, uncached_formulas
+from cskpi.read.limits import MAX_COLUMNS, MAX_ROWS, too_big
 
-NOT_UTF8 = "not-utf8"  # marker for a Parquet byte string that is not UTF-8 text
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".parquet"}
 SUFFIXES = EXCEL_SUFFIXES | TABLE_SUFFIXES
-# A CSV or Parquet file beyond these is not a month of service records but the wrong file
-# (or one for --engine duckdb): refused before it is loaded, not after memory runs out.
-MAX_COLUMNS = 16_384  # a worksheet's own limit
-MAX_ROWS = 10_000_000  # ten full worksheets; DuckDB reads more without loading them
 
 
 @dataclass
@@ -329,17 +325,15 @@ def _read_csv(path: Path) -> pd.DataFrame:
             if len(record) > width:
                 width = len(record)
                 if width > MAX_COLUMNS:
-                    raise _too_big(path, "input.too_wide", width, MAX_COLUMNS, len(records) + 1)
+                    raise too_big(path, "input.too_wide", width, MAX_COLUMNS, len(records) + 1)
             records.append(record)
             if len(records) > MAX_ROWS:
-                raise _too_big(path, "input.too_long", f"> {MAX_ROWS:,}", MAX_ROWS)
+                raise too_big(path, "input.too_long", f"> {MAX_ROWS:,}", MAX_ROWS)
     except csv.Error as exc:
         raise InputError("input.corrupt", file=str(path), reason=str(exc)) from None
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype="string")
     return frame.mask(frame.apply(lambda c: c.str.strip() == ""), pd.NA) if width else frame
 
 
-def _too_big(path: Path, key: str, size: object, limit: int, line: int = 0) -> InputError:
-    return InputError(key, file=str(path), size=size, limit=f"{limit:,}", line=line)
 
 
