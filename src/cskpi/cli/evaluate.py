@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 ENGINES = ("auto", "pandas", "duckdb")
 
 
-
 @app.command(help=h("evaluate"))
 def evaluate(
     files: Annotated[

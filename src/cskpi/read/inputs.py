@@ -306,5 +306,3 @@ def read_inputs(
             hint=Problem("input.no_rows_examples" if examples else "punct.end"),
         )
     return data
-
-

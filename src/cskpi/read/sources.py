@@ -333,7 +333,3 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InputError("input.corrupt", file=str(path), reason=str(exc)) from None
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype="string")
     return frame.mask(frame.apply(lambda c: c.str.strip() == ""), pd.NA) if width else frame
-
-
-
-

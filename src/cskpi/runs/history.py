@@ -376,5 +376,3 @@ def record(
             ),
         )
     return run_id
-
-
