@@ -181,8 +181,10 @@ def evaluate(
                 _stderr(line)
         if not quiet:
             from cskpi.present.safe import visible
+            from cskpi.read.paths import fill_template  # -o's {period}: the evaluated one
 
             for written in outputs:
+                written = fill_template(str(written), parse_period(card.period))
                 _stderr(visible(message("output.written", chosen, file=str(written))))
         with stdout_guard():
             if explain_columns:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 
-from cskpi.errors import InputError, Problem
+from cskpi.errors import InputError, Problem, UsageError
 from cskpi.evaluate.periods import Granularity, Period
 from cskpi.read.sources import SUFFIXES
 from cskpi.rulebook.compiled import Rulebook
@@ -40,6 +40,15 @@ def unknown_placeholder(text: str) -> Problem | None:
             params = {"name": found, "known": known, "hint": hint}
             return Problem("usage.unknown_placeholder", params)
     return None
+
+
+def check_placeholders(templates: Sequence[str | Path]) -> None:
+    """An unknown ``{placeholder}`` in an input or output (``{perod}``) is a usage error:
+    nothing fills it in, so the run would look for or write that very name."""
+    for text in templates:
+        problem = unknown_placeholder(str(text))
+        if problem is not None:
+            raise UsageError("usage.placeholder", text=str(text), detail=problem)
 
 
 def fill_template(template: str, month: Period) -> Path:

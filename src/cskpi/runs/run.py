@@ -21,16 +21,18 @@ from cskpi.evaluate.periods import Granularity, Period, check_as_of, check_not_f
 from cskpi.evaluate.scorecard import Scorecard
 from cskpi.evaluate.trend import Trend, build_trend
 from cskpi.i18n import Lang, printable
+from cskpi.present.formats import by_suffix
 from cskpi.present.outputs import check_apart, check_output, same_file, stage_output
 from cskpi.present.privacy import is_personal, mask_scorecard
 from cskpi.read.database import DEFAULT_TIMEOUT, is_database_url
 from cskpi.read.inputs import Progress, read_inputs
 from cskpi.read.paths import (
+    check_placeholders,
     expand_inputs,
     expand_paths,
+    fill_template,
     is_template,
     reads_as_input,
-    unknown_placeholder,
 )
 from cskpi.read.ready import STALE_OWNER_HOURS
 from cskpi.read.tables import DatabaseOptions, Explained
@@ -89,15 +91,6 @@ def find_inputs(request: RunRequest) -> Inputs:
         paths, warnings, context = expand_inputs(files, period, request.rulebook)
         return Inputs(paths, warnings, period, urls, context)
     return Inputs(expand_paths(files), [], period, urls)
-
-
-def check_placeholders(templates: Sequence[str | Path]) -> None:
-    """An unknown ``{placeholder}`` in an input or output (``{perod}``) is a usage error:
-    nothing fills it in, so the run would look for or write that very name."""
-    for text in templates:
-        problem = unknown_placeholder(str(text))
-        if problem is not None:
-            raise UsageError("usage.placeholder", text=str(text), detail=problem)
 
 
 def run_evaluation(
@@ -239,6 +232,10 @@ class RunOptions:
     log_file: Path | None = None  # appended by the caller; here only kept apart from inputs
     names: Names = OPTION_NAMES
 
+    @property
+    def outputs(self) -> list[Path]:
+        return [p for p in (self.output, *self.more_outputs) if p is not None]
+
 
 def check_paths(request: RunRequest, options: RunOptions, found: Inputs) -> None:
     """No file the run writes is a file it reads (after expansion), or another written file."""
@@ -309,19 +306,22 @@ def execute(
     history committed; if anything fails the previous files are put back.
     """
     started = time.time()
-    outputs = [p for p in (options.output, *options.more_outputs) if p is not None]
-    check_placeholders(outputs)
-    for output in outputs:
-        check_output(output, options.names.output)
+    check_placeholders(options.outputs)
+    for output in options.outputs:  # a {period} in its folder: checked once filled
+        by_suffix(output)
+        if not is_template(str(output)):
+            check_output(output, options.names.output)
     if options.log_file is not None:
         check_regular(options.log_file, options.names.log)
     found = find_inputs(request)
-    check_paths(request, options, found)
+    options = _outputs_filled(request, options, found, found.period, started)
     if options.history is not None:
         history.check(options.history)
-    for folder in {output.parent for output in outputs}:
-        remove_stale(folder, started)
     true_card = run_evaluation(request, progress, strict=options.strict, found=found)
+    if any(is_template(str(p)) for p in options.outputs):  # the period is known only now
+        period = periods.parse_period(true_card.period)
+        options = _outputs_filled(request, options, found, period, started)
+    outputs = options.outputs
     card = shown_card(true_card, request)
     if options.history is None:
         place_all(_stage(card, outputs, request, options), lambda: None)
@@ -346,6 +346,22 @@ def execute(
     finally:
         conn.close()
     return card
+
+
+def _outputs_filled(
+    request: RunRequest, options: RunOptions, found: Inputs, period: Period | None, started: float
+) -> RunOptions:
+    """--output's {period}, {yyyy}, {mm} filled with the evaluated period (as a project's are),
+    once it is known; a filled path is checked like any other, and against every input."""
+    if period is not None and (given := options.outputs):
+        fill = [fill_template(str(p), period) for p in given]
+        for output in (f for f, p in zip(fill, given, strict=True) if f != p):
+            check_output(output, options.names.output)
+        options = replace(options, output=fill[0], more_outputs=tuple(fill[1:]))
+    check_paths(request, options, found)
+    for folder in {p.parent for p in options.outputs if not is_template(str(p))}:
+        remove_stale(folder, started)
+    return options
 
 
 def _stage(
