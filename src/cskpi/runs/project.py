@@ -28,6 +28,7 @@ from cskpi.runs.settings import (
     check_placeholders,
     local_path,
     settings_problems,
+    shown_value,
     toml_lines,
 )
 
@@ -123,7 +124,9 @@ def load_project(root: Path) -> Project:
             file=str(file),
             line=lines.line(("outputs",)),
             path="outputs",
-            detail=Problem("project.output_suffix", {"file": bad[0], "known": " ".join(known)}),
+            detail=Problem(
+                "project.output_suffix", {"file": shown_value(bad[0]), "known": " ".join(known)}
+            ),
         )
     return Project(root.resolve(), settings)
 

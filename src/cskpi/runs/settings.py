@@ -55,6 +55,17 @@ def _with_scheme(url: str) -> str:
     return url
 
 
+def shown_value(value: Any) -> Any:
+    """A setting's value as an error may quote it: a database URL's password and a notify
+    URL's token masked, even when the URL was given where another setting belongs."""
+    if not isinstance(value, str) or not _SCHEME.match(value):
+        return value
+    from cskpi.read.database import is_database_url, mask_url
+    from cskpi.runs.notify import shown_url
+
+    return mask_url(value) if is_database_url(value) else shown_url(value)
+
+
 Templates = Annotated[list[str], BeforeValidator(_as_list), Field(min_length=1)]
 
 
@@ -129,7 +140,10 @@ def settings_problems(exc: ValidationError, file: str, lines: LineMap) -> list[P
         elif err["type"] == "literal_error":
             detail = Problem(
                 "rules.not_allowed",
-                {"value": repr(err["input"]), "allowed": err["ctx"].get("expected", "")},
+                {
+                    "value": repr(shown_value(err["input"])),
+                    "allowed": err["ctx"].get("expected", ""),
+                },
             )
         path = ".".join(str(p) for p in loc if not isinstance(p, int)) or "-"
         problems.append(
@@ -171,5 +185,5 @@ def check_placeholders(settings: Settings, file: str, lines: LineMap) -> None:
                 file=file,
                 line=lines.line(loc),
                 path=str(loc[0]),
-                detail=Problem("usage.placeholder", {"text": text, "detail": problem}),
+                detail=Problem("usage.placeholder", {"text": shown_value(text), "detail": problem}),
             )
