@@ -20,7 +20,7 @@ from cskpi.evaluate.datasets import ColumnMatch, Datasets, InputFile
 from cskpi.i18n import printable
 from cskpi.language.syntax import normalize_name
 from cskpi.read.combine import combine_inputs
-from cskpi.read.lookup import FileLayout, check_presence, locate_datasets
+from cskpi.read.lookup import FileLayout, check_presence, header_fields, locate_datasets
 from cskpi.read.ready import STALE_OWNER_HOURS, check_ready
 from cskpi.read.records import merge_notes
 from cskpi.read.sheets import HEADER_SEARCH_ROWS, BadCells, fields_to_load, read_sheet
@@ -37,20 +37,17 @@ Progress = Callable[[str, str, int | None], None]
 
 
 def _table_dataset(raw: RawSheet, rulebook: Rulebook, stem: str) -> str | None:
-    """For a CSV or Parquet file: the dataset whose headers it matches best (stem breaks ties)."""
+    """For a CSV or Parquet file: the dataset named by its stem, or whose headers carry the
+    dataset's required columns (as a sheet found by headers must); most headers wins, the stem
+    breaks ties. A survey sharing only 团队 with the complaint log is no complaint log."""
     head = raw.head(HEADER_SEARCH_ROWS)
     best, best_score = None, (0, False)
     for dataset_id, spec in rulebook.datasets.items():
-        lookup = spec.lookup
-        hits = max(
-            (
-                len({lookup[k] for c in row if c and (k := normalize_name(c)) in lookup})
-                for row in head
-            ),
-            default=0,
-        )
+        fields = header_fields(head, spec)
         named = normalize_name(stem) in {normalize_name(s) for s in (*spec.sheets, dataset_id)}
-        score = (hits, named)
+        if not named and not rulebook.sheet_required(dataset_id) <= fields:
+            continue
+        score = (len(fields), named)
         if score > best_score:
             best, best_score = dataset_id, score
     return best

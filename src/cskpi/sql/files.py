@@ -91,7 +91,10 @@ def build_views(paths: Sequence[Path], rulebook: Rulebook) -> FileViews:
             header_only = table_sheet(path.name, names, [pa.nulls(0, pa.string())] * len(names))
             dataset = _table_dataset(header_only, rulebook, path.stem)
             if dataset is None:
-                views.warnings.append(Problem("input.no_dataset", {"file": str(given)}))
+                known = ", ".join(rulebook.datasets)
+                views.warnings.append(
+                    Problem("input.no_dataset", {"file": str(given), "datasets": known})
+                )
                 continue
             if any(d == dataset and k != kind for d, k in grouped):
                 raise InputError(
