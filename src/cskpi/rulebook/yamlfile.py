@@ -157,6 +157,8 @@ def load_yaml(path: Path) -> tuple[Any, LineMap, str]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own limit (PyYAML >= 6.0.4)
+            raise RulebookError("rules.yaml_deep", file=file, line=line, limit=MAX_DEPTH) from None
         detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         raise RulebookError("rules.yaml_syntax", file=file, line=line, detail=detail) from None
     lines: dict[tuple[Any, ...], int] = {}
