@@ -152,3 +152,19 @@ def test_error_lines_keep_one_line_per_problem():
     lines = safe.error_lines(error, "en")
     assert len(lines) == 2
     assert lines[0].startswith("a␊error: all good␛[2J")
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("postgresql://kpi:s3cret@db/x", "postgresql://kpi:***@db/x"),
+        ("mysql://a:p@ss/w0rd@h/db?sslpassword=zz&x=1", "mysql://a:***@h/db?sslpassword=***&x=1"),
+        ("https://h/x?token=abc&id=2", "https://h/x?token=***&id=2"),
+        ("postgresql:/cs:pw@h/cs: cannot read", "postgresql:/cs:***@h/cs: cannot read"),
+        ("C:\\data\\a.xlsx", "C:\\data\\a.xlsx"),
+        ("see http://host:8080/path ok", "see http://host:8080/path ok"),
+        ("mail 张三@example.com", "mail 张三@example.com"),
+    ],
+)
+def test_url_secrets_masks_passwords_and_secret_parameters_only(text, shown):
+    assert safe.url_secrets(text) == shown

@@ -58,3 +58,23 @@ def test_a_url_in_a_wrong_setting_is_quoted_masked(project, old, new, shown, sec
         message = result.stderr.replace("\n", "")
         assert "cskpi.toml:" in message and shown in message
         assert secret not in result.output  # before: the password or token itself
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('rulebook = "customer-service-supervisor.yaml"', f'rulebook = "{DATABASE}"'),
+        ('by = "team"', f'by = "{DATABASE}?sslpassword=S3cretPw9"'),
+    ],
+)
+def test_a_url_where_a_path_or_column_belongs_is_quoted_masked(project, old, new):
+    """Messages built by other layers (the rulebook loader, the --by check) quote the value as
+    given: every line printed masks a URL's password and secret parameters."""
+    path = project / "cskpi.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = runner.invoke(cli.app, ["run", "--project", str(project), "--lang", "en"])
+    assert result.exit_code in (2, 3), result.output
+    assert ":***@db.example.com/cs" in result.stderr.replace("\n", "")
+    assert "S3cretPw9" not in result.output

@@ -178,9 +178,24 @@ def json_safe(text: str) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# A URL's credentials wherever a message quotes one (a database URL typed where a rulebook path
+# belongs, say): the password in its user info (up to the last @, so an unencoded @ in it is
+# hidden too) and every secret-named query parameter, as read.database.mask_url masks inputs;
+# a URL taken as a path has lost one of its slashes.
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*:/+[^\s/@:]*:)\S*@")  # :/ once a path
+_URL_SECRET = re.compile(
+    r"([?&;][^=\s&;]*(?:pass|pwd|secret|token|key|credential|auth)[^=\s&;]*=)[^&;\s]*", re.I
+)
+
+
+def url_secrets(text: str) -> str:
+    """``text`` with every URL password and secret query parameter shown as ***."""
+    return _URL_SECRET.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", text))
+
+
 def problem_line(problem: Problem, lang: Lang, *, redact: bool = False) -> str:
-    """One problem (an error or a warning) as one escaped line."""
-    return visible(problem.render(lang, redact=redact))
+    """One problem (an error or a warning) as one escaped line, URL secrets masked."""
+    return visible(url_secrets(problem.render(lang, redact=redact)))
 
 
 def error_lines(error: CskpiError, lang: Lang, *, redact: bool = False) -> list[str]:
