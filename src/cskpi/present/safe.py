@@ -30,6 +30,7 @@ import re
 from typing import TYPE_CHECKING
 
 from cskpi.i18n import display_width
+from cskpi.urlsecrets import SECRET_WORDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -184,7 +185,7 @@ def json_safe(text: str) -> str:
 # a URL taken as a path has lost one of its slashes.
 _URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*:/+[^\s/@:]*:)\S*@")  # :/ once a path
 _URL_SECRET = re.compile(
-    r"([?&;][^=\s&;]*(?:pass|pwd|secret|token|key|credential|auth)[^=\s&;]*=)[^&;\s]*", re.I
+    rf"([?&;][^=\s&;]*(?:{SECRET_WORDS})[^=\s&;]*=)[^&;\s]*", re.IGNORECASE
 )
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from cskpi.errors import InputError
+from cskpi.urlsecrets import SECRET_WORDS
 
 DEFAULT_TIMEOUT = 300.0  # seconds for one statement
 
@@ -54,7 +55,7 @@ DRIVER_EXTRAS = {  # which optional extra installs the driver (README "Database 
 }
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9]*)(\+[A-Za-z0-9_]+)?://")
 # a query parameter whose name says it holds a secret (sslpassword, motherduck_token, api_key)
-_SECRET_NAME = re.compile(r"(?i)pass|pwd|secret|token|key|credential|auth")
+_SECRET_NAME = re.compile(SECRET_WORDS, re.IGNORECASE)
 _PARAM = re.compile(r"([?&;])([^=&;#]*)=([^&;#]*)")
 # user:password@ up to the LAST @ before the query: a password may hold @ or / unencoded
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/?#@]*:)([^?#]*)@")
