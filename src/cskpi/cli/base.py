@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cskpi.cli.console import _lang, boundary
+from cskpi.cli.console import boundary, parse_lang
 from cskpi.cli.helptext import h
 
 app = typer.Typer(
@@ -51,7 +51,7 @@ def _root(
     """``cskpi --lang en <command>``: the default ``--lang`` of every command."""
     if lang is not None:
         with boundary("zh", False):
-            ctx.default_map = _defaults(ctx.command, {"lang": _lang(lang)})
+            ctx.default_map = _defaults(ctx.command, {"lang": parse_lang(lang)})
 
 
 def _defaults(command: object, values: dict[str, object]) -> dict[str, object]:

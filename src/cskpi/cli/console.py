@@ -19,13 +19,14 @@ from cskpi.errors import CskpiError, ExitCode, UsageError
 from cskpi.i18n import LANGS, Lang, label, message
 
 
-def _lang(value: str) -> Lang:
+def parse_lang(value: str) -> Lang:
+    """A --lang value, checked here so a typo is a usage error (exit 2), not English."""
     if value not in LANGS:
         raise UsageError("usage.bad_lang", value=value)
     return value
 
 
-def _stderr(text: str) -> None:
+def write_err(text: str) -> None:
     """One line on stderr (callers escape data with cskpi.present.safe); a closed stderr is
     not a reason to lose the run's exit code."""
     try:
@@ -68,17 +69,17 @@ def stdout_guard() -> Iterator[None]:
         discard_stdout()
 
 
-def _out(text: str) -> None:
+def write_out(text: str) -> None:
     """Text on stdout, through :func:`stdout_guard` (the caller has escaped any data in it)."""
     with stdout_guard():
         sys.stdout.write(text)
 
 
-def _print(line: str) -> None:
+def print_line(line: str) -> None:
     """Lines on stdout, data in them shown as text (controls escaped: cskpi.present.safe)."""
     from cskpi.present.safe import visible
 
-    _out(visible(line, multiline=True) + "\n")
+    write_out(visible(line, multiline=True) + "\n")
 
 
 @contextmanager
@@ -94,7 +95,7 @@ def boundary(lang: str, debug: bool) -> Iterator[None]:
 
         prefix = label("error.prefix", shown)
         for line in error_lines(exc, shown):
-            _stderr(f"{prefix}: {line}")
+            write_err(f"{prefix}: {line}")
         raise typer.Exit(int(exc.exit_code)) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
@@ -104,13 +105,13 @@ def boundary(lang: str, debug: bool) -> Iterator[None]:
         from cskpi.present.safe import visible
 
         detail = visible(f"{type(exc).__name__}: {exc}")
-        _stderr(
+        write_err(
             f"{label('error.prefix', shown)}: {message('internal.error', shown, detail=detail)}"
         )
         raise typer.Exit(int(ExitCode.OUTPUT)) from None
 
 
-def _seconds(value: float) -> float:
+def parse_seconds(value: float) -> float:
     """A wait in seconds: finite and not negative (nan would wait forever)."""
     import math
 
@@ -119,11 +120,13 @@ def _seconds(value: float) -> float:
     return value
 
 
-def _finish(code: int) -> NoReturn:
+def finish(code: int) -> NoReturn:
+    """End the command with ``code`` (after its output is written)."""
     raise typer.Exit(code)
 
 
-def _console():
+def stdout_console():
+    """The rich console for stdout (markup off, not squeezed when piped: see rulelist)."""
     from cskpi.present.rulelist import console
 
     return console()

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cskpi.cli.base import DebugOpt, LangOpt, RulesOpt, app
-from cskpi.cli.console import _console, _finish, _lang, _seconds, _stderr, boundary, stdout_guard
+from cskpi.cli.console import (
+    boundary,
+    finish,
+    parse_lang,
+    parse_seconds,
+    stdout_console,
+    stdout_guard,
+    write_err,
+)
 from cskpi.cli.helptext import h
 from cskpi.errors import CskpiError, ExitCode, InputError, UsageError
 from cskpi.i18n import Lang, label, message
@@ -110,7 +118,7 @@ def evaluate(
     """Evaluate input workbooks against a rulebook and print the scorecard (评估绩效)."""
     apart = (("--history", history_path), *(("--output", o) for o in output or ()))
     with boundary(lang, debug), _logged(log_file, files, period, (rules, waivers), apart):
-        chosen = _lang(lang)
+        chosen = parse_lang(lang)
         from cskpi.evaluate.periods import parse_as_of, parse_period
         from cskpi.present import terminal as report
         from cskpi.rulebook.load import load_rulebook
@@ -152,7 +160,7 @@ def evaluate(
             lang=chosen,
             strict=strict,
             history=None if no_history else history_path,  # ad hoc: no history unless asked
-            lock_timeout=_seconds(lock_timeout),
+            lock_timeout=parse_seconds(lock_timeout),
             csv_bom=True if csv_bom is None else csv_bom,
             log_file=log_file,
         )
@@ -166,29 +174,29 @@ def evaluate(
 
         prefix = label("warning.prefix", chosen)
         for warning in card.warnings:  # always, even when quiet: a warning is news
-            _stderr(f"{prefix}: {problem_line(warning, chosen)}")
+            write_err(f"{prefix}: {problem_line(warning, chosen)}")
         for note in () if quiet else card.notes:  # not news: only when not quiet
-            _stderr(f"{label('note.prefix', chosen)}: {problem_line(note, chosen)}")
+            write_err(f"{label('note.prefix', chosen)}: {problem_line(note, chosen)}")
         if explain_sql:
             from cskpi.present.sqltext import render_sql
 
-            _stderr(render_sql(explained.entries))
+            write_err(render_sql(explained.entries))
         if verbose:
             for note in explained.notes:
-                _stderr(note.render(chosen))
+                write_err(note.render(chosen))
         if verbose:
             for line in report.column_lines(card, chosen, loaded):
-                _stderr(line)
+                write_err(line)
         if not quiet:
             from cskpi.present.safe import visible
             from cskpi.read.paths import fill_template  # -o's {period}: the evaluated one
 
             for written in outputs:
                 written = fill_template(str(written), parse_period(card.period))
-                _stderr(visible(message("output.written", chosen, file=str(written))))
+                write_err(visible(message("output.written", chosen, file=str(written))))
         with stdout_guard():
             if explain_columns:
-                report.render_columns(card.columns, _console(), chosen, loaded)
+                report.render_columns(card.columns, stdout_console(), chosen, loaded)
             _print_card(
                 card, shown_format, chosen, quiet=quiet, evidence=evidence, bom=csv_bom, top=top
             )
@@ -206,7 +214,7 @@ def evaluate(
                     summary=summary_lines(card, "en")[0],
                 ),
             )
-    _finish(code)
+    finish(code)
 
 
 @contextmanager
@@ -222,7 +230,7 @@ def _columns_shown_on_error(
             from cskpi.present.terminal import render_columns
 
             with stdout_guard():
-                render_columns(columns, _console(), lang, rulebook)
+                render_columns(columns, stdout_console(), lang, rulebook)
         raise
 
 
@@ -327,7 +335,7 @@ def _print_card(
         return
     from cskpi.present import terminal as report
 
-    console = _console()
+    console = stdout_console()
     report.render_table(card, console, lang, quiet=quiet, top=top)
     if evidence:
         from cskpi.present.evidence import render_evidence

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from cskpi.cli.base import DebugOpt, LangOpt, RulesOpt, app
-from cskpi.cli.console import _console, _finish, _lang, boundary, stdout_guard
+from cskpi.cli.console import boundary, finish, parse_lang, stdout_console, stdout_guard
 from cskpi.cli.helptext import h
 from cskpi.errors import UsageError
 
@@ -37,7 +37,7 @@ def history_command(
 ) -> None:
     """Results of past runs: periods across, standards down, trend and failure streak (历史)."""
     with boundary(lang, debug):
-        chosen = _lang(lang)
+        chosen = parse_lang(lang)
         from cskpi.evaluate.groups import resolve_group_field
         from cskpi.evaluate.trend import build_trend
         from cskpi.present import jsoncsv
@@ -76,11 +76,11 @@ def history_command(
                 report.render_history(
                     trend,
                     names,
-                    _console(),
+                    stdout_console(),
                     chosen,
                     waived,
                     top=top,
                     group_by=group_by,
                     group_word=word,
                 )
-    _finish(0)
+    finish(0)

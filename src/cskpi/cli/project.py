@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from cskpi.cli.base import DebugOpt, LangOpt, app
-from cskpi.cli.console import _finish, _lang, _stderr, boundary
+from cskpi.cli.console import boundary, finish, parse_lang, write_err
 from cskpi.cli.helptext import h
 from cskpi.errors import Problem
 from cskpi.i18n import Lang, label, message
@@ -31,7 +31,7 @@ def _warn(lang: Lang):
     def show(problem: Problem) -> None:
         from cskpi.present.safe import problem_line  # a warning may quote a cell: escaped
 
-        _stderr(f"{prefix}: {problem_line(problem, lang)}")
+        write_err(f"{prefix}: {problem_line(problem, lang)}")
 
     return show
 
@@ -44,7 +44,7 @@ def init(
 ) -> None:
     """Start a project: cskpi.toml, inputs/ with a sample, scorecards/, crontab.txt (初始化)."""
     with boundary(lang, debug):
-        chosen = _lang(lang)
+        chosen = parse_lang(lang)
         from cskpi.runs.setup import SAMPLE_PERIOD, init_project
 
         for path in init_project(folder, chosen):
@@ -62,7 +62,7 @@ def init(
                 example=upcoming,
             )
         )
-    _finish(0)
+    finish(0)
 
 
 @app.command(help=h("run"))
@@ -84,18 +84,18 @@ def run(
         from cskpi.runs.project import find_project
 
         found = find_project(explicit=project)
-        chosen = _lang(lang or found.settings.lang)
+        chosen = parse_lang(lang or found.settings.lang)
     with boundary(chosen, debug):  # from here on, errors speak the project's language
         if check:
             from cskpi.runs.project import check_project
 
             check_project(found, period)
-            _finish(0)
+            finish(0)
         from cskpi.runs.project import run_project
 
         done = run_project(found, period, chosen, warn=_warn(chosen))
         _report(done, chosen)
-    _finish(done.exit_code)
+    finish(done.exit_code)
 
 
 def _report(done, lang: Lang) -> None:
@@ -108,22 +108,22 @@ def _report(done, lang: Lang) -> None:
     show = _warn(lang)
     for warning in card.warnings:
         show(warning)
-    from cskpi.cli.console import _console, _print, stdout_guard
+    from cskpi.cli.console import print_line, stdout_console, stdout_guard
     from cskpi.present.formatting import scorecard_title
     from cskpi.present.terminal import render_table
 
     with stdout_guard():  # `| head` or a closed stdout: quiet, the run's own exit code
-        _print(scorecard_title(card, lang))
-        render_table(card, _console(), lang, quiet=True)
+        print_line(scorecard_title(card, lang))
+        render_table(card, stdout_console(), lang, quiet=True)
     for output in done.outputs:
-        _print(message("notify.scorecard", lang, file=visible(str(output))))
+        print_line(message("notify.scorecard", lang, file=visible(str(output))))
 
 
 @app.command(help=h("schedule"))
 def schedule(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt = False) -> None:
     """Print the crontab line and the Windows Task Scheduler command; installs nothing (定时)."""
     with boundary(lang, debug):
-        chosen = _lang(lang)
+        chosen = parse_lang(lang)
         from cskpi.runs.project import find_project
         from cskpi.runs.schedule import (
             crontab_line,
@@ -146,7 +146,7 @@ def schedule(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt =
         print(laptop_settings(root))
         print()
         print(message("schedule.after", chosen))
-    _finish(0)
+    finish(0)
 
 
 @app.command(help=h("doctor"))
@@ -154,7 +154,7 @@ def doctor(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt = F
     """Check that the scheduled run will work: launcher, inputs, folders, lock, calendar,
     notification targets (体检). Exit 1 when something must be fixed."""
     with boundary(lang, debug):
-        chosen = _lang(lang)
+        chosen = parse_lang(lang)
         from cskpi.runs.doctor import examine
         from cskpi.runs.project import find_project
 
@@ -167,7 +167,7 @@ def doctor(project: ProjectOpt = None, lang: LangOpt = "zh", debug: DebugOpt = F
         errors = sum(f.level == "error" for f in findings)
         warnings = sum(f.level == "warn" for f in findings)
         print(message("doctor.summary", chosen, errors=errors, warnings=warnings))
-    _finish(1 if errors else 0)
+    finish(1 if errors else 0)
 
 
 @app.command("calendar", help=h("calendar"))
@@ -180,9 +180,9 @@ def calendar_command(
 ) -> None:
     """Which years the working-day calendar covers, and how to add one (工作日历)."""
     with boundary(lang, debug):
-        chosen = _lang(lang)
+        chosen = parse_lang(lang)
         from cskpi.runs.holidays import calendar_report
 
         for line in calendar_report(year, project=project, rules=rules, lang=chosen):
             sys.stdout.write(line + "\n")
-    _finish(0)
+    finish(0)

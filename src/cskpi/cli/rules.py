@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cskpi.cli.base import DebugOpt, LangOpt, RulesOpt, app, rules_app
-from cskpi.cli.console import _finish, _lang, _out, _print, _stderr, boundary
+from cskpi.cli.console import boundary, finish, parse_lang, print_line, write_err, write_out
 from cskpi.cli.helptext import h
 from cskpi.errors import ExitCode, UsageError
 from cskpi.i18n import Lang, message
@@ -38,17 +38,17 @@ def rules_check(
         try:
             with boundary(lang, debug):
                 loaded = _loaded(path)
-                _print(
+                print_line(
                     message(
                         "rules.ok",
-                        _lang(lang),
+                        parse_lang(lang),
                         file=str(loaded.path),
                         n=len(loaded.standards),
                     )
                 )
         except typer.Exit:
             failed = True
-    _finish(int(ExitCode.USAGE) if failed else 0)
+    finish(int(ExitCode.USAGE) if failed else 0)
 
 
 @rules_app.command("list", help=h("rules.list"))
@@ -66,7 +66,7 @@ def rules_list(
 ) -> None:
     """List the standards of a rulebook, or every bundled rulebook (列出绩效标准/规则手册)."""
     with boundary(lang, debug):
-        chosen = _lang(lang)
+        chosen = parse_lang(lang)
         if output_format not in ("table", "json"):
             raise UsageError("usage.bad_format", value=output_format, known="table, json")
         if show_all:
@@ -74,12 +74,12 @@ def rules_list(
         elif output_format == "json":
             from cskpi.present.rulelist import rules_json
 
-            _out(rules_json(_loaded(rules), chosen) + "\n")
+            write_out(rules_json(_loaded(rules), chosen) + "\n")
         else:
             from cskpi.present.rulelist import rules_table
 
-            _out(rules_table(_loaded(rules), chosen) + "\n")
-    _finish(0)
+            write_out(rules_table(_loaded(rules), chosen) + "\n")
+    finish(0)
 
 
 def _list_bundled(rules: str | None, output_format: str, lang: Lang) -> None:
@@ -91,7 +91,7 @@ def _list_bundled(rules: str | None, output_format: str, lang: Lang) -> None:
         raise UsageError("usage.all_and_rules")
     books = [_loaded(name) for name in bundled_names()]
     render = rulebooks_json if output_format == "json" else rulebooks_table
-    _out(render(books, DEFAULT_RULEBOOK, lang) + "\n")
+    write_out(render(books, DEFAULT_RULEBOOK, lang) + "\n")
 
 
 @app.command(help=h("template"))
@@ -108,7 +108,7 @@ def template(
         from cskpi.atomic import check_writable, write_atomic
         from cskpi.present.template import write_template
 
-        _lang(lang)
+        parse_lang(lang)
         if path.exists() and not force:
             raise UsageError("usage.exists", file=str(path))
         check_writable(path)
@@ -117,8 +117,8 @@ def template(
         write_atomic(path, lambda tmp: write_template(model, tmp, teams=names or ["一组"]))
         from cskpi.present.safe import visible
 
-        _print(message("template.written", _lang(lang), file=visible(str(path))))
-    _finish(0)
+        print_line(message("template.written", parse_lang(lang), file=visible(str(path))))
+    finish(0)
 
 
 @rules_app.command("explain", help=h("rules.explain"))
@@ -130,14 +130,14 @@ def rules_explain(
 ) -> None:
     """Explain in plain words how a standard is computed (说明标准的计算方法)."""
     with boundary(lang, debug):
-        chosen = _lang(lang)
+        chosen = parse_lang(lang)
         from cskpi.present.explain import explain_standard, find_standard
 
         model = _loaded(rules)
         found, exact = find_standard(model, standard, chosen)  # an id, a name, a close match
         if not exact:
             name = found.name.zh if chosen == "zh" else found.name.en
-            _stderr(message("explain.closest", chosen, standard=standard, name=name))
+            write_err(message("explain.closest", chosen, standard=standard, name=name))
         for line in explain_standard(model, found, chosen):
-            _print(line)
-    _finish(0)
+            print_line(line)
+    finish(0)
