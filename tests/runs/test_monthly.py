@@ -323,14 +323,39 @@ def test_a_run_writing_the_history_makes_the_second_run_exit_75(tmp_path):
 
 def test_log_file_has_one_line_per_run_and_no_cell_contents(tmp_path):
     log = tmp_path / "cskpi.log"
-    invoke("evaluate", SAMPLE, "--log-file", log, "--no-history")
+    invoke("evaluate", SAMPLE, "--log-file", log, "--no-history", "--lang", "en")
     bad = write_workbook(
         tmp_path / "bad.xlsx", {"投诉记录": [COMPLAINT_HEADERS, complaint("Z", "秘密日期")]}
     )
-    invoke("evaluate", bad, "--log-file", log, "--no-history")
+    invoke("evaluate", bad, "--log-file", log, "--no-history", "--lang", "en")
     first, second = (json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())
     assert (first["period"], first["exit_code"], first["verdict"]) == ("2026-10", 1, "fail")
     assert first["summary"].startswith("14 results: 9 pass")
     assert second["exit_code"] == 3
     assert "unreadable date '***'" in second["error"]
     assert "秘密日期" not in log.read_text(encoding="utf-8")
+
+
+def test_log_file_text_follows_the_run_language_and_keeps_its_keys(tmp_path, monkeypatch):
+    log = tmp_path / "cskpi.log"
+    invoke("evaluate", SAMPLE, "--log-file", log, "--no-history", "--lang", "zh")
+    bad = write_workbook(
+        tmp_path / "bad.xlsx", {"投诉记录": [COMPLAINT_HEADERS, complaint("Z", "秘密日期")]}
+    )
+    invoke("evaluate", bad, "--log-file", log, "--no-history", "--lang", "zh")
+    import cskpi.runs.run
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(cskpi.runs.run, "evaluate", boom)
+    invoke("evaluate", SAMPLE, "--log-file", log, "--no-history", "--lang", "zh")
+    done, failed, crashed = (json.loads(line) for line in log.read_text("utf-8").splitlines())
+    assert set(done) == {"time", "period", "inputs", "exit_code", "verdict", "summary"}
+    assert (done["verdict"], done["exit_code"]) == ("fail", 1)  # machine values stay English
+    assert done["summary"] == (
+        "共 14 项:达标 9 · 预警 1 · 未达标 4 · 无数据 0。必达标准未达标 4 项。"
+    )
+    assert set(failed) == {"time", "period", "inputs", "exit_code", "error"}
+    assert "第 2 行,B 列(「投诉日期」):无法识别的日期「***」" in failed["error"]
+    assert (crashed["exit_code"], crashed["error"]) == (4, "内部错误:RuntimeError")

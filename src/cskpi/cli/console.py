@@ -26,6 +26,11 @@ def parse_lang(value: str) -> Lang:
     return value
 
 
+def shown_lang(value: str) -> Lang:
+    """The language of messages about the run, even when --lang itself was refused."""
+    return value if value in LANGS else "zh"
+
+
 def write_err(text: str) -> None:
     """One line on stderr (callers escape data with cskpi.present.safe); a closed stderr is
     not a reason to lose the run's exit code."""
@@ -85,7 +90,7 @@ def print_line(line: str) -> None:
 @contextmanager
 def boundary(lang: str, debug: bool) -> Iterator[None]:
     """The one place errors become messages and exit codes."""
-    shown: Lang = lang if lang in LANGS else "zh"
+    shown = shown_lang(lang)
     try:
         yield
     except CskpiError as exc:

@@ -20,6 +20,7 @@ from cskpi.cli.console import (
     finish,
     parse_lang,
     parse_seconds,
+    shown_lang,
     stdout_console,
     stdout_guard,
     write_err,
@@ -117,7 +118,8 @@ def evaluate(
 ) -> None:
     """Evaluate input workbooks against a rulebook and print the scorecard (评估绩效)."""
     apart = (("--history", history_path), *(("--output", o) for o in output or ()))
-    with boundary(lang, debug), _logged(log_file, files, period, (rules, waivers), apart):
+    logged = _logged(log_file, files, period, shown_lang(lang), (rules, waivers), apart)
+    with boundary(lang, debug), logged:
         chosen = parse_lang(lang)
         from cskpi.evaluate.periods import parse_as_of, parse_period
         from cskpi.present import terminal as report
@@ -211,7 +213,7 @@ def evaluate(
                     inputs=[p for p, _h in card.inputs],
                     exit_code=code,
                     verdict=card.verdict,
-                    summary=summary_lines(card, "en")[0],
+                    summary=summary_lines(card, chosen)[0],  # the run's language
                 ),
             )
     finish(code)
@@ -260,10 +262,12 @@ def _logged(
     log_file: Path | None,
     files: list[str],
     period: str | None,
+    lang: Lang,
     read: tuple[str | Path | None, ...] = (),
     written: tuple[tuple[str, Path | None], ...] = (),
 ) -> Iterator[None]:
-    """Log a failed run (message only, never cell contents) before the boundary reports it.
+    """Log a failed run (message only, never cell contents, in the run's ``lang`` like the
+    project's log) before the boundary reports it.
 
     The log is checked first (a regular file, none of the inputs, the rulebook or the waivers
     in ``read``, nor the history or output in ``written``), so a refused log is never written
@@ -289,7 +293,7 @@ def _logged(
                     period=period,
                     inputs=files,
                     exit_code=int(exc.exit_code),
-                    error=exc.render("en", redact=True),
+                    error=exc.render(lang, redact=True),
                 ),
             )
         raise
@@ -305,7 +309,7 @@ def _logged(
                     period=period,
                     inputs=files,
                     exit_code=int(ExitCode.OUTPUT),
-                    error=f"internal error: {type(exc).__name__}",
+                    error=message("internal.logged", lang, detail=type(exc).__name__),
                 ),
             )
         raise

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from cskpi.errors import Problem, UsageError
-from cskpi.i18n import Lang
+from cskpi.i18n import Lang, message
 from cskpi.rulebook.load import load_rulebook
 from cskpi.rulebook.models import Calendar
 from cskpi.runs.settings import (
@@ -220,7 +220,7 @@ def run_project(
         _after_failure(project, window.label, error, int(exc.exit_code), shown, warn)
         raise
     except Exception as exc:
-        error = f"internal error: {type(exc).__name__}"
+        error = message("internal.logged", shown, detail=type(exc).__name__)
         _after_failure(project, window.label, error, 4, shown, warn)
         raise
     code = int(card.exit_code)
