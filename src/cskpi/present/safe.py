@@ -30,7 +30,7 @@ import re
 from typing import TYPE_CHECKING
 
 from cskpi.i18n import display_width
-from cskpi.urlsecrets import SECRET_WORDS
+from cskpi.urlsecrets import SECRET_WORDS, mask_userinfo
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -180,10 +180,8 @@ def json_safe(text: str) -> str:
 
 
 # A URL's credentials wherever a message quotes one (a database URL typed where a rulebook path
-# belongs, say): the password in its user info (up to the last @, so an unencoded @ in it is
-# hidden too) and every secret-named query parameter, as read.database.mask_url masks inputs;
-# a URL taken as a path has lost one of its slashes.
-_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*:/+[^\s/@:]*:)\S*@")  # :/ once a path
+# belongs, say): the password in its user info (cskpi.urlsecrets, the rule read.database.mask_url
+# uses too) and every secret-named query parameter.
 _URL_SECRET = re.compile(
     rf"([?&;][^=\s&;]*(?:{SECRET_WORDS})[^=\s&;]*=)[^&;\s]*", re.IGNORECASE
 )
@@ -191,7 +189,7 @@ _URL_SECRET = re.compile(
 
 def url_secrets(text: str) -> str:
     """``text`` with every URL password and secret query parameter shown as ***."""
-    return _URL_SECRET.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", text))
+    return _URL_SECRET.sub(r"\1***", mask_userinfo(text))
 
 
 def problem_line(problem: Problem, lang: Lang, *, redact: bool = False) -> str:

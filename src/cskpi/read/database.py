@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from cskpi.errors import InputError
-from cskpi.urlsecrets import SECRET_WORDS
+from cskpi.urlsecrets import SECRET_WORDS, USERINFO, mask_userinfo
 
 DEFAULT_TIMEOUT = 300.0  # seconds for one statement
 
@@ -57,8 +57,6 @@ _URL = re.compile(r"^([A-Za-z][A-Za-z0-9]*)(\+[A-Za-z0-9_]+)?://")
 # a query parameter whose name says it holds a secret (sslpassword, motherduck_token, api_key)
 _SECRET_NAME = re.compile(SECRET_WORDS, re.IGNORECASE)
 _PARAM = re.compile(r"([?&;])([^=&;#]*)=([^&;#]*)")
-# user:password@ up to the LAST @ before the query: a password may hold @ or / unencoded
-_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/?#@]*:)([^?#]*)@")
 
 
 def is_database_url(text: str) -> bool:
@@ -84,9 +82,10 @@ def mask_url(text: str) -> str:
 
     Masked on the text as given (so a Windows path reads as typed), and more than
     SQLAlchemy's ``render_as_string(hide_password=True)`` would: a password with an unencoded
-    ``@`` or ``/`` is hidden whole, and so are ``sslpassword=``, ``token=``, ``api_key=``...
+    ``@``, ``/``, ``?``, ``#`` or space is hidden whole (:mod:`cskpi.urlsecrets`, the rule every
+    printed message follows too), and so are ``sslpassword=``, ``token=``, ``api_key=``...
     """
-    masked = _USERINFO.sub(r"\1***@", text, count=1)
+    masked = mask_userinfo(text)
     return _PARAM.sub(_masked_param, masked)
 
 
@@ -98,7 +97,7 @@ def _masked_param(match: re.Match[str]) -> str:
 def _secrets(text: str, url: Any) -> list[str]:
     """Every form a secret of the URL may take in a driver's message (longest first)."""
     found: list[str] = []
-    given = _USERINFO.match(text)
+    given = USERINFO.search(text)
     if given is not None and given.group(2):
         raw = given.group(2)
         found += [raw, unquote(raw), *(p for p in re.split(r"[@/]", raw) if len(p) > 1)]
