@@ -179,6 +179,22 @@ def uncached_formula(folder: Path) -> Path:
     return path
 
 
+def uncached_formula_beside_survey(folder: Path) -> Path:
+    """Two dataset sheets, parsed two at a time: the formula scan runs after the parses."""
+    book = Workbook()
+    survey = book.active
+    survey.title = "客户满意度"
+    survey.append(["问卷编号", "调查日期", "团队", "到达速度", "回答准确", "服务礼貌", "解决结果"])
+    survey.append(["S1", "2026-10-03", "一组", 5, 5, 5, 5])
+    ws = book.create_sheet("投诉记录")
+    ws.append(COMPLAINT_HEADERS)
+    ws.append(["C1", "2026-10-02", "一组", "王芳", "2026-10-06", None, "描述", "张三", "1"])
+    ws.append(["C2", "2026-10-03", "一组", "王芳", "=DATE(2026,10,9)", None, "描述", "李四", "1"])
+    path = folder / "formula-two-sheets.xlsx"
+    book.save(path)
+    return path
+
+
 def cached_errors(folder: Path) -> Path:
     book = Workbook()
     ws = book.active

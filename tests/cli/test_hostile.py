@@ -92,6 +92,12 @@ WORKBOOK_CASES = [
         "{path}, sheet '投诉记录', row 2, column B ('投诉日期'): a formula with no saved result",
     ),
     (
+        "formula-two-sheets",
+        hostile.uncached_formula_beside_survey,
+        3,
+        "{path}, sheet '投诉记录', row 3, column E ('承诺期限'): a formula with no saved result",
+    ),
+    (
         "errors",
         hostile.cached_errors,
         3,

@@ -31,20 +31,20 @@ def test_parallel_sheets_equal_sequential_ones(tmp_path):
         source.close()
     assert [raw.name for raw in together] == names
     for a, b in zip(together, one_by_one, strict=True):
-        assert (a.rows, a.columns, a.errors) == (b.rows, b.columns, b.errors)
+        assert (a.rows, a.columns, a.error_cells()) == (b.rows, b.columns, b.error_cells())
         assert a.head(20) == b.head(20)
     assert together[1].head(2)[1][0] == "C0"
 
 
 def _threads_used(source: ExcelSource, names: list[str]) -> set[str]:
     seen: set[str] = set()
-    real = source.sheet
+    real = source._parse
 
-    def spy(name, reader=None):
+    def spy(name, reader):
         seen.add(threading.current_thread().name.split("_")[0])
         return real(name, reader)
 
-    source.sheet = spy  # type: ignore[method-assign]
+    source._parse = spy  # type: ignore[method-assign]
     source.sheets(names)
     return seen
 

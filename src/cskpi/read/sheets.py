@@ -22,6 +22,7 @@ from cskpi.evaluate.datasets import ROW, SOURCE, ColumnMatch, said
 from cskpi.language.spelling import accepted
 from cskpi.language.syntax import normalize_name
 from cskpi.read.archive import UNCACHED
+from cskpi.read.cells import Converted
 from cskpi.read.limits import NOT_UTF8
 from cskpi.read.records import (
     CONTENT,
@@ -252,10 +253,9 @@ def read_sheet(
     everything = bool(keep.all())
     mask = pa.array(keep)
     rows = np.arange(start, start + len(keep))[keep] + 1 + raw.row_offset  # 1-based
-    position_of_row = {int(r): i for i, r in enumerate(rows)} if raw.errors else {}
 
     frame = pd.DataFrame(index=pd.RangeIndex(len(rows)))
-    unreadable = np.zeros(len(rows), dtype=bool)
+    typed: list[tuple[str, pa.Array, Converted]] = []  # the checked fields, judged below
     for fid in sorted(wanted & positions.keys()):
         col_spec = spec.columns[fid]
         source = raw.arrow(positions[fid], start=start)
@@ -265,16 +265,23 @@ def read_sheet(
             absent = pc.is_in(pc.utf8_trim_whitespace(source), value_set=pa.array(spec.missing))
             source = pc.if_else(absent, pa.scalar(None, pa.string()), source)
         converted = convert(source, col_spec.spelling)
-        values, bad = converted.values, converted.bad
-        frame[fid] = values.array
+        frame[fid] = converted.values.array
         if keep_said and col_spec.type in ("rating", "yesno") and not col_spec.personal:
             frame[said(fid)] = pd.array(pc.utf8_trim_whitespace(source), pd.StringDtype("pyarrow"))
-        if fid not in checked:
-            continue
-        found: list[tuple[int, str | None]] = [(int(i), None) for i in np.flatnonzero(bad)]
+        if fid in checked:
+            typed.append((fid, source, converted))
+    # error cells only now: the formula scan ran on the other core while the columns were typed
+    cell_errors = raw.error_cells()
+    position_of_row = {int(r): i for i, r in enumerate(rows)} if cell_errors else {}
+    unreadable = np.zeros(len(rows), dtype=bool)
+    for fid, source, converted in typed:
+        col_spec = spec.columns[fid]
+        found: list[tuple[int, str | None]] = [
+            (int(i), None) for i in np.flatnonzero(converted.bad)
+        ]
         found += [  # error values (#N/A) read as blank: they are not blank
             (position_of_row[row + 1 + raw.row_offset], text)
-            for (row, col), text in raw.errors.items()
+            for (row, col), text in cell_errors.items()
             if col == positions[fid] and row + 1 + raw.row_offset in position_of_row
         ]
         for i, error in sorted(found):

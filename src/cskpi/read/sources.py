@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -55,6 +55,17 @@ class RawSheet:
     labels: dict[int, str] | None = None
     row_offset: int = 0
     visible: bool = True  # False: a hidden (or very hidden) worksheet
+    # formula cells with no saved result, still being looked for on the other core
+    pending: Future[set[tuple[int, int]]] | None = None
+
+    def error_cells(self) -> dict[tuple[int, int], str]:
+        """``errors`` with the uncached formulas added, once their scan is done (this waits
+        for it: asked for after the columns are typed, the scan costs no time)."""
+        if self.pending is not None:
+            for cell in self.pending.result():
+                self.errors.setdefault(cell, UNCACHED)
+            self.pending = None
+        return self.errors
 
     def head(self, n: int) -> list[list[str | None]]:
         """The first ``n`` rows as lists indexed by absolute column (for finding the header)."""
@@ -138,31 +149,48 @@ class ExcelSource:
         time of the larger one. Each thread opens its own reader (one reader is not shared
         across threads); a workbook read from its bytes (a lying suffix, a file name that is
         not UTF-8) is parsed in turn, and so is a workbook too big to parse two sheets of
-        at once (:func:`_in_parallel`).
+        at once (:func:`_in_parallel`). The formula scans queue behind the parses: they
+        take the core the smaller sheet's parse frees and run on while the first sheet is
+        typed, not beside two parses on two cores.
         """
         if len(names) < 2 or self._in_memory or not _in_parallel(self.path, list(names)):
             return [self.sheet(name) for name in names]
-        self._scanner()  # made here, before the threads share it
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cskpi-sheet") as pool:
-            return list(pool.map(self._sheet_alone, names))
+        pool = self._workers()
+        parses = [pool.submit(self._parse_alone, name) for name in names]
+        scans = [self._scan(name) for name in names]
+        sheets = []
+        for parse, scan in zip(parses, scans, strict=True):
+            raw = parse.result()
+            raw.pending = scan
+            sheets.append(raw)
+        return sheets
 
-    def _sheet_alone(self, name: str) -> RawSheet:
+    def _parse_alone(self, name: str) -> RawSheet:
         import fastexcel
 
         try:
             reader = fastexcel.read_excel(str(self.path))
         except self._errors as exc:
             raise _corrupt(self.path, exc) from None
-        return self.sheet(name, reader)
+        return self._parse(name, reader)
 
-    def sheet(self, name: str, reader: object = None) -> RawSheet:
+    def sheet(self, name: str) -> RawSheet:
         # Formula cells with no saved result read as blank: find them in the sheet's XML on
         # the other core while fastexcel parses (it releases the GIL), so it costs no time.
-        scan = None
-        if not self._by_content and self.path.suffix.lower() in (".xlsx", ".xlsm"):
-            scan = self._scanner().submit(uncached_formulas, self.path, name)
+        scan = self._scan(name)
+        raw = self._parse(name, self._reader)
+        raw.pending = scan
+        return raw
+
+    def _scan(self, name: str) -> Future[set[tuple[int, int]]] | None:
+        """Start looking for the uncached formulas of sheet ``name`` (xlsx and xlsm only)."""
+        if self._by_content or self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            return None
+        return self._workers().submit(uncached_formulas, self.path, name)
+
+    def _parse(self, name: str, reader: object) -> RawSheet:
         try:
-            sheet = (reader or self._reader).load_sheet(  # type: ignore[attr-defined]
+            sheet = reader.load_sheet(  # type: ignore[attr-defined]
                 name, header_row=None, dtypes="string", skip_rows=0
             )
             batch, cell_errors = sheet.to_arrow_with_errors()
@@ -175,8 +203,6 @@ class ExcelSource:
             row, col = error.position
             if col < len(infos):  # cached error values (#N/A, #DIV/0!) of formulas
                 errors[(row, infos[col].absolute_index)] = _error_text(error.detail)
-        for cell in scan.result() if scan is not None else ():
-            errors.setdefault(cell, UNCACHED)
         return RawSheet(
             name=name,
             rows=batch.num_rows,
@@ -186,15 +212,17 @@ class ExcelSource:
             visible=getattr(sheet, "visible", "visible") == "visible",
         )
 
-    def _scanner(self) -> ThreadPoolExecutor:
+    def _workers(self) -> ThreadPoolExecutor:
+        """Two threads: the parses of two sheets, or a parse's scan beside the main thread."""
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cskpi-scan")
+            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cskpi-sheet")
         return self._pool
 
     def close(self) -> None:
         self._reader = None  # type: ignore[assignment]
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            # scans still queued run to the end: a sheet already returned may still ask for them
+            self._pool.shutdown(wait=True)
             self._pool = None
 
 
