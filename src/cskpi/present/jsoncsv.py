@@ -7,17 +7,25 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from cskpi.evaluate.scorecard import Result, Scorecard
 from cskpi.evaluate.trend import Trend
 from cskpi.i18n import Lang
-from cskpi.present import safe
+from cskpi.present import jsontext, safe
 
 
-def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
-    """One result in the documented JSON shape."""
+def result_dict(
+    result: Result, lang: Lang, reasons: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """One result in the documented JSON shape. ``reasons``: texts already rendered, by the
+    reason's identity (every group of a standard shares one reason object)."""
+    reason = None
+    if result.reason is not None:
+        if reasons is None:
+            reason = result.reason.render(lang)
+        elif (reason := reasons.get(id(result.reason))) is None:
+            reason = reasons[id(result.reason)] = result.reason.render(lang)
     return {
         "standard": result.standard,
         "name": result.name(lang),
@@ -38,7 +46,7 @@ def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
         "ci_high": None if result.ci_high is None else round(result.ci_high, 4),
         "weight": result.weight,
         "waived": result.waived,
-        "reason": None if result.reason is None else result.reason.render(lang),
+        "reason": reason,
         "provisional": result.provisional,
     }
 
@@ -57,6 +65,7 @@ def summary_dict(card: Scorecard) -> dict[str, Any]:
 
 
 def scorecard_dict(card: Scorecard, lang: Lang) -> dict[str, Any]:
+    reasons: dict[int, str] = {}  # alive as long as card.results holds the reasons
     return {
         "period": card.period,
         "as_of": card.as_of.isoformat(timespec="seconds"),
@@ -68,7 +77,7 @@ def scorecard_dict(card: Scorecard, lang: Lang) -> dict[str, Any]:
         "notes": [n.render(lang) for n in card.notes],
         "skipped_rows": dict(card.skipped),
         "provisional": card.provisional,
-        "results": [result_dict(r, lang) for r in card.results],
+        "results": [result_dict(r, lang, reasons) for r in card.results],
         "waivers": [
             {
                 "record_id": w.record_id,
@@ -101,9 +110,7 @@ def scorecard_dict(card: Scorecard, lang: Lang) -> dict[str, Any]:
 
 def render_json(card: Scorecard, lang: Lang) -> str:
     """The documented JSON; values exact, with no raw terminal control inside (safe.json_safe)."""
-    return safe.json_safe(
-        json.dumps(scorecard_dict(card, lang), ensure_ascii=False, indent=2, allow_nan=False)
-    )
+    return jsontext.dumps(scorecard_dict(card, lang))
 
 
 CSV_FIELDS = (
@@ -127,8 +134,9 @@ def render_csv(card: Scorecard, lang: Lang) -> str:
         buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n"
     )
     writer.writeheader()
+    reasons: dict[int, str] = {}
     for result in card.results:
-        row = result_dict(result, lang)
+        row = result_dict(result, lang, reasons)
         writer.writerow({k: safe.csv_cell(row[k]) for k in CSV_FIELDS})
     return buffer.getvalue()
 
@@ -151,14 +159,7 @@ def history_dicts(trend: Trend) -> list[dict[str, Any]]:
 
 
 def render_history_json(trend: Trend, waivers: list[dict[str, str]] | None = None) -> str:
-    return safe.json_safe(
-        json.dumps(
-            {"results": history_dicts(trend), "waivers": waivers or []},
-            ensure_ascii=False,
-            indent=2,
-            allow_nan=False,
-        )
-    )
+    return jsontext.dumps({"results": history_dicts(trend), "waivers": waivers or []})
 
 
 def render_history_csv(trend: Trend) -> str:

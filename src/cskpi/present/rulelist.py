@@ -5,13 +5,13 @@ Kept apart from :mod:`cskpi.report` so that listing a rulebook never imports pan
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from typing import Any
 
 from cskpi.i18n import Lang, display_width, label, message, pick
-from cskpi.present.safe import json_safe, visible
+from cskpi.present import jsontext
+from cskpi.present.safe import visible
 from cskpi.present.words import metric_text, period_text, standard_target
 from cskpi.rulebook.compiled import Rulebook
 
@@ -34,17 +34,8 @@ def standard_rows(model: Rulebook, lang: Lang) -> list[dict[str, Any]]:
 
 
 def rules_json(loaded: Rulebook, lang: Lang) -> str:
-    return json_safe(
-        json.dumps(
-            {
-                "rulebook": loaded.id,
-                "path": str(loaded.path),
-                "standards": standard_rows(loaded, lang),
-            },
-            ensure_ascii=False,
-            indent=2,
-            allow_nan=False,
-        )
+    return jsontext.dumps(
+        {"rulebook": loaded.id, "path": str(loaded.path), "standards": standard_rows(loaded, lang)}
     )
 
 
@@ -102,9 +93,7 @@ def rulebook_rows(rulebooks: Sequence[Rulebook], default: str, lang: Lang) -> li
 
 
 def rulebooks_json(rulebooks: Sequence[Rulebook], default: str, lang: Lang) -> str:
-    return json.dumps(
-        {"rulebooks": rulebook_rows(rulebooks, default, lang)}, ensure_ascii=False, indent=2
-    )
+    return jsontext.dumps({"rulebooks": rulebook_rows(rulebooks, default, lang)})
 
 
 def rulebooks_table(rulebooks: Sequence[Rulebook], default: str, lang: Lang) -> str:
