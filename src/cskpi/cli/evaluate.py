@@ -1,7 +1,7 @@
 """``cskpi evaluate``: parse its arguments, call :mod:`cskpi.runs`, render, return an exit code.
 
 Errors become messages in :func:`cskpi.cli.console.boundary`; the run log of a failed run is
-written before that (:func:`_logged`).
+written before that (:mod:`cskpi.cli.logfile`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cskpi.cli import logfile
 from cskpi.cli.base import DebugOpt, LangOpt, RulesOpt, app
 from cskpi.cli.console import (
     boundary,
@@ -26,7 +27,7 @@ from cskpi.cli.console import (
     write_err,
 )
 from cskpi.cli.helptext import h
-from cskpi.errors import CskpiError, ExitCode, InputError, UsageError
+from cskpi.errors import InputError, UsageError
 from cskpi.i18n import Lang, label, message
 from cskpi.present.formats import (
     OutputFormat,
@@ -118,7 +119,7 @@ def evaluate(
 ) -> None:
     """Evaluate input workbooks against a rulebook and print the scorecard (评估绩效)."""
     apart = (("--history", history_path), *(("--output", o) for o in output or ()))
-    logged = _logged(log_file, files, period, shown_lang(lang), (rules, waivers), apart)
+    logged = logfile.logged(log_file, files, period, shown_lang(lang), (rules, waivers), apart)
     with boundary(lang, debug), logged:
         chosen = parse_lang(lang)
         from cskpi.evaluate.periods import parse_as_of, parse_period
@@ -203,19 +204,7 @@ def evaluate(
                 card, shown_format, chosen, quiet=quiet, evidence=evidence, bom=csv_bom, top=top
             )
         if log_file is not None:
-            from cskpi.present.formatting import summary_lines
-            from cskpi.runs.runlog import append_log, log_line
-
-            append_log(
-                log_file,
-                log_line(
-                    period=card.period,
-                    inputs=[p for p, _h in card.inputs],
-                    exit_code=code,
-                    verdict=card.verdict,
-                    summary=summary_lines(card, chosen)[0],  # the run's language
-                ),
-            )
+            logfile.append_success(log_file, card, code, chosen)
     finish(code)
 
 
@@ -255,69 +244,6 @@ def _progress(files: list[str], lang: Lang, quiet: bool) -> Iterator[Progress | 
 
     with ReadProgress(Console(stderr=True), lang) as progress:
         yield progress
-
-
-@contextmanager
-def _logged(
-    log_file: Path | None,
-    files: list[str],
-    period: str | None,
-    lang: Lang,
-    read: tuple[str | Path | None, ...] = (),
-    written: tuple[tuple[str, Path | None], ...] = (),
-) -> Iterator[None]:
-    """Log a failed run (message only, never cell contents, in the run's ``lang`` like the
-    project's log) before the boundary reports it.
-
-    The log is checked first (a regular file, none of the inputs, the rulebook or the waivers
-    in ``read``, nor the history or output in ``written``), so a refused log is never written
-    to, not even with the failure."""
-    from cskpi.read.database import mask_url
-
-    if log_file is not None:
-        from cskpi.runs.run import check_log
-
-        given = [Path(f) for f in read if f is not None and Path(f).is_file()]
-        check_log(log_file, "--log-file", files, given, written)
-    files = [mask_url(f) for f in files]  # a database URL's password never reaches the log
-    try:
-        yield
-    except CskpiError as exc:
-        # a --log-file refused as an input (or another output) is never written to
-        if log_file is not None and "--log-file" not in _options(exc):
-            from cskpi.runs.runlog import append_log, log_line
-
-            append_log(
-                log_file,
-                log_line(
-                    period=period,
-                    inputs=files,
-                    exit_code=int(exc.exit_code),
-                    error=exc.render(lang, redact=True),
-                ),
-            )
-        raise
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except Exception as exc:
-        if log_file is not None:
-            from cskpi.runs.runlog import append_log, log_line
-
-            append_log(
-                log_file,
-                log_line(
-                    period=period,
-                    inputs=files,
-                    exit_code=int(ExitCode.OUTPUT),
-                    error=message("internal.logged", lang, detail=type(exc).__name__),
-                ),
-            )
-        raise
-
-
-def _options(exc: CskpiError) -> set[object]:
-    """The options an error names as refused files (--output, --log-file, --history)."""
-    return {exc.problems[0].params.get(k) for k in ("option", "other")}
 
 
 def _print_card(

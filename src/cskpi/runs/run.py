@@ -229,7 +229,7 @@ class RunOptions:
     lock_timeout: float = 60.0
     trend_periods: int = 12
     csv_bom: bool = True  # a CSV file starts with a UTF-8 BOM (Excel on Chinese Windows)
-    log_file: Path | None = None  # appended by the caller; here only kept apart from inputs
+    log_file: Path | None = None  # appended by the caller; here filled, kept apart from inputs
     names: Names = OPTION_NAMES
 
     @property
@@ -306,19 +306,20 @@ def execute(
     history committed; if anything fails the previous files are put back.
     """
     started = time.time()
-    check_placeholders(options.outputs)
+    check_placeholders([p for p in (*options.outputs, options.log_file) if p is not None])
     for output in options.outputs:  # a {period} in its folder: checked once filled
         by_suffix(output)
         if not is_template(str(output)):
             check_output(output, options.names.output)
-    if options.log_file is not None:
+    if options.log_file is not None and not is_template(str(options.log_file)):
         check_regular(options.log_file, options.names.log)
     found = find_inputs(request)
     options = _outputs_filled(request, options, found, found.period, started)
     if options.history is not None:
         history.check(options.history)
     true_card = run_evaluation(request, progress, strict=options.strict, found=found)
-    if any(is_template(str(p)) for p in options.outputs):  # the period is known only now
+    written = (*options.outputs, options.log_file)
+    if any(p is not None and is_template(str(p)) for p in written):  # the period is known now
         period = periods.parse_period(true_card.period)
         options = _outputs_filled(request, options, found, period, started)
     outputs = options.outputs
@@ -351,13 +352,16 @@ def execute(
 def _outputs_filled(
     request: RunRequest, options: RunOptions, found: Inputs, period: Period | None, started: float
 ) -> RunOptions:
-    """--output's {period}, {yyyy}, {mm} filled with the evaluated period (as a project's are),
-    once it is known; a filled path is checked like any other, and against every input."""
+    """--output's and --log-file's {period}, {yyyy}, {mm} filled with the evaluated period once
+    known (as a project's are); a filled path is checked like any other, and against the inputs."""
     if period is not None and (given := options.outputs):
         fill = [fill_template(str(p), period) for p in given]
         for output in (f for f, p in zip(fill, given, strict=True) if f != p):
             check_output(output, options.names.output)
         options = replace(options, output=fill[0], more_outputs=tuple(fill[1:]))
+    if period is not None and options.log_file is not None and is_template(str(options.log_file)):
+        options = replace(options, log_file=(log := fill_template(str(options.log_file), period)))
+        check_regular(log, options.names.log)
     check_paths(request, options, found)
     for folder in {p.parent for p in options.outputs if not is_template(str(p))}:
         remove_stale(folder, started)
