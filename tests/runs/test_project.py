@@ -150,6 +150,17 @@ def test_outputs_are_templates_and_folders_are_made(project):
     assert "2026-07" in page and "<html" in page.lower()
 
 
+def test_the_log_is_a_template_too(project):
+    month_book(project / "inputs" / "2026-07.xlsx", 2026, 7)
+    settings(project, 'log = "cskpi.log"', 'log = "logs/{yyyy}/{period}.log"')
+    assert invoke("run", "--project", project, "--period", "2026-07").exit_code == 0
+    assert invoke("run", "--project", project, "--period", "2026-09").exit_code == 3  # no input
+    logs = project / "logs" / "2026"
+    assert sorted(p.name for p in logs.iterdir()) == ["2026-07.log", "2026-09.log"]
+    assert json.loads((logs / "2026-07.log").read_text("utf-8"))["exit_code"] == 0
+    assert json.loads((logs / "2026-09.log").read_text("utf-8"))["exit_code"] == 3
+
+
 def test_a_missing_month_is_exit_3_naming_the_file_and_logged(project):
     result = invoke("run", "--project", project, "--period", "2026-09")  # lang = "en" there
     assert result.exit_code == 3

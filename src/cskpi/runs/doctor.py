@@ -178,8 +178,8 @@ def _writable(folder: Path) -> bool:
 
 def folders(project: Project, period: str) -> Iterator[Finding]:
     targets = {p.parent for p in project.outputs(period)} | {project.history.parent}
-    if project.log is not None:
-        targets.add(project.log.parent)
+    if (log := project.log(period)) is not None:
+        targets.add(log.parent)
     for folder in sorted(targets):
         if not _writable(folder):
             yield _error("doctor.not_writable", folder=str(folder))

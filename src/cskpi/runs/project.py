@@ -51,9 +51,14 @@ class Project:
     def history(self) -> Path:
         return self.path(self.settings.history)
 
-    @property
-    def log(self) -> Path | None:
-        return None if self.settings.log is None else self.path(self.settings.log)
+    def log(self, period: str) -> Path | None:
+        """The log of ``period`` (a label), {period} {yyyy} {mm} filled as in the outputs."""
+        from cskpi.evaluate.periods import parse_period
+        from cskpi.read.paths import fill_template
+
+        if self.settings.log is None:
+            return None
+        return fill_template(str(self.path(self.settings.log)), parse_period(period))
 
     def inputs(self) -> list[str]:
         """Input templates as absolute paths (still holding their placeholders); a database
@@ -209,7 +214,7 @@ def run_project(
             strict=settings.strict,
             history=None if trial else project.history,
             lock_timeout=settings.lock_timeout,
-            log_file=project.log,
+            log_file=project.log(window.label),
             names=PROJECT_NAMES,
         )
         card = execute(request, options)
@@ -239,7 +244,8 @@ def _check_log(project: Project, window: Any, outputs: list[Path]) -> None:
     from cskpi.read.paths import fill_template
     from cskpi.runs.run import PROJECT_NAMES, check_log
 
-    if project.log is None:
+    log = project.log(window.label)
+    if log is None:
         return
     files = project.inputs()
     read = [project.file, project.path(project.settings.rulebook)]
@@ -248,7 +254,7 @@ def _check_log(project: Project, window: Any, outputs: list[Path]) -> None:
         (PROJECT_NAMES.history, project.history),
         *((PROJECT_NAMES.output, p) for p in outputs),
     ]
-    check_log(project.log, PROJECT_NAMES.log, files, read, written)
+    check_log(log, PROJECT_NAMES.log, files, read, written)
 
 
 def _make_folder(folder: Path) -> None:
@@ -307,7 +313,8 @@ def _log(
     """One line in the project's log, in the project's language like its error text."""
     from cskpi.runs.runlog import append_log, log_line
 
-    if project.log is None:
+    log = project.log(period)
+    if log is None:
         return
     summary = None
     if card is not None:
@@ -319,7 +326,7 @@ def _log(
     inputs = [p for p, _h in card.inputs] if card is not None else project.inputs()
     inputs = [mask_url(i) for i in inputs]  # a password in a database URL never reaches the log
     append_log(
-        project.log,
+        log,
         log_line(
             period=period,
             inputs=inputs,
