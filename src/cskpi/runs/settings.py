@@ -55,6 +55,18 @@ def _with_scheme(url: str) -> str:
     return url
 
 
+# A scheme of two letters or more: 'C://x' stays a (strange) Windows path, never a URL.
+_URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
+
+
+def _a_path(text: str | None) -> str | None:
+    """A setting that names a file or folder refuses ``scheme://...`` when cskpi.toml is read:
+    a database or web address there (its password in it) is a mistake, never a path."""
+    if text is not None and _URL_LIKE.match(text):
+        raise PydanticCustomError("path_is_url", "a URL where a path belongs")
+    return text
+
+
 def shown_value(value: Any) -> Any:
     """A setting's value as an error may quote it: a database URL's password and a notify
     URL's token masked, even when the URL was given where another setting belongs."""
@@ -67,6 +79,7 @@ def shown_value(value: Any) -> Any:
 
 
 Templates = Annotated[list[str], BeforeValidator(_as_list), Field(min_length=1)]
+PathText = Annotated[str, AfterValidator(_a_path)]
 
 
 class _Model(BaseModel):
@@ -83,11 +96,16 @@ class NotifySettings(_Model):
 class Settings(_Model):
     """``cskpi.toml``: everything ``cskpi run`` needs, validated when it is read."""
 
-    rulebook: str = f"{DEFAULT_RULEBOOK}.yaml"
-    inputs: Templates = [DEFAULT_INPUT]
-    outputs: Templates = [DEFAULT_OUTPUT, DEFAULT_PAGE]
-    history: str = DEFAULT_HISTORY
-    log: Annotated[str | None, BeforeValidator(_blank_is_none)] = DEFAULT_LOG
+    rulebook: PathText = f"{DEFAULT_RULEBOOK}.yaml"
+    inputs: Templates = [DEFAULT_INPUT]  # files or a database URL
+    outputs: Annotated[list[PathText], BeforeValidator(_as_list), Field(min_length=1)] = [
+        DEFAULT_OUTPUT,
+        DEFAULT_PAGE,
+    ]
+    history: PathText = DEFAULT_HISTORY
+    log: Annotated[str | None, BeforeValidator(_blank_is_none), AfterValidator(_a_path)] = (
+        DEFAULT_LOG
+    )
     by: Annotated[str | None, BeforeValidator(_blank_is_none)] = None
     lang: Literal["zh", "en"] = "zh"
     strict: bool = False
@@ -137,6 +155,8 @@ def settings_problems(exc: ValidationError, file: str, lines: LineMap) -> list[P
             detail = Problem("rules.unknown_key", {"key": loc[-1], "hint": hint})
         elif err["type"] == "notify_no_scheme":
             detail = Problem("notify.no_scheme")
+        elif err["type"] == "path_is_url":
+            detail = Problem("project.path_is_url", {"url": shown_value(err["input"])})
         elif err["type"] == "literal_error":
             detail = Problem(
                 "rules.not_allowed",
