@@ -64,22 +64,38 @@ def _secret_csv(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "refused_by_name"),
     [
-        "SELECT * FROM read_csv('{csv}')",
-        "SELECT * FROM '{csv}'",
-        "SELECT * FROM read_csv('/etc/passwd')",
-        "SELECT * FROM read_parquet('https://example.com/complaints.parquet')",
+        ("SELECT * FROM read_csv('{csv}')", True),
+        ("SELECT * FROM '{csv}'", False),  # DuckDB's replacement scan: a table name, no call
+        ("SELECT * FROM read_csv('/etc/passwd')", True),
+        ("SELECT * FROM read_parquet('https://example.com/complaints.parquet')", True),
     ],
 )
-def test_a_rulebook_query_cannot_read_files_or_urls_through_duckdb(tmp_path, query):
+def test_a_rulebook_query_cannot_read_files_or_urls_through_duckdb(
+    tmp_path, query, refused_by_name
+):
+    """Two walls: the rulebook check refuses a reading function by name (exit 2); DuckDB's
+    connection refuses whatever still reaches it, a file named as a table or those same
+    functions sent past the check (exit 3, 'disabled by configuration')."""
     url = to_duckdb(tmp_path / "crm.duckdb", edge_tables())
     csv = _secret_csv(tmp_path)
-    rules = rulebook_with(tmp_path, f'    query: "{query.format(csv=csv.as_posix())}"\n')
+    sql = query.format(csv=csv.as_posix())
+    rules = rulebook_with(tmp_path, f'    query: "{sql}"\n')
     result = invoke("evaluate", url, "--rules", rules, "--no-history", "--lang", "en")
-    assert result.exit_code == 3, result.output
-    assert "disabled by configuration" in result.output
+    if refused_by_name:
+        assert result.exit_code == 2, result.output
+        assert "reads outside the database's tables" in result.output
+    else:
+        assert result.exit_code == 3, result.output
+        assert "disabled by configuration" in result.output
     assert "root:" not in result.output
+    db = open_database(url)
+    try:
+        with pytest.raises(Exception, match="disabled by configuration"), db.connect() as conn:
+            conn.exec_driver_sql(sql)
+    finally:
+        db.close()
 
 
 def test_a_duckdb_connection_cannot_turn_external_access_back_on(tmp_path):
