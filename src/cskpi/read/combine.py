@@ -68,7 +68,7 @@ def _files(frame: pd.DataFrame) -> list[str]:
     """The files a frame's rows came from, in the order they were read."""
     if SOURCE not in frame.columns or frame.empty:
         return []
-    return [str(f) for f in pd.unique(frame[SOURCE].astype(str))]
+    return [str(f) for f in pd.unique(frame[SOURCE])]  # a categorical's codes, not its texts
 
 
 def _latest_dates(
