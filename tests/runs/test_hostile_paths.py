@@ -334,6 +334,8 @@ def test_evaluate_creates_the_folder_of_a_new_history(tmp_path):
         ("period", "previous", "'previous'"),
         ("status", "weird", "'weird'"),
         ("comparison", "!!", "'!!'"),
+        ("metric", b"\x01", "b'\\x01'"),  # a text column keeps a blob as it is
+        ("recorded_at", b"\x02", "b'\\x02'"),
     ],
 )
 def test_a_tampered_history_is_one_message_naming_the_file(tmp_path, column, value, shown):

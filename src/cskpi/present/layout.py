@@ -343,9 +343,17 @@ def fit_periods(
     console: Console, build: Callable[[Sequence[str]], Table], periods: Sequence[str]
 ) -> tuple[Table, int]:
     """The table with as many of the latest periods as fit the terminal, and how many were
-    left out (names are never shortened: older periods go first)."""
-    for dropped in range(len(periods)):
-        table = build(periods[dropped:])
-        if fits(console, table) or dropped == len(periods) - 1:
-            return table, dropped
-    return build(periods), 0
+    left out (names are never shortened: older periods go first).
+
+    Fewer periods never make a wider table, so the count is found by bisection: a history
+    of 2,000 agents measured a long table a dozen times, for 2 s."""
+    if not periods:
+        return build(periods), 0
+    low, high = 0, len(periods) - 1  # the answer is in [low, high]; high (one period) always
+    while low < high:
+        middle = (low + high) // 2
+        if fits(console, build(periods[middle:])):
+            high = middle
+        else:
+            low = middle + 1
+    return build(periods[low:]), low
