@@ -468,6 +468,18 @@ def test_text_dates_the_engine_cannot_parse_are_read_and_said_so(tmp_path, two):
     assert "dataset 'survey': evaluated inside the database" in result.stderr
 
 
+def test_verbose_names_datasets_as_every_chinese_message_does(tmp_path, two):
+    """Chinese names a dataset by its name (投诉记录), as the input messages do; English by id."""
+    url = to_sqlite(tmp_path / "edge.db", edge_tables())
+    zh = invoke("evaluate", url, *two, "--no-history", "--lang", "zh", "--verbose", "-q")
+    assert "数据表「客户满意度」:在数据库中计算,只取回汇总结果。" in zh.stderr
+    assert "数据表「投诉记录」:读取所需的列在 Python 中计算" in zh.stderr
+    assert "「complaints」" not in zh.stderr and "「survey」" not in zh.stderr
+    en = invoke("evaluate", url, *two, "--no-history", "--lang", "en", "--verbose", "-q")
+    assert "dataset 'survey': evaluated inside the database" in en.stderr
+    assert "dataset 'complaints': its needed columns were read" in en.stderr
+
+
 def monthly_parquet(folder: Path, tables) -> Path:
     """One Parquet file per dataset and month, typed as a warehouse export would be."""
     import pyarrow as pa

@@ -20,6 +20,7 @@ from cskpi.evaluate.periods import windows_for
 from cskpi.evaluate.scorecard import EvidenceRows, Scorecard
 from cskpi.language.spelling import clean
 from cskpi.read.database import Database, relations
+from cskpi.read.lookup import dataset_name
 from cskpi.read.tables import Explained
 from cskpi.rulebook.compiled import Rulebook
 from cskpi.sql.columns import PUSHDOWN_DIALECTS, cleans_text
@@ -158,10 +159,14 @@ def matches(db: Database, decision: Decision, rulebook: Rulebook) -> list[Column
     return out
 
 
-def notes(decision: Decision) -> list[Problem]:
-    """--verbose: which datasets ran in the database, which were read and why."""
-    out = [Problem("sql.pushed", {"dataset": d}) for d in decision.plans]
-    out += [Problem("sql.read", {"dataset": d, "reason": r}) for d, r in decision.read.items()]
+def notes(decision: Decision, rulebook: Rulebook) -> list[Problem]:
+    """--verbose: which datasets ran in the database, which were read and why (each dataset
+    named as every message names it: 投诉记录 in Chinese, complaints in English)."""
+    out = [Problem("sql.pushed", {"dataset": dataset_name(rulebook, d)}) for d in decision.plans]
+    out += [
+        Problem("sql.read", {"dataset": dataset_name(rulebook, d), "reason": r})
+        for d, r in decision.read.items()
+    ]
     return out
 
 
@@ -224,7 +229,7 @@ class Session:
         self.run = run
         pushed = push_down(self.db, self.decision, run)
         if self.explained is not None:
-            self.explained.notes.extend(notes(self.decision))
+            self.explained.notes.extend(notes(self.decision, self.rulebook))
         from cskpi.read.records import merge_notes
 
         examples = [p.examples for p in self.decision.plans.values() if p.examples is not None]
