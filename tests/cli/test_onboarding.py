@@ -67,6 +67,69 @@ def test_template_round_trip(tmp_path):
     assert invoke("template", path, "--force").exit_code == 0
 
 
+SUPERVISOR = ROOT / "rules" / "customer-service-supervisor.yaml"
+COMPLAINT_SHEETS = "sheets: [投诉记录, complaints, 投诉, complaint log]"
+
+
+def sheets_rulebook(folder, sheets: str):
+    """The default rulebook with the complaint log's ``sheets:`` line replaced, and its line."""
+    text = SUPERVISOR.read_text(encoding="utf-8")
+    line = text[: text.index(COMPLAINT_SHEETS)].count("\n") + 1
+    path = folder / "rules.yaml"
+    path.write_text(text.replace(COMPLAINT_SHEETS, f"sheets: {sheets}"), encoding="utf-8")
+    return path, line
+
+
+@pytest.mark.parametrize(
+    ("sheets", "reason"),
+    [
+        ("['投诉记录:2026']", "it holds : (Excel allows none of [ ] : * ? / \\ in a sheet name)"),
+        ("['[投诉]']", "it holds ["),
+        ("[\"'投诉记录'\"]", "it starts or ends with '"),
+        ("['" + "x" * 32 + "']", "it is 32 characters long, over Excel's 31"),
+        ("['   ']", "it is blank"),
+        ("[history]", "Excel keeps History for itself"),
+        ("[说明]", "it is already the sheet of the instructions"),
+    ],
+)
+def test_template_refuses_a_sheet_name_excel_cannot_hold(tmp_path, sheets, reason):
+    rules, line = sheets_rulebook(tmp_path, sheets)
+    # the names also find database tables and CSV files: the rulebook itself is fine
+    assert invoke("rules", "check", rules, "--lang", "en").exit_code == 0
+    out = tmp_path / "month.xlsx"
+    result = invoke("template", out, "--rules", rules, "--lang", "en")
+    assert result.exit_code == 2, result.output
+    assert f"error: {rules}:{line}: datasets.complaints.sheets.0: the sheet name '" in result.stderr
+    assert f"cannot name an Excel sheet: {reason}" in result.stderr.replace("\n", "")
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rules.yaml"]  # nothing written
+
+
+def test_template_takes_the_first_sheet_name_excel_can_hold(tmp_path):
+    rules, _line = sheets_rulebook(tmp_path, "[crm_complaints_export_table_2026_v2, 投诉记录]")
+    out = tmp_path / "month.xlsx"
+    assert invoke("template", out, "--rules", rules).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[:3] == ["说明", "投诉记录", "客户满意度"]
+    guide = [c.value for c in book["说明"]["A"]]
+    assert "投诉记录:投诉记录" in guide  # the guide names the tab written
+    assert not any("crm_" in (v or "") for v in guide)
+
+
+def test_template_refuses_a_dataset_whose_every_name_another_tab_has(tmp_path):
+    rules, _line = sheets_rulebook(tmp_path, "[投诉记录, complaints, 投诉, complaint log]")
+    text = rules.read_text(encoding="utf-8")
+    survey = "sheets: [客户满意度, survey, 满意度调查, 客户满意度调查]"
+    line = text[: text.index(survey)].count("\n") + 1
+    rules.write_text(text.replace(survey, "sheets: [投诉记录]"), encoding="utf-8")
+    result = invoke("template", tmp_path / "month.xlsx", "--rules", rules)  # in Chinese
+    assert result.exit_code == 2, result.output
+    assert result.stderr.replace("\n", "") == (
+        f"错误: {rules}:{line}:datasets.survey.sheets.0:工作表名「投诉记录」不能用作 Excel "
+        "工作表名:已是投诉记录的工作表名;请在 sheets 中加一个 Excel 可用的名称。"
+    )
+
+
 def test_explain_every_default_standard_in_both_languages():
     model = load_rulebook()
     for std in model.standards:

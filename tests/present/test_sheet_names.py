@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import xlsxwriter
 
-from cskpi.present.xlsxcells import sheet_name, short_sheet_name
+from cskpi.present.xlsxcells import sheet_name, sheet_name_fault, short_sheet_name
 
 HOSTILE = [
     "满意度:速度",
@@ -55,3 +55,30 @@ def test_names_stay_readable():
     assert short_sheet_name("History", used) == "History (2)"
     assert sheet_name("'q'", used) == "q"
     assert _units(short_sheet_name("😀" * 20, used)) <= 31
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+def test_a_name_without_a_fault_is_kept_and_one_with_a_fault_is_changed(tmp_path, title):
+    """One rule: what ``sheet_name_fault`` accepts, ``sheet_name`` leaves as it is and Excel
+    takes (xlsxwriter checks length, characters and apostrophes as Excel does)."""
+    fault = sheet_name_fault(title)
+    if fault is None:
+        assert sheet_name(title, set()) == title
+        book = xlsxwriter.Workbook(str(tmp_path / "t.xlsx"))
+        assert book.add_worksheet(title).name == title
+        book.close()
+    else:
+        assert sheet_name(title, set()) != title
+    expected = {
+        "满意度:速度": "sheet.bad_char",
+        "'quoted'": "sheet.apostrophe",
+        "History": "sheet.reserved",
+        "😀" * 20: "sheet.too_long",
+        "a" * 30 + "😀": "sheet.too_long",
+        "\x1b[31mred\x07": "sheet.control",
+        "   ": "sheet.blank",
+    }
+    if title in expected:
+        assert fault is not None and fault.key == expected[title]
+    if title in ("客户投诉处理及时率与满意度综合考核指标明细统计表格数据", "a" * 29 + "😀"):
+        assert fault is None  # 27 and 31 units: they fit

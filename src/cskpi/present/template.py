@@ -13,6 +13,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from cskpi.errors import Problem, RulebookError
 from cskpi.evaluate.datasets import EXAMPLE_HEADERS, EXAMPLE_MARK
 from cskpi.evaluate.periods import today
 from cskpi.rulebook.compiled import Column, Rulebook
@@ -76,6 +77,47 @@ def _example(fid: str, column: Column, month: dt.date, teams: Sequence[str]) -> 
     return examples.get(fid, f"示例 {column.header}")
 
 
+GUIDE = "说明"
+
+
+def tab_names(rulebook: Rulebook) -> dict[str, str]:
+    """Each dataset's tab: the first of its ``sheets:`` names Excel can hold and no other tab
+    has (the names also find database tables and CSV files, where any name goes: so a name
+    is refused here, not when the rulebook is read). None fits: exit 2 naming the YAML line."""
+    from cskpi.i18n import Named
+    from cskpi.present.xlsxcells import sheet_name_fault
+
+    used: dict[str, object] = {GUIDE.lower(): Named(zh="说明", en="the instructions")}
+    chosen: dict[str, str] = {}
+    for dataset_id, spec in rulebook.datasets.items():
+        faults = []
+        for name in spec.sheets:
+            taken = used.get(name.lower())
+            fault = sheet_name_fault(name) or (
+                Problem("sheet.taken", {"other": taken}) if taken is not None else None
+            )
+            if fault is None:
+                chosen[dataset_id] = name
+                used[name.lower()] = Named(zh=spec.names.zh or dataset_id, en=dataset_id)
+                break
+            faults.append(fault)
+        else:
+            raise _refused(rulebook, dataset_id, spec.sheets[0], faults[0])
+    return chosen
+
+
+def _refused(rulebook: Rulebook, dataset_id: str, name: str, fault: Problem) -> RulebookError:
+    """The rulebook's first sheet name of ``dataset_id`` cannot name a tab: file, line, why."""
+    from cskpi.present.safe import visible
+    from cskpi.rulebook.yamlfile import load_yaml
+
+    loc = ("datasets", dataset_id, "sheets", 0)
+    _data, lines, _digest = load_yaml(rulebook.path)
+    detail = Problem("template.bad_sheet", {"name": visible(name), "reason": fault})
+    file, path = str(rulebook.path), ".".join(map(str, loc))
+    return RulebookError("rules.invalid", file=file, line=lines.line(loc), path=path, detail=detail)
+
+
 def write_template(
     rulebook: Rulebook,
     path: Path,
@@ -85,13 +127,14 @@ def write_template(
 ) -> None:
     """Write the blank workbook (callers make the write atomic)."""
     month = month or today().replace(day=1)
+    tabs = tab_names(rulebook)  # refused before anything is written
     book = xlsxwriter.Workbook(
         str(path), {"strings_to_formulas": False, "strings_to_numbers": False}
     )
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     date = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    guide = book.add_worksheet("说明")
+    guide = book.add_worksheet(GUIDE)
     guide.set_column(0, 1, 70)
     for row, (zh, en) in enumerate(INSTRUCTIONS):
         guide.write_string(row, 0, zh, header if en is None else wrap)
@@ -99,11 +142,11 @@ def write_template(
             guide.write_string(row, 1, en, wrap)
     row = len(INSTRUCTIONS) + 1
     for dataset_id, spec in rulebook.datasets.items():
-        guide.write_string(row, 0, f"{spec.sheets[0]}:{spec.names.zh}", wrap)
-        guide.write_string(row, 1, f"{spec.sheets[0]}: {spec.names.en} ({dataset_id})", wrap)
+        guide.write_string(row, 0, f"{tabs[dataset_id]}:{spec.names.zh}", wrap)
+        guide.write_string(row, 1, f"{tabs[dataset_id]}: {spec.names.en} ({dataset_id})", wrap)
         row += 1
-    for spec in rulebook.datasets.values():
-        ws = book.add_worksheet(spec.sheets[0])
+    for dataset_id, spec in rulebook.datasets.items():
+        ws = book.add_worksheet(tabs[dataset_id])
         for col, (fid, column) in enumerate(spec.columns.items()):
             ws.write_string(0, col, column.header, header)
             ws.set_column(col, col, max(12, len(column.header) * 2 + 4))

@@ -13,6 +13,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from cskpi.errors import Problem
 from cskpi.i18n import Lang, display_width, label
 from cskpi.present import safe
 from cskpi.present.xlsxrows import Column
@@ -65,11 +66,30 @@ def _taken(name: str, used: set[str]) -> bool:
     return name.lower() in used or name.lower() in RESERVED_SHEETS
 
 
+def sheet_name_fault(name: str) -> Problem | None:
+    """Why Excel cannot hold ``name`` as a tab name as it is (None: it can): the rule
+    :func:`sheet_name` makes a name follow, for a name that must be kept as it is."""
+    if not name.strip():
+        return Problem("sheet.blank", {})
+    if safe.visible(name) != name:
+        return Problem("sheet.control", {})
+    if (bad := _SHEET_BAD.search(name)) is not None:
+        return Problem("sheet.bad_char", {"char": bad.group()})
+    if name.startswith("'") or name.endswith("'"):
+        return Problem("sheet.apostrophe", {})
+    if _units(name) > SHEET_MAX:
+        return Problem("sheet.too_long", {"n": _units(name), "max": SHEET_MAX})
+    if name.lower() in RESERVED_SHEETS:
+        return Problem("sheet.reserved", {})
+    return None
+
+
 def sheet_name(base: str, used: set[str]) -> str:
     """A valid, unique sheet name of at most 31 UTF-16 units derived from ``base``: controls
     shown as escapes, ``[]:*?/\\`` as ``_``, no apostrophe at either end, never "History"."""
     name = _SHEET_BAD.sub("_", safe.visible(base))
-    name = _cut(name.strip("'"), SHEET_MAX).strip("'") or "sheet"
+    name = _cut(name.strip("'"), SHEET_MAX).strip("'")
+    name = name if name.strip() else "sheet"
     candidate, n = name, 2
     while _taken(candidate, used):
         suffix = f"~{n}"
