@@ -40,9 +40,9 @@ def _threads_used(source: ExcelSource, names: list[str]) -> set[str]:
     seen: set[str] = set()
     real = source._parse
 
-    def spy(name, reader):
+    def spy(name, reader, *head):
         seen.add(threading.current_thread().name.split("_")[0])
-        return real(name, reader)
+        return real(name, reader, *head)
 
     source._parse = spy  # type: ignore[method-assign]
     source.sheets(names)

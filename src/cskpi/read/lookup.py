@@ -20,7 +20,7 @@ from cskpi.errors import InputError, Problem
 from cskpi.i18n import Named
 from cskpi.language.syntax import normalize_name
 from cskpi.read.sheets import HEADER_SEARCH_ROWS, closest_header, find_columns
-from cskpi.read.sources import RawSheet, Source, load_sheets
+from cskpi.read.sources import RawSheet, Source, load_sheets, look_sheets
 from cskpi.read.waivers import SHEET_NAMES
 from cskpi.rulebook.compiled import Dataset, Rulebook
 
@@ -108,23 +108,28 @@ def locate_datasets(
 ) -> tuple[FileLayout, list[tuple[str, RawSheet]]]:
     """The (dataset, sheet) pairs of one workbook, and what it holds (for the presence check).
 
-    Sheets are loaded once: the ones looked at by headers are kept for reading.
+    A sheet is loaded in full only when it is read as a dataset, or when it is likely to be
+    one (no more sheets left to look at than datasets missing): the others are looked at
+    (their first rows and their row count, :func:`look_sheets`) for their headers.
     """
     file = str(source.path)
     names = source.sheet_names()
     layout = FileLayout(file, tuple(names), single_table=False)
     layout.datasets = _by_name(file, names, rulebook)
-    loaded: dict[str, RawSheet] = {}
+    seen: dict[str, RawSheet] = {}  # looked at (the head only) or loaded in full
     missing = [d for d in rulebook.datasets if d not in layout.datasets]
     if missing:
         claimed = set(layout.datasets.values())
         claimed |= {n for n in names if normalize_name(n) in WAIVER_SHEETS}
         candidates: dict[str, list[str]] = {}
-        for name in names:
-            if name in claimed:
-                continue
-            loaded[name] = source.sheet(name)
-            head = loaded[name].head(HEADER_SEARCH_ROWS)
+        looked = [n for n in names if n not in claimed]
+        if len(looked) <= len(missing):  # a WPS 工作表1: likely the dataset, loaded once
+            found = load_sheets(source, looked)
+        else:  # a sheet per month: looked at, and loaded again only if it is a dataset
+            found = look_sheets(source, looked, HEADER_SEARCH_ROWS)
+        seen.update(zip(looked, found, strict=True))
+        for name in looked:
+            head = seen[name].head(HEADER_SEARCH_ROWS)
             fields = {d: header_fields(head, spec) for d, spec in rulebook.datasets.items()}
             layout.fields[name] = fields
             layout.heads[name] = head
@@ -155,14 +160,15 @@ def locate_datasets(
     if announce is not None:
         for _dataset, sheet in wanted:
             announce(sheet)
+    loaded = {s: raw for s, raw in seen.items() if raw.height is None}  # loaded in full
     rest = list(dict.fromkeys(s for _d, s in wanted if s not in loaded))
     loaded.update(zip(rest, load_sheets(source, rest), strict=True))  # two at a time
-    warnings += _lookalikes(source, layout, rulebook, loaded)
+    warnings += _lookalikes(source, layout, rulebook, seen | loaded)
     return layout, [(dataset_id, loaded[sheet]) for dataset_id, sheet in wanted]
 
 
 def _lookalikes(
-    source: Source, layout: FileLayout, rulebook: Rulebook, loaded: dict[str, RawSheet]
+    source: Source, layout: FileLayout, rulebook: Rulebook, seen: dict[str, RawSheet]
 ) -> list[Problem]:
     """Warnings for what would otherwise pass unseen: a dataset read from a hidden sheet,
     and a sheet left unread whose headers are those of a dataset read from another sheet
@@ -170,18 +176,20 @@ def _lookalikes(
     out = []
     used = {sheet: dataset for dataset, sheet in layout.datasets.items()}
     skip = set(used) | {n for n in layout.sheets if normalize_name(n) in WAIVER_SHEETS}
+    todo = [n for n in layout.sheets if n not in skip and n not in layout.fields]
+    if not source.single_table:
+        seen.update(zip(todo, look_sheets(source, todo, HEADER_SEARCH_ROWS), strict=True))
     for name in layout.sheets:
         if name in skip or source.single_table:
             continue
         if name not in layout.fields:
-            loaded[name] = loaded.get(name) or source.sheet(name)
-            head = loaded[name].head(HEADER_SEARCH_ROWS)
+            head = seen[name].head(HEADER_SEARCH_ROWS)
             layout.fields[name] = {d: header_fields(head, s) for d, s in rulebook.datasets.items()}
         dataset = _best_dataset(layout.fields[name], rulebook)
         if dataset is None or dataset not in layout.datasets:
             continue
         chosen = layout.datasets[dataset]
-        hidden = not loaded[chosen].visible and loaded[name].visible
+        hidden = not seen[chosen].visible and seen[name].visible
         if hidden:
             used.pop(chosen, None)  # said here, with the visible sheet beside it
         out.append(
@@ -190,14 +198,14 @@ def _lookalikes(
                 {
                     "file": layout.file,
                     "sheet": name,
-                    "n": max(loaded[name].rows - 1, 0),
+                    "n": max(_height(seen[name]) - 1, 0),
                     "dataset": dataset_name(rulebook, dataset),
                     "used": chosen,
                 },
             )
         )
     for sheet, dataset in used.items():
-        if not loaded[sheet].visible:
+        if not seen[sheet].visible:
             out.append(
                 Problem(
                     "input.hidden_sheet",
@@ -209,6 +217,11 @@ def _lookalikes(
                 )
             )
     return out
+
+
+def _height(raw: RawSheet) -> int:
+    """A sheet's row count, whether it was loaded in full or only looked at."""
+    return raw.rows if raw.height is None else raw.height
 
 
 def _closest(dataset_id: str, rulebook: Rulebook, layouts: Iterable[FileLayout]) -> Problem:

@@ -55,6 +55,9 @@ class RawSheet:
     labels: dict[int, str] | None = None
     row_offset: int = 0
     visible: bool = True  # False: a hidden (or very hidden) worksheet
+    # a look at the head only (ExcelSource.looks): the whole sheet's row count; ``rows`` is
+    # the head's, and such a sheet is never read as a dataset
+    height: int | None = None
     # formula cells with no saved result, still being looked for on the other core
     pending: Future[set[tuple[int, int]]] | None = None
 
@@ -165,14 +168,24 @@ class ExcelSource:
             sheets.append(raw)
         return sheets
 
-    def _parse_alone(self, name: str) -> RawSheet:
+    def looks(self, names: Sequence[str], rows: int) -> list[RawSheet]:
+        """The first ``rows`` rows of sheets that are only looked at (for a dataset's headers,
+        for a look-alike of one), each with its full ``height``; two at a time as in
+        :meth:`sheets`, and with no formula scan: a look reads no value. calamine still parses
+        the whole sheet, but only the head becomes Arrow and nothing of it is kept."""
+        if len(names) < 2 or self._in_memory or not _pairs_fit(self.path, names):
+            return [self._parse(name, self._reader, rows) for name in names]
+        pool = self._workers()
+        return [r.result() for r in [pool.submit(self._parse_alone, n, rows) for n in names]]
+
+    def _parse_alone(self, name: str, head: int | None = None) -> RawSheet:
         import fastexcel
 
         try:
             reader = fastexcel.read_excel(str(self.path))
         except self._errors as exc:
             raise _corrupt(self.path, exc) from None
-        return self._parse(name, reader)
+        return self._parse(name, reader, head)
 
     def sheet(self, name: str) -> RawSheet:
         # Formula cells with no saved result read as blank: find them in the sheet's XML on
@@ -188,12 +201,15 @@ class ExcelSource:
             return None
         return self._workers().submit(uncached_formulas, self.path, name)
 
-    def _parse(self, name: str, reader: object) -> RawSheet:
+    def _parse(self, name: str, reader: object, head: int | None = None) -> RawSheet:
+        """Sheet ``name`` in full, or only its first ``head`` rows (a look: no error cells)."""
         try:
             sheet = reader.load_sheet(  # type: ignore[attr-defined]
-                name, header_row=None, dtypes="string", skip_rows=0
+                name, header_row=None, dtypes="string", skip_rows=0, n_rows=head
             )
-            batch, cell_errors = sheet.to_arrow_with_errors()
+            batch, cell_errors = (
+                sheet.to_arrow_with_errors() if head is None else (sheet.to_arrow(), None)
+            )
             infos = sheet.available_columns()
         except self._errors as exc:
             raise _corrupt(self.path, exc, name) from None
@@ -210,6 +226,7 @@ class ExcelSource:
             columns=columns,
             errors=errors,
             visible=getattr(sheet, "visible", "visible") == "visible",
+            height=None if head is None else sheet.total_height,
         )
 
     def _workers(self) -> ThreadPoolExecutor:
@@ -242,6 +259,14 @@ def _in_parallel(path: Path, names: list[str]) -> bool:
         return path.stat().st_size <= PARALLEL_FILE_BYTES
     except OSError:
         return False
+
+
+def _pairs_fit(path: Path, names: Sequence[str]) -> bool:
+    """Whether the two largest of the sheets ``names`` may be parsed at the same time."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return _in_parallel(path, list(names))
+    cells = sorted(sheet_cells(path, [name]) or PARALLEL_CELLS + 1 for name in names)
+    return sum(cells[-2:]) <= PARALLEL_CELLS
 
 
 _ERROR_NAMES = {
@@ -298,6 +323,13 @@ def load_sheets(source: Source, names: Sequence[str]) -> list[RawSheet]:
     """The sheets ``names`` of ``source``, in order (in parallel where the source can)."""
     if isinstance(source, ExcelSource):
         return source.sheets(names)
+    return [source.sheet(name) for name in names]
+
+
+def look_sheets(source: Source, names: Sequence[str], rows: int) -> list[RawSheet]:
+    """The first ``rows`` rows of the sheets ``names`` (a CSV or Parquet file: its table)."""
+    if isinstance(source, ExcelSource):
+        return source.looks(names, rows)
     return [source.sheet(name) for name in names]
 
 
