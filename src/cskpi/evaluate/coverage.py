@@ -38,11 +38,6 @@ LISTED = 5  # rows (or ids) named in one message; the rest are counted
 MAX_SKIPPED_SHARE = 0.10  # more skipped rows than this share of a dataset: incomplete
 
 
-def _name(spec: Dataset) -> Named:
-    """A dataset as messages name it: 投诉记录 in Chinese, its id in English (as read/)."""
-    return Named(zh=spec.names.zh or spec.id, en=spec.id)
-
-
 def rows_text(frame: pd.DataFrame, mask: np.ndarray) -> str:
     """'3, 5, 9 (+2)'; with the file before its rows when they come from several files."""
     rows = frame[mask]
@@ -113,7 +108,7 @@ def undated_warning(std: Standard, spec: Dataset, frame: pd.DataFrame, mask: np.
         "standard.undated",
         {
             "standard": Named(std.name.zh, std.name.en),
-            "dataset": _name(spec),
+            "dataset": spec.named,
             "n": int(mask.sum()),
             "header": spec.columns[std.date_field].header,
             "rows": rows_text(frame, mask),
@@ -158,7 +153,7 @@ def empty_window(
     return Problem(
         "reason.out_of_period",
         {
-            "dataset": _name(spec),
+            "dataset": spec.named,
             "n": len(frame),
             "window": window.label,
             "first": f"{shown.min():%Y-%m-%d}",
@@ -203,7 +198,7 @@ def skipped_doubts(
                 Problem(
                     "verdict.too_many_skipped",
                     {
-                        "dataset": _name(rulebook.datasets[dataset_id]),
+                        "dataset": rulebook.datasets[dataset_id].named,
                         "n": n,
                         "total": total,
                         "share": f"{n / total:.0%}",

@@ -52,7 +52,6 @@ from cskpi.evaluate.standards import (
 )
 from cskpi.evaluate.status import Pace, judge, pace, undecided
 from cskpi.evaluate.workdays import derive_columns
-from cskpi.i18n import Named
 from cskpi.rulebook.compiled import Dataset, Rulebook, Standard
 from cskpi.rulebook.metrics import METRICS, Metric
 
@@ -332,7 +331,7 @@ def evaluate(
             waived_rows(frame, spec.id_column, std.id, waivers),
             Problem(
                 "reason.dataset_absent",
-                {"dataset": Named(zh=spec.names.zh, en=spec.id), "names": " / ".join(spec.sheets)},
+                {"dataset": spec.named, "names": " / ".join(spec.sheets)},
             )
             if frame is None
             else None,
@@ -370,6 +369,7 @@ def evaluate(
             rulebook, frames, period, as_of, pushed.breakdowns if pushed else {}
         ),
         skipped=tuple(data.skipped.items()),
+        dataset_names=tuple((d, spec.named) for d, spec in rulebook.datasets.items()),
         appraisal=appraise(results, groups, rulebook.appraisal, required_weights(rulebook)),
         waivers=tuple(waivers),
         columns=tuple(data.matches),

@@ -62,7 +62,7 @@ def odd_groups(
             hits = frame[text == value]
             files = hits[SOURCE] if SOURCE in hits.columns else pd.Series("", index=hits.index)
             for file, rows in hits.groupby(files.astype(str), sort=False, observed=True):
-                named = Named(zh=rulebook.datasets[name].names.zh or name, en=name)
+                named = rulebook.datasets[name].named
                 problems.append(_problem(str(file), named, column, value, kinds[value], rows))
     return problems
 

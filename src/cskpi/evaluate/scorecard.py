@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from cskpi.errors import ExitCode, Problem
 from cskpi.evaluate.datasets import ColumnMatch, Waiver
+from cskpi.i18n import Named
 from cskpi.rulebook.metrics import is_share
 
 # unmet: an excellent-level standard not achieved; it fails nothing (未达成, not 未达标)
@@ -210,6 +211,8 @@ class Scorecard:
     # per dataset with a category column: (category, count), largest first
     breakdowns: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
     skipped: tuple[tuple[str, int], ...] = ()  # dataset -> rows left out (bad_values: skip)
+    # dataset -> how messages name it (its Dataset.named): outputs have no rulebook
+    dataset_names: tuple[tuple[str, Named], ...] = ()
     appraisal: tuple[GroupScore, ...] = ()
     waivers: tuple[Waiver, ...] = ()  # the approved waivers applied
     columns: tuple[ColumnMatch, ...] = ()  # header matches per sheet

@@ -238,8 +238,9 @@ def summary_lines(card: Scorecard, lang: Lang, *, per_group: bool = True) -> lis
                 standards=", ".join(names.get(s, s) for s in overall.left_out),
             )
         )
+    named = dict(card.dataset_names)
     for dataset, rows in card.skipped:
-        lines.append(message("summary.skipped", lang, dataset=dataset, n=rows))
+        lines.append(message("summary.skipped", lang, dataset=named.get(dataset, dataset), n=rows))
     if card.waivers:  # which waivers this run applied, in every output (ids, not people)
         shown = [f"{w.record_id} ({w.standard}, {w.approved_on})" for w in card.waivers[:5]]
         more = f" (+{len(card.waivers) - 5})" if len(card.waivers) > 5 else ""

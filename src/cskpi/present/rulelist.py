@@ -60,7 +60,7 @@ def rules_table(model: Rulebook, lang: Lang) -> str:
         [
             visible(s.id),
             visible(pick(s.name.model_dump(), lang)),
-            visible(_dataset_name(model, s.dataset, lang)),  # the sheet's name, as explain says
+            visible(model.datasets[s.dataset].title(lang)),
             period_text(s, lang),
             metric_text(s.metric, lang),
             standard_target(s),
@@ -70,11 +70,6 @@ def rules_table(model: Rulebook, lang: Lang) -> str:
     ]
     title = visible(message("title.rules", lang, rulebook=pick(model.name.model_dump(), lang)))
     return "\n".join([title, "", *_aligned(heads, rows)])
-
-
-def _dataset_name(model: Rulebook, dataset: str, lang: Lang) -> str:
-    spec = model.datasets.get(dataset)
-    return (getattr(spec.names, lang, "") if spec is not None else "") or dataset
 
 
 def rulebook_rows(rulebooks: Sequence[Rulebook], default: str, lang: Lang) -> list[dict[str, Any]]:

@@ -98,7 +98,7 @@ def tab_names(rulebook: Rulebook) -> dict[str, str]:
             )
             if fault is None:
                 chosen[dataset_id] = name
-                used[name.lower()] = Named(zh=spec.names.zh or dataset_id, en=dataset_id)
+                used[name.lower()] = spec.named
                 break
             faults.append(fault)
         else:

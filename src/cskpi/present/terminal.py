@@ -309,7 +309,7 @@ def render_columns(
         dataset = match.dataset
         spec = rulebook.datasets.get(dataset) if rulebook is not None else None
         if spec is not None:
-            dataset = getattr(spec.names, lang, "") or dataset
+            dataset = spec.title(lang)
         field = _field_name(match, lang, rulebook)
         table.add_row(
             *map(safe.terminal, (match.file, match.sheet, dataset, field)),

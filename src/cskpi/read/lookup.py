@@ -58,7 +58,7 @@ def header_fields(head: list[list[str | None]], spec: Dataset) -> frozenset[str]
 
 def dataset_name(rulebook: Rulebook, dataset_id: str) -> Named:
     """How messages name a dataset: its Chinese name in Chinese, its id in English."""
-    return Named(zh=rulebook.datasets[dataset_id].names.zh or dataset_id, en=dataset_id)
+    return rulebook.datasets[dataset_id].named
 
 
 def _ambiguous(file: str, dataset: Named, sheets: list[str]) -> Problem:

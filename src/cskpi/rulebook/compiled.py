@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from cskpi.i18n import Lang, Named
 from cskpi.language.spelling import Spelling
 from cskpi.language.tree import Predicate
 from cskpi.language.typecheck import Schema
@@ -57,6 +58,18 @@ class Dataset:
     table: str | None = None  # a database input: this table or view
     query: str | None = None  # a database input: this read-only SELECT
     optional: bool = False  # may be absent from the inputs
+
+    @property
+    def named(self) -> Named:
+        """How every message names this dataset, the language chosen when it is rendered:
+        its Chinese name (投诉记录) in Chinese, its id (complaints) in English, where ids are
+        what users type; its id in Chinese too when the rulebook gives no Chinese name."""
+        return Named(zh=self.names.zh or self.id, en=self.id)
+
+    def title(self, lang: Lang) -> str:
+        """Its name in a table cell (--explain-columns, rules list): the rulebook's name in
+        ``lang`` (Complaints in English), else its id."""
+        return getattr(self.names, lang) or self.id
 
 
 @dataclass(frozen=True)

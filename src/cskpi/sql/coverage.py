@@ -13,7 +13,6 @@ import sqlalchemy as sa
 
 from cskpi.errors import Problem
 from cskpi.evaluate.periods import Period
-from cskpi.i18n import Named
 from cskpi.rulebook.compiled import Dataset, Standard
 from cskpi.sql.columns import date_param
 from cskpi.sql.plan import Plan, run_query
@@ -58,7 +57,7 @@ def window_gaps(
             out[window.label] = Problem(
                 "reason.out_of_period",
                 {
-                    "dataset": Named(zh=spec.names.zh or spec.id, en=spec.id),
+                    "dataset": spec.named,
                     "n": plan.rows,
                     "window": window.label,
                     "first": f"{first:%Y-%m-%d}",

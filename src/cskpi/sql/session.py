@@ -20,7 +20,6 @@ from cskpi.evaluate.periods import windows_for
 from cskpi.evaluate.scorecard import EvidenceRows, Scorecard
 from cskpi.language.spelling import clean
 from cskpi.read.database import Database, relations
-from cskpi.read.lookup import dataset_name
 from cskpi.read.tables import Explained
 from cskpi.rulebook.compiled import Rulebook
 from cskpi.sql.columns import PUSHDOWN_DIALECTS, cleans_text
@@ -162,9 +161,10 @@ def matches(db: Database, decision: Decision, rulebook: Rulebook) -> list[Column
 def notes(decision: Decision, rulebook: Rulebook) -> list[Problem]:
     """--verbose: which datasets ran in the database, which were read and why (each dataset
     named as every message names it: 投诉记录 in Chinese, complaints in English)."""
-    out = [Problem("sql.pushed", {"dataset": dataset_name(rulebook, d)}) for d in decision.plans]
+    named = rulebook.datasets
+    out = [Problem("sql.pushed", {"dataset": named[d].named}) for d in decision.plans]
     out += [
-        Problem("sql.read", {"dataset": dataset_name(rulebook, d), "reason": r})
+        Problem("sql.read", {"dataset": named[d].named, "reason": r})
         for d, r in decision.read.items()
     ]
     return out
