@@ -323,7 +323,7 @@ def _field_name(match: ColumnMatch, lang: Lang, rulebook: Rulebook | None) -> st
     """A field as a Chinese user knows it (its canonical header); the id in English."""
     spec = rulebook.datasets.get(match.dataset) if rulebook is not None else None
     column = spec.columns.get(match.field) if spec is not None else None
-    return column.header if column is not None and lang == "zh" else match.field
+    return getattr(column.named, lang) if column is not None else match.field
 
 
 def column_lines(card: Scorecard, lang: Lang, rulebook: Rulebook | None = None) -> list[str]:

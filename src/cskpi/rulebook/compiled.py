@@ -38,6 +38,11 @@ class Column:
     personal: bool = False
     derive: DeadlineRule | None = None  # filled in when the sheet has no value
 
+    @property
+    def named(self) -> Named:
+        """How messages name this field: its header (投诉日期) in Chinese, its id in English."""
+        return Named(zh=self.header, en=self.id)
+
 
 @dataclass(frozen=True)
 class Dataset:

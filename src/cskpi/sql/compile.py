@@ -26,7 +26,10 @@ from cskpi.sql.columns import clean_text, date_param
 
 
 class Unsupported(Exception):
-    """This expression cannot run in this engine (the standard is evaluated in Python)."""
+    """This expression cannot run in this engine (the standard is evaluated in Python).
+
+    Its arguments: the field id, function or metric it needs, and optionally the
+    ``sql.why.*`` key saying why that field cannot (``text_clean``)."""
 
 
 class Compiler:
@@ -68,7 +71,7 @@ class Compiler:
     def _text(self, field: t.Field) -> Any:
         """A text column cleaned as the readers compare it (the literals are already)."""
         if not self.cleans:
-            raise Unsupported(f"{field.id} (text is compared NFKC-normalised)")
+            raise Unsupported(field.id, "text_clean")  # said as sql.why.text_clean
         return clean_text(self.dialect, self._field(field))
 
     def _literal(self, value: object, typ: t.ValueType) -> Any:

@@ -22,6 +22,7 @@ from cskpi.read.database import Database, bind_names, primary_key
 from cskpi.read.tables import SENT, Explained, check_query_for, header_names, relation_of
 from cskpi.rulebook.compiled import Dataset, Rulebook
 from cskpi.sql.columns import Cells, Kinds, Typer, _trim, untrimmed_probe
+from cskpi.sql.reasons import field_names, why
 from cskpi.sql.undated import blank_probes, owed_dates, read_reason
 
 
@@ -100,7 +101,7 @@ class Decision:
     """Which datasets run in the database, and why the others are read."""
 
     plans: dict[str, Plan] = field(default_factory=dict)
-    read: dict[str, str] = field(default_factory=dict)  # dataset -> reason (English)
+    read: dict[str, Problem] = field(default_factory=dict)  # dataset -> reason (sql.why.*)
     cleans: bool = False  # the database can clean text as the readers compare it
 
 
@@ -182,10 +183,10 @@ def plan_dataset(
     rulebook: Rulebook,
     group_field: str | None,
     explained: Explained | None,
-) -> Plan | str:
+) -> Plan | Problem:
     """A plan for ``spec``, or why it must be read instead."""
     if spec.keep_last is not None:
-        return "an event log (keep_last) keeps one row per key"
+        return why("keep_last")
     names = [c.name for c in relation.columns]
     said = dict(zip(names, header_names(db.dialect, names), strict=True))  # twins named again
     mark = next(
@@ -201,12 +202,12 @@ def plan_dataset(
         fid = spec.lookup.get(normalize_name(said[name]))
         if fid is not None:
             if fid in by_field:
-                return f"two columns for {fid}"
+                return why("two_columns", field=spec.columns[fid].named)
             by_field[fid] = name
     wanted = needed_fields(rulebook, spec.id, group_field)
     missing = sorted(f for f in rulebook.sheet_required(spec.id) if f not in by_field)
     if missing:
-        return f"no column for {', '.join(missing)}"
+        return why("no_column", fields=field_names(spec, missing))
     kinds = _kinds(db, conn, relation)
     columns = sorted(set(by_field.values()))
     untrimmed: set[str] = set()
@@ -221,15 +222,17 @@ def plan_dataset(
         column = spec.columns[fid]
         if fid not in by_field:
             if column.derive is not None:
-                return f"{fid} is derived ({column.derive.source} + working days)"
+                source = field_names(spec, [column.derive.source])
+                return why("derived", field=column.named, source=source)
             continue
         if column.derive is not None:
-            return f"{fid} is derived where blank ({column.derive.source} + working days)"
+            source = field_names(spec, [column.derive.source])
+            return why("derived_blank", field=column.named, source=source)
         typed = typer.field(by_field[fid], column)
         if typed is None:
             if kinds.get(by_field[fid]) == "zoned":  # the machine's zone has no name in SQL
-                return f"column {by_field[fid]} has time zones and the rulebook names none"
-            return f"column {by_field[fid]} ({column.type}) has a type the engine cannot read here"
+                return why("zoned", column=by_field[fid])
+            return why("type", column=by_field[fid], type=column.type)
         dated = db.dialect == "sqlite" and column.type in ("date", "deadline")
         # a date is checked once per row, by its strict value (the deadline's end-of-day
         # step cannot make a value unreadable)
@@ -270,7 +273,7 @@ def plan_dataset(
     counts, blanks = counts[: len(counts) - len(owed)], counts[len(counts) - len(owed) :]
     for (fid, _flag), count in zip(flags, counts, strict=False):
         if count:
-            return f"{count} cells of {by_field[fid]} need reading in Python"
+            return why("cells", n=count, column=by_field[fid])
     reason = read_reason(spec, owed, blanks)
     if reason is not None:
         return reason
@@ -297,7 +300,7 @@ def plan_dataset(
         query = sa.select(sa.func.count(ident) - sa.func.count(sa.distinct(ident)))
         repeated = run_query(db, conn, query.select_from(typed_rows), explained, f"{spec.id}: ids")
         if repeated.scalar():
-            return "repeated ids"
+            return why("repeated_ids")
     name = getattr(relation, "name", None) or f"query:{spec.id}"
     order: list[str] = []
     if isinstance(relation, sa.TableClause):  # a query has no key: the engine's order

@@ -18,6 +18,7 @@ from cskpi.errors import CskpiError, Problem
 from cskpi.evaluate.datasets import ColumnMatch, Pushed
 from cskpi.evaluate.periods import windows_for
 from cskpi.evaluate.scorecard import EvidenceRows, Scorecard
+from cskpi.i18n import Named
 from cskpi.language.spelling import clean
 from cskpi.read.database import Database, relations
 from cskpi.read.tables import Explained
@@ -37,6 +38,7 @@ from cskpi.sql.pushdown import (
     latest_date,
     measure_standard,
 )
+from cskpi.sql.reasons import why
 
 
 def plan_database(
@@ -49,7 +51,7 @@ def plan_database(
     """Which datasets run in the database (plans) and which are read (with the reason)."""
     decision = Decision()
     if db.dialect not in PUSHDOWN_DIALECTS:
-        decision.read = dict.fromkeys(rulebook.datasets, f"{db.dialect} is read, not pushed down")
+        decision.read = dict.fromkeys(rulebook.datasets, why("engine", dialect=db.dialect))
         return decision
     names = relations(db)
     try:
@@ -58,11 +60,11 @@ def plan_database(
             for dataset_id, spec in rulebook.datasets.items():
                 selectable = relation_for(db, spec, names, span)
                 if selectable is None:
-                    decision.read[dataset_id] = "not found"
+                    decision.read[dataset_id] = why("not_found")
                     continue
                 relation = columns_of(conn, selectable)
                 found = plan_dataset(db, conn, spec, relation, rulebook, group_field, explained)
-                if isinstance(found, str):
+                if isinstance(found, Problem):
                     decision.read[dataset_id] = found
                     continue
                 refused = _unsupported(db, found, rulebook, dataset_id, decision.cleans)
@@ -79,7 +81,7 @@ def plan_database(
 
 def _unsupported(
     db: Database, plan: Plan, rulebook: Rulebook, dataset_id: str, cleans: bool
-) -> str | None:
+) -> Problem | None:
     """Why some standard of the dataset cannot run in this engine, or None."""
     now = pd.Timestamp("2000-01-01")
     moments = {"as_of": now, "window_start": now, "window_end": now}
@@ -93,7 +95,11 @@ def _unsupported(
                     comp.condition(expr)
             aggregates(db, plan, std, comp, None)
         except Unsupported as exc:
-            return f"standard {std.id} needs {exc} in Python"
+            what, *kind = exc.args  # a field id, else a function or metric's name
+            column = rulebook.datasets[dataset_id].columns.get(what)
+            named = column.named if column is not None else what
+            reason = why(kind[0], field=named) if kind else named
+            return why("needs", standard=Named(zh=std.name.zh, en=std.id), what=reason)
     return None
 
 

@@ -9,8 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from cskpi.errors import Problem
 from cskpi.evaluate.coverage import owed
 from cskpi.rulebook.compiled import Dataset, Rulebook
+from cskpi.sql.reasons import joined, why
 
 
 def owed_dates(rulebook: Rulebook, spec: Dataset, typed: Collection[str]) -> list[str]:
@@ -33,11 +35,11 @@ def blank_probes(values: Any, fields: Sequence[str]) -> list[Any]:
     ]
 
 
-def read_reason(spec: Dataset, fields: Sequence[str], counts: Sequence[int]) -> str | None:
+def read_reason(spec: Dataset, fields: Sequence[str], counts: Sequence[int]) -> Problem | None:
     """Why the dataset is read (--verbose), or None when no owed date is blank."""
     blanks = [
-        f"{n} rows with a blank {spec.columns[f].header}"
+        why("blank_date", n=n, header=spec.columns[f].header)
         for f, n in zip(fields, counts, strict=True)
         if n
     ]
-    return f"{'; '.join(blanks)}: read to name them" if blanks else None
+    return why("blank_dates", blanks=joined(blanks)) if blanks else None
