@@ -450,11 +450,11 @@ def test_a_parquet_with_too_many_rows_is_refused_from_its_footer(tmp_path, monke
 
 
 def test_a_csv_with_too_many_rows_is_refused(tmp_path, monkeypatch):
-    from cskpi.read import sources
+    from cskpi.read import tablefile
 
     path = tmp_path / "long.csv"
     path.write_text("投诉编号\n" + "".join(f"C{i}\n" for i in range(12)), encoding="utf-8")
-    monkeypatch.setattr(sources, "MAX_ROWS", 10)
+    monkeypatch.setattr(tablefile, "MAX_ROWS", 10)
     result = invoke("evaluate", path, "--lang", "en")
     assert result.exit_code == 3, result.stderr
     assert f"{path}: > 10 rows, more than cskpi loads" in result.stderr.replace("\n", " ")

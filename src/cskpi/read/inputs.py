@@ -22,12 +22,13 @@ from cskpi.language.syntax import normalize_name
 from cskpi.read.combine import combine_inputs
 from cskpi.read.lookup import FileLayout, check_presence, header_fields, locate_datasets
 from cskpi.read.ready import STALE_OWNER_HOURS, check_ready
-from cskpi.read.records import merge_notes
-from cskpi.read.sheets import HEADER_SEARCH_ROWS, BadCells, fields_to_load, read_sheet
+from cskpi.read.records import example_column, merge_notes
+from cskpi.read.sheets import HEADER_SEARCH_ROWS, BadCells, fields_to_load, find_columns, read_sheet
 from cskpi.read.sniff import open_source, sha256_of, sniff
 from cskpi.read.sources import RawSheet, Source
+from cskpi.read.tablefile import TableSource
 from cskpi.read.tables import DatabaseOptions
-from cskpi.rulebook.compiled import Rulebook
+from cskpi.rulebook.compiled import Dataset, Rulebook
 
 if TYPE_CHECKING:
     from cskpi.read.tables import DatabaseSource
@@ -51,6 +52,19 @@ def _table_dataset(raw: RawSheet, rulebook: Rulebook, stem: str) -> str | None:
         if score > best_score:
             best, best_score = dataset_id, score
     return best
+
+
+def _columns_used(look: RawSheet, spec: Dataset) -> set[int] | None:
+    """The columns of a table that its dataset's fields and its example mark are in: the
+    only ones converted (the header is found again in the same first rows by read_sheet).
+    None (every column) when no header is found: the error then names what it found."""
+    head = look.head(HEADER_SEARCH_ROWS)
+    try:
+        index, positions = find_columns(head, spec, file="", sheet="")
+    except InputError:
+        return None
+    mark = example_column(head[index], spec)
+    return set(positions.values()) | ({mark} if mark is not None else set())
 
 
 def read_workbook(
@@ -224,10 +238,15 @@ def _sheets_for(
     file = str(source.path)
     names = source.sheet_names()
     if source.single_table:
-        raw = source.sheet(names[0])
-        dataset_id = _table_dataset(raw, rulebook, source.path.stem)
+        (look,) = source.looks(names[:1], HEADER_SEARCH_ROWS)
+        dataset_id = _table_dataset(look, rulebook, source.path.stem)
         if dataset_id is None:
             raise InputError("input.no_dataset", file=file, datasets=", ".join(rulebook.datasets))
+        used = _columns_used(look, rulebook.datasets[dataset_id])
+        if isinstance(source, TableSource):
+            raw = source.sheet(names[0], columns=used)
+        else:
+            raw = source.sheet(names[0])
         layout = FileLayout(file, tuple(names), single_table=True, datasets={dataset_id: raw.name})
         return layout, [(dataset_id, raw)]
 

@@ -14,34 +14,75 @@ from cskpi.errors import InputError
 from cskpi.read.limits import MAX_COLUMNS, MAX_ROWS, NOT_UTF8, too_big
 
 
-def read_parquet(path: Path, errors: dict[tuple[int, int], str]) -> pd.DataFrame:
-    """A Parquet file as text cells; byte strings that are not UTF-8 become ``errors``."""
-    import pyarrow.parquet as pq
+class ParquetTable:
+    """One Parquet file: its footer read (limits checked, column names known), its columns
+    read when asked, all of them or only those a dataset uses (a flat schema)."""
 
-    try:  # ParquetFile, not read_table: a header may name a column twice (reported as such)
-        with pq.ParquetFile(path) as parquet:
-            meta = parquet.metadata  # the footer only: the size is known before any read
+    def __init__(self, path: Path) -> None:
+        import pyarrow.parquet as pq
+
+        self.path = path
+        try:  # ParquetFile, not read_table: a header may name a column twice (reported as such)
+            self._file = pq.ParquetFile(path)
+            meta = self._file.metadata  # the footer only: the size is known before any read
             if meta.num_columns > MAX_COLUMNS:
                 raise too_big(path, "input.too_wide", meta.num_columns, MAX_COLUMNS, 1)
             if meta.num_rows > MAX_ROWS:
                 raise too_big(path, "input.too_long", f"{meta.num_rows:,}", MAX_ROWS)
-            table = parquet.read()
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError("input.corrupt", file=str(path), reason=str(exc)) from None
-    columns: dict[int, pd.Series] = {}
-    for i in range(table.num_columns):
-        column = table.column(i).combine_chunks()
-        if pa.types.is_timestamp(column.type):
-            columns[i] = _timestamps(column)
-        elif pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
-            columns[i] = _decoded(column, i, errors)
-        else:
-            columns[i] = as_text(column.to_pandas())
-    header = pd.DataFrame([list(map(str, table.column_names))], dtype="string")
-    body = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
-    body.columns = range(table.num_columns)
-    header.columns = range(table.num_columns)
-    return pd.concat([header, body], ignore_index=True)
+            schema = self._file.schema_arrow
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError("input.corrupt", file=str(path), reason=str(exc)) from None
+        self.names = [str(name) for name in schema.names]
+        # a nested column is several leaf columns: read whole, as before
+        self.flat = len(schema) == meta.num_columns
+
+    def head(self, rows: int) -> pd.DataFrame:
+        """The header row and the first ``rows - 1`` records of every column, as text."""
+        try:
+            batch = next(self._file.iter_batches(batch_size=max(rows - 1, 1)), None)
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError("input.corrupt", file=str(self.path), reason=str(exc)) from None
+        table = pa.Table.from_batches([batch]) if batch is not None else None
+        return self._text(table, list(range(len(self.names))), {})
+
+    def read(
+        self, errors: dict[tuple[int, int], str], columns: list[int] | None = None
+    ) -> pd.DataFrame:
+        """The header row and every record of ``columns`` (all: None), labelled by position
+        in the file; byte strings that are not UTF-8 become ``errors``."""
+        try:
+            if columns is None or not self.flat:
+                columns = list(range(len(self.names)))
+                table = self._file.read()
+            else:
+                table = self._file.reader.read_all(column_indices=columns, use_threads=True)
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError("input.corrupt", file=str(self.path), reason=str(exc)) from None
+        return self._text(table, columns, errors)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def _text(
+        self, table: pa.Table | None, columns: list[int], errors: dict[tuple[int, int], str]
+    ) -> pd.DataFrame:
+        texts: dict[int, pd.Series] = {}
+        rows = 0 if table is None else table.num_rows
+        for i, absolute in enumerate(columns):
+            if table is None:
+                texts[absolute] = pd.Series([], dtype="string")
+                continue
+            column = table.column(i).combine_chunks()
+            if pa.types.is_timestamp(column.type):
+                texts[absolute] = _timestamps(column)
+            elif pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
+                texts[absolute] = _decoded(column, absolute, errors)
+            else:
+                texts[absolute] = as_text(column.to_pandas())
+        header = pd.DataFrame([[self.names[c] for c in columns]], dtype="string")
+        body = pd.DataFrame(texts, index=pd.RangeIndex(rows))
+        body.columns = header.columns = columns
+        return pd.concat([header, body], ignore_index=True)
 
 
 def _timestamps(column: pa.Array) -> pd.Series:

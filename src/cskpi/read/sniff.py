@@ -11,7 +11,8 @@ from pathlib import Path
 
 from cskpi.errors import InputError, Problem
 from cskpi.read.archive import check_zip
-from cskpi.read.sources import SUFFIXES, TABLE_SUFFIXES, ExcelSource, Source, TableSource
+from cskpi.read.sources import SUFFIXES, TABLE_SUFFIXES, ExcelSource, Source
+from cskpi.read.tablefile import TableSource
 
 
 def sha256_of(path: Path) -> str:

@@ -5,7 +5,7 @@ One shape for every format, so header detection and typing are written once:
   output): the fastest reader measured here, and only the columns asked for are converted
   to pandas;
 - CSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM as Excel's "Unicode text", GBK/GB18030;
-  delimiter sniffed) and Parquet: one table each.
+  delimiter sniffed) and Parquet: one table each (:mod:`cskpi.read.tablefile`).
 
 Cells arrive as strings (Excel dates as ``2026-10-05 14:30:00``, numbers as ``5`` or
 ``4.5``, a Parquet time with a zone as ``2020-06-30 17:00:00Z``), or NA when blank;
@@ -14,8 +14,6 @@ Cells arrive as strings (Excel dates as ``2026-10-05 14:30:00``, numbers as ``5`
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,7 +25,6 @@ import pyarrow as pa
 
 from cskpi.errors import InputError
 from cskpi.read.archive import UNCACHED, sheet_cells, uncached_formulas
-from cskpi.read.limits import MAX_COLUMNS, MAX_ROWS, too_big
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".parquet"}
@@ -58,6 +55,9 @@ class RawSheet:
     # a look at the head only (ExcelSource.looks): the whole sheet's row count; ``rows`` is
     # the head's, and such a sheet is never read as a dataset
     height: int | None = None
+    # a table read in part (tablefile.TableSource): the first rows of every column, so the
+    # header is found in the columns not read as it is in those read
+    top: list[list[str | None]] | None = None
     # formula cells with no saved result, still being looked for on the other core
     pending: Future[set[tuple[int, int]]] | None = None
 
@@ -72,11 +72,16 @@ class RawSheet:
 
     def head(self, n: int) -> list[list[str | None]]:
         """The first ``n`` rows as lists indexed by absolute column (for finding the header)."""
-        width = max(self.columns, default=-1) + 1
+        top = self.top or []
+        width = max(max(self.columns, default=-1) + 1, max(map(len, top), default=0))
         out: list[list[str | None]] = [[None] * width for _ in range(min(n, self.rows))]
         for absolute in self.columns:
             for r, value in enumerate(self.column(absolute, stop=n).tolist()):
                 out[r][absolute] = None if pd.isna(value) else str(value)
+        for r, row in enumerate(top[: len(out)]):
+            for absolute, cell in enumerate(row):
+                if absolute not in self.columns:
+                    out[r][absolute] = cell
         return out
 
     def arrow(self, absolute: int, start: int = 0, stop: int | None = None) -> pa.Array:
@@ -117,6 +122,8 @@ class Source(Protocol):
     def sheet_names(self) -> list[str]: ...
 
     def sheet(self, name: str) -> RawSheet: ...
+
+    def looks(self, names: Sequence[str], rows: int) -> list[RawSheet]: ...
 
     def close(self) -> None: ...
 
@@ -294,31 +301,6 @@ def _corrupt(path: Path, exc: Exception, sheet: str | None = None) -> InputError
     return InputError("input.corrupt", file=str(path), reason=reason)
 
 
-ENCODINGS = ("utf-8-sig", "gb18030")
-
-
-def decode(path: Path, raw: bytes) -> str:
-    """UTF-16 with its BOM (Excel's "Unicode text"), UTF-8 (with or without BOM), else
-    GB18030 (a superset of GBK, as Chinese Excel saves).
-
-    Bytes that are none of these are an error naming the line, never replaced silently.
-    """
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].decode("utf-16", errors="replace").count("\n") + 1
-            raise InputError("input.undecodable", file=str(path), line=line) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as first:
-        try:
-            return raw.decode("gb18030")
-        except UnicodeDecodeError:
-            line = raw.count(b"\n", 0, first.start) + 1
-            raise InputError("input.undecodable", file=str(path), line=line) from None
-
-
 def load_sheets(source: Source, names: Sequence[str]) -> list[RawSheet]:
     """The sheets ``names`` of ``source``, in order (in parallel where the source can)."""
     if isinstance(source, ExcelSource):
@@ -327,69 +309,5 @@ def load_sheets(source: Source, names: Sequence[str]) -> list[RawSheet]:
 
 
 def look_sheets(source: Source, names: Sequence[str], rows: int) -> list[RawSheet]:
-    """The first ``rows`` rows of the sheets ``names`` (a CSV or Parquet file: its table)."""
-    if isinstance(source, ExcelSource):
-        return source.looks(names, rows)
-    return [source.sheet(name) for name in names]
-
-
-class TableSource:
-    """A CSV or Parquet file: one table, its cells as strings."""
-
-    single_table = True
-
-    def __init__(self, path: Path, *, parquet: bool = False) -> None:
-        self.path = path
-        self._errors: dict[tuple[int, int], str] = {}
-        if parquet:  # pyarrow.parquet only when a Parquet file is read
-            from cskpi.read.parquet import read_parquet
-
-            self._frame = read_parquet(path, self._errors)
-        else:
-            self._frame = _read_csv(path)
-
-    def sheet_names(self) -> list[str]:
-        return [self.path.name]
-
-    def sheet(self, name: str) -> RawSheet:
-        frame = self._frame
-        return RawSheet(
-            name=name,
-            rows=len(frame),
-            _frame=frame,
-            columns={i: i for i in range(frame.shape[1])},
-            errors=dict(self._errors),
-        )
-
-    def close(self) -> None:
-        pass
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError("input.corrupt", file=str(path), reason=exc.strerror or exc) from None
-    text = decode(path, raw)
-    sample = text[: 1 << 16]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    # Junk lines above the header have fewer fields: size the table by the widest record.
-    records: list[list[str]] = []
-    width = 0
-    try:
-        for record in csv.reader(io.StringIO(text), delimiter=delimiter):
-            if len(record) > width:
-                width = len(record)
-                if width > MAX_COLUMNS:
-                    raise too_big(path, "input.too_wide", width, MAX_COLUMNS, len(records) + 1)
-            records.append(record)
-            if len(records) > MAX_ROWS:
-                raise too_big(path, "input.too_long", f"> {MAX_ROWS:,}", MAX_ROWS)
-    except csv.Error as exc:
-        raise InputError("input.corrupt", file=str(path), reason=str(exc)) from None
-    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype="string")
-    return frame.mask(frame.apply(lambda c: c.str.strip() == ""), pd.NA) if width else frame
+    """The first ``rows`` rows of the sheets ``names``, for their headers and row counts."""
+    return source.looks(names, rows)

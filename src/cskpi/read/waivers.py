@@ -132,7 +132,8 @@ def load_waivers(path: Path, standards: Iterable[str]) -> list[Waiver]:
 def _from_sheet(path: Path, known: set[str]) -> list[Waiver]:
     from cskpi.language.syntax import normalize_name
     from cskpi.read.sniff import sniff
-    from cskpi.read.sources import ExcelSource, TableSource
+    from cskpi.read.sources import ExcelSource
+    from cskpi.read.tablefile import TableSource
 
     kind = sniff(path)
     source = (
