@@ -127,3 +127,22 @@ def test_a_missing_column_names_the_nearest_header_among_those_not_converted(
     assert (problem.key, problem.params["column"]) == ("input.missing_column", "投诉日期")
     assert problem.params["hint"].params == {"near": "投诉的日期"}
     assert 5 not in converted[0]
+
+
+def test_a_parquet_file_with_a_repeated_or_nested_column_reads_the_same(tmp_path, converted):
+    """Columns are picked by position: a filler name twice does not move them; a nested
+    column (several leaf columns) makes the file read whole, as before."""
+    rulebook = load_rulebook(rules_for(tmp_path, "complaints"))
+    rows = _table()
+    rows[0][1] = rows[0][0]  # 备注0 twice
+    repeated = _write("parquet", tmp_path / "repeated", rows)
+    nested = tmp_path / "nested" / "complaints.parquet"
+    table = pq.ParquetFile(repeated).read()
+    struct = pa.array([{"a": 1, "b": "x"}] * table.num_rows)
+    nested.parent.mkdir()
+    pq.write_table(table.set_column(2, pa.field("备注2", struct.type), struct), nested)
+    frames = [read_workbook(path, rulebook).frames["complaints"] for path in (repeated, nested)]
+    assert converted == [FIELDS | {MARK}, set(range(len(rows[0])))]
+    for frame in frames:
+        assert list(frame["complaint_id"]) == ["C1", "C2"]
+        assert list(frame["_row"]) == [2, 3]
