@@ -182,9 +182,7 @@ def json_safe(text: str) -> str:
 # A URL's credentials wherever a message quotes one (a database URL typed where a rulebook path
 # belongs, say): the password in its user info (cskpi.urlsecrets, the rule read.database.mask_url
 # uses too) and every secret-named query parameter.
-_URL_SECRET = re.compile(
-    rf"([?&;][^=\s&;]*(?:{SECRET_WORDS})[^=\s&;]*=)[^&;\s]*", re.IGNORECASE
-)
+_URL_SECRET = re.compile(rf"([?&;][^=\s&;]*(?:{SECRET_WORDS})[^=\s&;]*=)[^&;\s]*", re.IGNORECASE)
 
 
 def url_secrets(text: str) -> str:
