@@ -75,7 +75,7 @@ def logged(
     failed_log = None
     if log_file is not None:
         from cskpi.read.paths import check_placeholders
-        from cskpi.runs.run import check_log
+        from cskpi.runs.runpaths import check_log
 
         check_placeholders([log_file])
         given = [Path(f) for f in read if f is not None and Path(f).is_file()]

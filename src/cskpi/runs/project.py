@@ -184,7 +184,8 @@ def run_project(
     from cskpi.errors import CskpiError
     from cskpi.evaluate.periods import parse_period
     from cskpi.present.formats import wants_rows
-    from cskpi.runs.run import PROJECT_NAMES, RunOptions, RunRequest, execute, find_inputs
+    from cskpi.runs.run import RunOptions, RunRequest, execute, find_inputs
+    from cskpi.runs.runpaths import PROJECT_NAMES
     from cskpi.runs.setup import is_bundled_sample
 
     settings = project.settings
@@ -242,7 +243,7 @@ def _check_log(project: Project, window: Any, outputs: list[Path]) -> None:
     and what its templates, globs and folders read), rulebook, settings, history or outputs."""
     from cskpi.read.database import is_database_url
     from cskpi.read.paths import fill_template
-    from cskpi.runs.run import PROJECT_NAMES, check_log
+    from cskpi.runs.runpaths import PROJECT_NAMES, check_log
 
     log = project.log(window.label)
     if log is None:

@@ -6,7 +6,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NamedTuple
 
 import pandas as pd
 
@@ -22,7 +21,7 @@ from cskpi.evaluate.scorecard import Scorecard
 from cskpi.evaluate.trend import Trend, build_trend
 from cskpi.i18n import Lang, printable
 from cskpi.present.formats import by_suffix
-from cskpi.present.outputs import check_apart, check_output, same_file, stage_output
+from cskpi.present.outputs import check_apart, check_output, stage_output
 from cskpi.present.privacy import is_personal, mask_scorecard
 from cskpi.read.database import DEFAULT_TIMEOUT, is_database_url
 from cskpi.read.inputs import Progress, read_inputs
@@ -32,13 +31,13 @@ from cskpi.read.paths import (
     expand_paths,
     fill_template,
     is_template,
-    reads_as_input,
 )
 from cskpi.read.ready import STALE_OWNER_HOURS
 from cskpi.read.tables import DatabaseOptions, Explained
 from cskpi.read.waivers import approved_by
 from cskpi.rulebook.compiled import Rulebook
 from cskpi.runs import history, historyrows
+from cskpi.runs.runpaths import OPTION_NAMES, Names, input_reader
 
 
 @dataclass(frozen=True)
@@ -205,18 +204,6 @@ def run_span(model: Rulebook, period: Period, as_of: pd.Timestamp | None) -> dic
     return {"start": min(period.containing(widest).start, period.start), "end": end}
 
 
-class Names(NamedTuple):
-    """How messages name the files a run writes: options, or a project's settings."""
-
-    output: str = "--output"
-    log: str = "--log-file"
-    history: str = "--history"
-
-
-OPTION_NAMES = Names()
-PROJECT_NAMES = Names("cskpi.toml outputs", "cskpi.toml log", "cskpi.toml history")
-
-
 @dataclass(frozen=True)
 class RunOptions:
     """What happens around the evaluation: where results go and how the history is kept."""
@@ -247,35 +234,7 @@ def check_paths(request: RunRequest, options: RunOptions, found: Inputs) -> None
         (names.log, options.log_file),
         (names.history, options.history),
     ]
-    check_apart(outputs, inputs, _reader(request.files))
-
-
-def _reader(files: Sequence[str]):
-    """The input argument (folder, glob, template) that would read a path as data, if any."""
-
-    def reader(path: Path) -> str | None:
-        args = (arg for arg in files if not is_database_url(arg))
-        return next((arg for arg in args if reads_as_input(arg, path)), None)
-
-    return reader
-
-
-def check_log(
-    log: Path,
-    name: str,
-    files: Sequence[str],
-    read: Sequence[Path],
-    written: Sequence[tuple[str, Path | None]] = (),
-) -> None:
-    """Before anything else, since a run that fails is logged too: the log is a regular file
-    (or not there yet), none of the files the run reads (``files`` as given, with their
-    templates, globs and folders; ``read``: rulebook, waivers, settings) and none it writes."""
-    check_regular(log, name)
-    plain = [Path(f) for f in files if not is_database_url(f) and not is_template(f)]
-    check_apart([(name, log)], [*read, *plain], _reader(files))
-    for other_name, other in written:
-        if other is not None and same_file(log, other):
-            raise UsageError("usage.outputs_clash", option=name, file=str(log), other=other_name)
+    check_apart(outputs, inputs, input_reader(request.files))
 
 
 def shown_card(card: Scorecard, request: RunRequest) -> Scorecard:
