@@ -29,10 +29,13 @@ FORMULAS = {
     "客户满意度": (4, "D", "到达速度", "=2+3"),
 }
 DATASET = {"投诉记录": "complaints", "客户满意度": "survey"}
+SHEET_NAMES = {"投诉记录": "Sheet1", "客户满意度": "Sheet2"}
 
 
-def _book(folder, where: str):
-    """Three complaints and three survey answers; one cell of sheet ``where`` a formula."""
+def _book(folder, where: str, renamed: bool = False):
+    """Three complaints and three survey answers; one cell of sheet ``where`` a formula.
+    ``renamed``: the sheets are found by their headers (Sheet1, Sheet2 beside a 说明 sheet:
+    looked at first, then loaded)."""
     book = Workbook()
     complaints = book.active
     complaints.title = "投诉记录"
@@ -47,6 +50,9 @@ def _book(folder, where: str):
         survey.append([f"S{i}", f"2026-10-0{i}", "一组", 5, 5, 5, 5])
     row, letter, _header, formula = FORMULAS[where]
     book[where][f"{letter}{row}"] = formula  # openpyxl saves no result for it
+    if renamed:
+        complaints.title, survey.title = SHEET_NAMES["投诉记录"], SHEET_NAMES["客户满意度"]
+        book.create_sheet("说明").append(["备注"])
     path = folder / "formula.xlsx"
     book.save(path)
     return path
@@ -75,11 +81,12 @@ def parses_seen(monkeypatch) -> list[str]:
     return seen
 
 
+@pytest.mark.parametrize("renamed", [False, True], ids=["by name", "by headers"])
 @pytest.mark.parametrize("where", list(FORMULAS))
 def test_an_uncached_formula_in_either_sheet_exits_3_naming_its_cell(
-    tmp_path, where, parallel, parses_seen
+    tmp_path, where, renamed, parallel, parses_seen
 ):
-    path = _book(tmp_path, where)
+    path = _book(tmp_path, where, renamed)
     rules = str(rules_for(tmp_path, "complaints", "survey"))
     result = runner.invoke(
         cli.app,
@@ -87,12 +94,14 @@ def test_an_uncached_formula_in_either_sheet_exits_3_naming_its_cell(
     )
     assert result.exit_code == 3, result.output
     row, letter, header, _formula = FORMULAS[where]
+    sheet = SHEET_NAMES[where] if renamed else where
     assert (
-        f"{path}, sheet '{where}', row {row}, column {letter} ('{header}'): "
+        f"{path}, sheet '{sheet}', row {row}, column {letter} ('{header}'): "
         "a formula with no saved result (open and save the workbook in Excel)."
     ) in result.stderr.replace("\n", " ")
     pool = "cskpi-sheet" if parallel == "parallel" else "MainThread"
-    assert parses_seen == [pool, pool]
+    looks = [pool] * 3 if renamed else []  # Sheet1, Sheet2 and 说明 looked at first
+    assert parses_seen == [*looks, pool, pool]
 
 
 @pytest.mark.parametrize("where", list(FORMULAS))
