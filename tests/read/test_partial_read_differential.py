@@ -12,6 +12,7 @@ commas and newlines, GB18030 and UTF-16: the scorecard JSON, the warnings and th
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pyarrow as pa
@@ -52,8 +53,8 @@ def _filler(draw) -> str:
 
 
 @st.composite
-def tables(draw) -> tuple[list[list[str | None]], int]:
-    """(rows: the header first, the number of title lines above it)."""
+def tables(draw) -> tuple[list[list[str | None]], int, set[int]]:
+    """(rows: the header first, the number of title lines above it, the filler columns)."""
     present = list(FIELDS)
     if draw(st.integers(0, 4)) == 0:  # now and then a field is missing: the errors compare
         present.remove(draw(st.sampled_from(present)))
@@ -79,7 +80,8 @@ def tables(draw) -> tuple[list[list[str | None]], int]:
         for i, row in enumerate(body):
             row[at] = f"C,{i}" if i % 2 else f"C{i}"
     titles = draw(st.integers(0, 2))
-    return [[h for h, _c in columns], *body], titles
+    fillers = {i for i, (_h, cells) in enumerate(columns) if cells is FILLER_CELLS}
+    return [[h for h, _c in columns], *body], titles, fillers
 
 
 def _write_csv(path, rows, titles: int, encoding: str) -> None:
@@ -91,9 +93,26 @@ def _write_csv(path, rows, titles: int, encoding: str) -> None:
     path.write_bytes(out.getvalue().encode(encoding))
 
 
-def _write_parquet(path, rows) -> None:
+# a Parquet column's own type: the texts "1", "2026-10-01"... as ints, times, bytes not UTF-8
+TYPED = {
+    "int": lambda cells: pa.array([len(c) if c else None for c in cells], pa.int64()),
+    "float": lambda cells: pa.array([len(c) / 2 if c else None for c in cells], pa.float64()),
+    "bool": lambda cells: pa.array([bool(c) for c in cells], pa.bool_()),
+    "time": lambda cells: pa.array(
+        [dt.datetime(2026, 10, 1 + len(c)) if c else None for c in cells], pa.timestamp("ms")
+    ),
+    "bytes": lambda cells: pa.array([c.encode() + b"\xff" * (c == "x") for c in cells]),
+}
+
+
+def _write_parquet(path, rows, typed: dict[int, str]) -> None:
+    """Text columns, but the columns ``typed`` (position -> a kind of :data:`TYPED`)."""
     names, body = rows[0], rows[1:]
-    arrays = [pa.array([r[i] or None for r in body], pa.string()) for i in range(len(names))]
+    arrays = []
+    for i in range(len(names)):
+        cells = [r[i] for r in body]
+        kind = typed.get(i)
+        arrays.append(TYPED[kind](cells) if kind else pa.array([c or None for c in cells]))
     pq.write_table(pa.Table.from_arrays(arrays, names=names), path)
 
 
@@ -120,7 +139,7 @@ SETTINGS = settings(
 @SETTINGS
 @given(table=tables(), encoding=st.sampled_from(ENCODINGS))
 def test_a_csv_read_in_part_reads_as_a_whole_one(tmp_path, monkeypatch, table, encoding):
-    rows, titles = table
+    rows, titles, _fillers = table
     rules = str(rules_for(tmp_path, "complaints"))
     path = tmp_path / "complaints.csv"
     _write_csv(path, rows, titles, encoding)
@@ -132,10 +151,11 @@ def test_a_csv_read_in_part_reads_as_a_whole_one(tmp_path, monkeypatch, table, e
 
 
 @SETTINGS
-@given(table=tables())
-def test_a_parquet_file_read_in_part_reads_as_a_whole_one(tmp_path, monkeypatch, table):
-    rows, _titles = table
+@given(table=tables(), data=st.data())
+def test_a_parquet_file_read_in_part_reads_as_a_whole_one(tmp_path, monkeypatch, table, data):
+    rows, _titles, fillers = table
     rules = str(rules_for(tmp_path, "complaints"))
     path = tmp_path / "complaints.parquet"
-    _write_parquet(path, rows)
+    kinds = st.sampled_from([None, None, *TYPED])
+    _write_parquet(path, rows, {i: data.draw(kinds) for i in sorted(fillers)})
     assert _run(path, rules) == _whole(monkeypatch, path, rules)
