@@ -32,10 +32,10 @@ DATASET = {"投诉记录": "complaints", "客户满意度": "survey"}
 SHEET_NAMES = {"投诉记录": "Sheet1", "客户满意度": "Sheet2"}
 
 
-def _book(folder, where: str, renamed: bool = False):
+def _book(folder, where: str, renamed: str = ""):
     """Three complaints and three survey answers; one cell of sheet ``where`` a formula.
-    ``renamed``: the sheets are found by their headers (Sheet1, Sheet2 beside a 说明 sheet:
-    looked at first, then loaded)."""
+    ``renamed``: the sheets are found by their headers as Sheet1 and Sheet2, "alone" (each
+    loaded at once) or beside a 说明 sheet (all three looked at first, then two loaded)."""
     book = Workbook()
     complaints = book.active
     complaints.title = "投诉记录"
@@ -52,6 +52,7 @@ def _book(folder, where: str, renamed: bool = False):
     book[where][f"{letter}{row}"] = formula  # openpyxl saves no result for it
     if renamed:
         complaints.title, survey.title = SHEET_NAMES["投诉记录"], SHEET_NAMES["客户满意度"]
+    if renamed == "beside a note":
         book.create_sheet("说明").append(["备注"])
     path = folder / "formula.xlsx"
     book.save(path)
@@ -81,7 +82,7 @@ def parses_seen(monkeypatch) -> list[str]:
     return seen
 
 
-@pytest.mark.parametrize("renamed", [False, True], ids=["by name", "by headers"])
+@pytest.mark.parametrize("renamed", ["", "alone", "beside a note"])
 @pytest.mark.parametrize("where", list(FORMULAS))
 def test_an_uncached_formula_in_either_sheet_exits_3_naming_its_cell(
     tmp_path, where, renamed, parallel, parses_seen
@@ -100,7 +101,7 @@ def test_an_uncached_formula_in_either_sheet_exits_3_naming_its_cell(
         "a formula with no saved result (open and save the workbook in Excel)."
     ) in result.stderr.replace("\n", " ")
     pool = "cskpi-sheet" if parallel == "parallel" else "MainThread"
-    looks = [pool] * 3 if renamed else []  # Sheet1, Sheet2 and 说明 looked at first
+    looks = [pool] * 3 if renamed == "beside a note" else []  # all three looked at first
     assert parses_seen == [*looks, pool, pool]
 
 
