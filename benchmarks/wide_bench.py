@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import statistics
 import sys
-import time
-from contextlib import redirect_stdout
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -80,22 +77,6 @@ def args_for(path: Path) -> list[str]:
     return ["evaluate", str(path), *rulebook, "--format", "json", "--no-history"]
 
 
-def in_process(path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from cskpi.cli import app as cli
-
-    result = CliRunner().invoke(cli.app, args_for(path))
-    assert result.exit_code in (0, 1), result.output[-2000:]
-
-
-def timed(path: Path) -> float:
-    began = time.perf_counter()
-    with redirect_stdout(io.StringIO()):
-        in_process(path)
-    return time.perf_counter() - began
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=500_000)
@@ -103,7 +84,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
-    from groups_bench import child, load
+    from groups_bench import child, invoke, load, timed
 
     folder = HERE / "out" / f"wide-{args.rows}-{args.columns}"
     paths = build(folder, args.rows, args.columns) if not folder.exists() else None
@@ -113,11 +94,11 @@ def main() -> None:
         for suffix in ("csv", "parquet")
     }
     print(f"load average before: {load()}", flush=True)
-    timed(paths["narrow parquet"])  # warm-up, not counted: imports, page cache
+    timed(invoke, args_for(paths["narrow parquet"]))  # warm-up, not counted: imports, page cache
     times: dict[str, list[float]] = {name: [] for name in paths}
     for _ in range(args.repeat):
         for name, path in paths.items():
-            times[name].append(timed(path))
+            times[name].append(timed(invoke, args_for(path)))
     med = {name: statistics.median(v) for name, v in times.items()}
     print(f"\n{args.rows:,} rows, {args.columns} or 9 columns, median of {args.repeat}")
     for name, value in med.items():
