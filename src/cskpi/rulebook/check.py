@@ -43,6 +43,18 @@ _MODEL_AT: list[tuple[tuple[str, ...], type[BaseModel]]] = [
 ]
 
 
+def unknown_key(key: object, known: list[str]) -> Problem:
+    """A key the model does not have, with the nearest known one (a typo) or all of them;
+    for rulebooks and cskpi.toml alike."""
+    near = difflib.get_close_matches(str(key), known, n=1)
+    hint = (
+        Problem("expr.did_you_mean", {"near": near[0]})
+        if near
+        else Problem("rules.allowed_keys", {"known": ", ".join(known)})
+    )
+    return Problem("rules.unknown_key", {"key": key, "hint": hint})
+
+
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     for pattern, model in _MODEL_AT:
         if len(pattern) == len(loc) and all(
@@ -72,14 +84,7 @@ def pydantic_problems(exc: ValidationError, file: str, lines: LineMap, data: Any
         detail: Problem | str = err["msg"]  # pydantic's own wording (English) for the rest
         if err["type"] == "extra_forbidden":
             model = _model_at(loc[:-1])
-            known = sorted(model.model_fields) if model else []
-            near = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            hint = (
-                Problem("expr.did_you_mean", {"near": near[0]})
-                if near
-                else Problem("rules.allowed_keys", {"known": ", ".join(known)})
-            )
-            detail = Problem("rules.unknown_key", {"key": loc[-1], "hint": hint})
+            detail = unknown_key(loc[-1], sorted(model.model_fields) if model else [])
         elif err["type"] == "missing":
             detail = Problem("rules.missing_key", {"key": loc[-1]})
         elif err["type"] == "literal_error":

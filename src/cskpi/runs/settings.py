@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from cskpi.errors import Problem, UsageError
+from cskpi.rulebook.check import unknown_key
 from cskpi.rulebook.load import DEFAULT_RULEBOOK
 from cskpi.rulebook.models import Calendar
 from cskpi.rulebook.yamlfile import LineMap
@@ -134,8 +135,6 @@ def toml_lines(text: str) -> LineMap:
 
 
 def settings_problems(exc: ValidationError, file: str, lines: LineMap) -> list[Problem]:
-    import difflib
-
     problems = []
     for err in exc.errors():
         loc = tuple(err["loc"])
@@ -145,14 +144,7 @@ def settings_problems(exc: ValidationError, file: str, lines: LineMap) -> list[P
                 ("notify",): NotifySettings,
                 ("calendar",): Calendar,
             }
-            known = sorted(tables.get(loc[:-1], Settings).model_fields)
-            near = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            hint = (
-                Problem("expr.did_you_mean", {"near": near[0]})
-                if near
-                else Problem("rules.allowed_keys", {"known": ", ".join(known)})
-            )
-            detail = Problem("rules.unknown_key", {"key": loc[-1], "hint": hint})
+            detail = unknown_key(loc[-1], sorted(tables.get(loc[:-1], Settings).model_fields))
         elif err["type"] == "notify_no_scheme":
             detail = Problem("notify.no_scheme")
         elif err["type"] == "path_is_url":
